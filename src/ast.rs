@@ -1,0 +1,202 @@
+//! The abstract syntax tree: what the parser builds and the evaluator walks.
+//!
+//! Each node kind stands for one operating-system primitive (see
+//! `eval.rs`): a `Simple` command is a spawn (or a builtin call), a
+//! `Pipeline` is pipe + spawn × N + waitpid, a `Job` with `background` is a
+//! spawn without wait, a `Subshell` is a fork.  Nothing here knows about pest.
+
+use std::rc::Rc;
+
+/// A sequence of jobs run one after the other (`;`, newline, `&`).
+#[derive(Debug, Clone, Default)]
+pub struct List(pub Vec<Job>);
+
+/// One `and_or` list, run in the foreground or (with `&`) as a background job.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub body: AndOr,
+    pub background: bool,
+    /// The source text, shown by `jobs` and in `[N]+ Done` lines.
+    pub text: Rc<str>,
+}
+
+/// `p1 && p2 || p3`: the status of each pipeline decides whether the next runs.
+#[derive(Debug, Clone)]
+pub struct AndOr {
+    pub first: Pipeline,
+    pub rest: Vec<(Connector, Pipeline)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connector {
+    And,
+    Or,
+}
+
+/// `[explain] [spawn] [!] c1 | c2 | …`: stages joined by kernel pipes.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    pub explain: bool,
+    pub spawn: bool,
+    pub negate: bool,
+    pub stages: Vec<Command>,
+    pub text: Rc<str>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Command {
+    Simple(Simple),
+    /// `{ list }`: runs in the shell itself.
+    Group(List, Vec<Redirect>),
+    /// `( list )`: runs in a forked child.
+    Subshell(List, Vec<Redirect>),
+    If(Box<If>, Vec<Redirect>),
+    While(Box<While>, Vec<Redirect>),
+    For(Box<For>, Vec<Redirect>),
+    /// `fn NAME { body }`
+    FnDef(Rc<FnDef>),
+    /// `alarm SECONDS < body >`, `trap SIGNAL < body >`
+    Handler(Rc<Handler>),
+    /// `threads N TASK …`, `procs N TASK …`
+    Lab(Lab),
+    /// `break`, `continue`, `return`, `exit` with an optional argument.
+    Control(ControlKind, Option<Word>, Vec<Redirect>),
+}
+
+#[derive(Debug, Clone)]
+pub struct If {
+    /// `if c { b } else if c { b } …`
+    pub branches: Vec<(List, List)>,
+    pub otherwise: Option<List>,
+}
+
+#[derive(Debug, Clone)]
+pub struct While {
+    pub cond: List,
+    pub body: List,
+}
+
+#[derive(Debug, Clone)]
+pub struct For {
+    pub var: String,
+    pub words: Vec<Word>,
+    pub body: List,
+}
+
+#[derive(Debug)]
+pub struct FnDef {
+    pub name: String,
+    pub body: List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandlerKind {
+    Alarm,
+    Trap,
+}
+
+#[derive(Debug)]
+pub struct Handler {
+    pub kind: HandlerKind,
+    pub arg: Word,
+    pub body: List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabKind {
+    Threads,
+    Procs,
+}
+
+#[derive(Debug, Clone)]
+pub struct Lab {
+    pub kind: LabKind,
+    pub args: Vec<Word>,
+    pub redirects: Vec<Redirect>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ControlKind {
+    Break,
+    Continue,
+    Return,
+    Exit,
+}
+
+/// `NAME=value… word… redirections…`
+#[derive(Debug, Clone, Default)]
+pub struct Simple {
+    pub assigns: Vec<(String, Word)>,
+    pub words: Vec<Word>,
+    pub redirects: Vec<Redirect>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    /// The descriptor redirected (0 for `<`, 1 for `>`, 2 for `2>`…).
+    pub fd: i32,
+    pub op: RedirOp,
+}
+
+#[derive(Debug, Clone)]
+pub enum RedirOp {
+    /// `< file`
+    Read(Word),
+    /// `> file`
+    Write(Word),
+    /// `>> file`
+    Append(Word),
+    /// `&> file`: stdout and stderr
+    WriteBoth(Word),
+    /// `&>> file`
+    AppendBoth(Word),
+    /// `N>&M`: fd becomes a copy of M
+    Dup(i32),
+}
+
+/// A word is a run of parts; expansion turns it into zero or more fields.
+#[derive(Debug, Clone, Default)]
+pub struct Word(pub Vec<WordPart>);
+
+#[derive(Debug, Clone)]
+pub enum WordPart {
+    /// Literal text; `quoted` text is never globbed.
+    Lit { text: String, quoted: bool },
+    /// `"…"`: its parts expand without splitting or globbing.
+    DoubleQuoted(Vec<WordPart>),
+    /// `$name`, `${name}`
+    Var(String),
+    /// `$?`, `$!`, `$$`, `$#`, `$@`, `$*`
+    Special(char),
+    /// `$0`…`$9`, `${10}`
+    Positional(usize),
+    /// `$(list)`
+    CmdSub(Rc<List>),
+    /// `$((expr))`: the parts give the expression's text.
+    Arith(Vec<WordPart>),
+    /// `~` or `~user` at the start of a word.
+    Tilde(String),
+}
+
+impl Word {
+    /// The literal text of a word made only of literal parts (used for
+    /// command names in `explain` and for keywords-as-arguments).
+    pub fn as_literal(&self) -> Option<String> {
+        let mut s = String::new();
+        for p in &self.0 {
+            match p {
+                WordPart::Lit { text, .. } => s.push_str(text),
+                WordPart::DoubleQuoted(inner) => {
+                    for q in inner {
+                        match q {
+                            WordPart::Lit { text, .. } => s.push_str(text),
+                            _ => return None,
+                        }
+                    }
+                }
+                _ => return None,
+            }
+        }
+        Some(s)
+    }
+}

@@ -1,0 +1,341 @@
+//! Word expansion: parameters, `$(…)`, `$((…))`, `~`, then globbing.
+//! A variable's value is never split into several words; unquoted `$(…)`
+//! is split at whitespace; `$@` gives one word per argument.  Only glob
+//! characters written literally and unquoted are patterns.
+
+use crate::arith;
+use crate::ast::{Word, WordPart};
+use crate::shell::Shell;
+
+#[derive(Debug)]
+pub enum ExpandError {
+    /// `set -u` and an unset variable.
+    Unbound(String),
+    /// Bad arithmetic.
+    Arith(String),
+    /// A redirection target that is not exactly one word.
+    Ambiguous(String),
+}
+
+impl ExpandError {
+    pub fn message(&self) -> String {
+        match self {
+            ExpandError::Unbound(n) => format!("psh: {n}: unbound variable"),
+            ExpandError::Arith(m) => format!("psh: arithmetic: {m}"),
+            ExpandError::Ambiguous(w) => format!("psh: {w}: ambiguous redirect"),
+        }
+    }
+    /// The status bash gives the same failure.
+    pub fn status(&self) -> i32 {
+        match self {
+            ExpandError::Unbound(_) => 127,
+            _ => 1,
+        }
+    }
+}
+
+type Ex<T> = Result<T, ExpandError>;
+
+/// A field being built: its text and, once an unquoted glob character
+/// appears, the same text as a glob pattern with quoted parts escaped.
+#[derive(Default)]
+struct Field {
+    text: String,
+    pattern: Option<String>,
+    started: bool,
+}
+
+impl Field {
+    fn push(&mut self, s: &str, globbable: bool) {
+        if globbable && s.contains(['*', '?', '[']) && self.pattern.is_none() {
+            self.pattern = Some(glob::Pattern::escape(&self.text));
+        }
+        if let Some(p) = &mut self.pattern {
+            if globbable {
+                p.push_str(s);
+            } else {
+                p.push_str(&glob::Pattern::escape(s));
+            }
+        }
+        self.text.push_str(s);
+        self.started = true;
+    }
+}
+
+struct Fields {
+    done: Vec<Field>,
+    cur: Field,
+}
+
+impl Fields {
+    fn new() -> Fields {
+        Fields {
+            done: Vec::new(),
+            cur: Field::default(),
+        }
+    }
+    fn end_field(&mut self) {
+        let f = std::mem::take(&mut self.cur);
+        if f.started {
+            self.done.push(f);
+        }
+    }
+}
+
+impl Shell {
+    /// Expand command words into fields (split and globbed).
+    pub fn expand_words(&mut self, words: &[crate::ast::Word]) -> Ex<Vec<String>> {
+        let mut out = Vec::with_capacity(words.len());
+        for w in words {
+            self.expand_into(w, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    fn expand_into(&mut self, w: &Word, out: &mut Vec<String>) -> Ex<()> {
+        // Fast path: a plain literal word.
+        if let [WordPart::Lit { text, quoted }] = w.0.as_slice() {
+            if *quoted || !text.contains(['*', '?', '[']) {
+                out.push(text.clone());
+                return Ok(());
+            }
+        }
+        let mut fields = Fields::new();
+        for part in &w.0 {
+            self.expand_part(part, false, &mut fields)?;
+        }
+        fields.end_field();
+        for f in fields.done {
+            match f.pattern {
+                Some(p) => glob_into(&p, f.text, out),
+                None => out.push(f.text),
+            }
+        }
+        Ok(())
+    }
+
+    /// Expand to exactly one string: no splitting, no globbing (assignment
+    /// values, `for` over nothing, `case`-like uses).
+    pub fn expand_string(&mut self, w: &Word) -> Ex<String> {
+        if let [WordPart::Lit { text, .. }] = w.0.as_slice() {
+            return Ok(text.clone());
+        }
+        let mut fields = Fields::new();
+        for part in &w.0 {
+            self.expand_part(part, true, &mut fields)?;
+        }
+        fields.end_field();
+        let mut s = String::new();
+        for (i, f) in fields.done.into_iter().enumerate() {
+            if i > 0 {
+                s.push(' ');
+            }
+            s.push_str(&f.text);
+        }
+        Ok(s)
+    }
+
+    /// A redirection target: one field (globbed only if one path matches).
+    pub fn expand_target(&mut self, w: &Word) -> Ex<String> {
+        let mut v = Vec::new();
+        self.expand_into(w, &mut v)?;
+        if v.len() == 1 {
+            return Ok(v.pop().unwrap_or_default());
+        }
+        Err(ExpandError::Ambiguous(display_word(w)))
+    }
+
+    fn expand_part(&mut self, part: &WordPart, quoted: bool, f: &mut Fields) -> Ex<()> {
+        match part {
+            WordPart::Lit { text, quoted: q } => f.cur.push(text, !quoted && !q),
+            WordPart::DoubleQuoted(parts) => {
+                f.cur.started = true;
+                for p in parts {
+                    self.expand_part(p, true, f)?;
+                }
+            }
+            WordPart::Var(name) => {
+                let v = self.lookup_var(name)?;
+                let was = f.cur.started;
+                f.cur.push(&v, false);
+                if v.is_empty() && !quoted {
+                    // An empty unquoted expansion adds no word of its own.
+                    f.cur.started = was;
+                }
+            }
+            WordPart::Positional(n) => {
+                let v = match n {
+                    0 => Some(self.arg0.clone()),
+                    n => self.args.get(n - 1).cloned(),
+                };
+                let v = match v {
+                    Some(v) => v,
+                    None if self.opts.nounset => return Err(ExpandError::Unbound(n.to_string())),
+                    None => String::new(),
+                };
+                let was = f.cur.started;
+                f.cur.push(&v, false);
+                if v.is_empty() && !quoted {
+                    f.cur.started = was;
+                }
+            }
+            WordPart::Special('@') => {
+                let args = self.args.clone();
+                if args.is_empty() {
+                    return Ok(());
+                }
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        f.end_field();
+                    }
+                    f.cur.push(a, false);
+                    f.cur.started = true;
+                }
+            }
+            WordPart::Special(c) => {
+                let v = self.special(*c);
+                f.cur.push(&v, false);
+            }
+            WordPart::CmdSub(list) => {
+                let text = self.command_substitution(list);
+                if quoted {
+                    f.cur.push(&text, false);
+                    f.cur.started = true;
+                } else {
+                    // Unquoted `$(…)` splits at blanks and newlines.
+                    let starts_blank = text.starts_with([' ', '\t', '\n']);
+                    if starts_blank {
+                        f.end_field();
+                    }
+                    let mut first = true;
+                    for piece in text.split([' ', '\t', '\n']).filter(|s| !s.is_empty()) {
+                        if !first {
+                            f.end_field();
+                        }
+                        first = false;
+                        f.cur.push(piece, false);
+                    }
+                    if text.ends_with([' ', '\t', '\n']) && !first {
+                        f.end_field();
+                    }
+                }
+            }
+            WordPart::Arith(parts) => {
+                let mut expr = Fields::new();
+                for p in parts {
+                    self.expand_part(p, true, &mut expr)?;
+                }
+                let text = expr.cur.text;
+                let v = self.arith(&text)?;
+                f.cur.push(&v.to_string(), false);
+            }
+            WordPart::Tilde(user) => {
+                let home = if user.is_empty() {
+                    self.var("HOME").map(str::to_string).or_else(home_of_uid)
+                } else {
+                    nix::unistd::User::from_name(user)
+                        .ok()
+                        .flatten()
+                        .map(|u| u.dir.to_string_lossy().into_owned())
+                };
+                match home {
+                    Some(h) => f.cur.push(&h, false),
+                    None => f.cur.push(&format!("~{user}"), false),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn lookup_var(&self, name: &str) -> Ex<String> {
+        match self.vars.get(name) {
+            Some(v) => Ok(v.to_string()),
+            None if self.opts.nounset => Err(ExpandError::Unbound(name.to_string())),
+            None => Ok(String::new()),
+        }
+    }
+
+    fn special(&self, c: char) -> String {
+        match c {
+            '?' => self.status.to_string(),
+            '$' => self.pid.to_string(),
+            '!' => self.last_bg.map(|p| p.to_string()).unwrap_or_default(),
+            '#' => self.args.len().to_string(),
+            '*' => self.args.join(" "),
+            _ => String::new(),
+        }
+    }
+
+    /// Evaluate an arithmetic expression; names are variables whose values
+    /// are themselves expressions (bounded, so `a=a` cannot loop forever).
+    pub fn arith(&self, expr: &str) -> Ex<i64> {
+        self.arith_depth(expr, 0)
+    }
+
+    fn arith_depth(&self, expr: &str, depth: usize) -> Ex<i64> {
+        let mut lookup = |name: &str| -> Result<i64, String> {
+            let v = match self.vars.get(name) {
+                Some(v) => v,
+                None if self.opts.nounset => return Err(format!("{name}: unbound variable")),
+                None => return Ok(0),
+            };
+            let t = v.trim();
+            if t.is_empty() {
+                return Ok(0);
+            }
+            if let Ok(n) = t.parse::<i64>() {
+                return Ok(n);
+            }
+            if depth > 16 {
+                return Err(format!("{name}: expression recursion too deep"));
+            }
+            self.arith_depth(t, depth + 1).map_err(|e| match e {
+                ExpandError::Arith(m) => m,
+                other => other.message(),
+            })
+        };
+        arith::eval(expr, &mut lookup).map_err(ExpandError::Arith)
+    }
+}
+
+fn home_of_uid() -> Option<String> {
+    nix::unistd::User::from_uid(nix::unistd::getuid())
+        .ok()
+        .flatten()
+        .map(|u| u.dir.to_string_lossy().into_owned())
+}
+
+/// Sorted matches of `pattern`, or the word itself when nothing matches.
+fn glob_into(pattern: &str, text: String, out: &mut Vec<String>) {
+    let opts = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: true,
+    };
+    let mut hits: Vec<String> = match glob::glob_with(pattern, opts) {
+        Ok(paths) => paths
+            .filter_map(Result::ok)
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    if hits.is_empty() {
+        out.push(text);
+    } else {
+        hits.sort();
+        // glob drops a leading "./" the pattern had; sh keeps it.
+        if pattern.starts_with("./") {
+            for h in &mut hits {
+                if !h.starts_with("./") {
+                    h.insert_str(0, "./");
+                }
+            }
+        }
+        out.extend(hits);
+    }
+}
+
+/// A word as the user wrote it, roughly (for messages).
+pub fn display_word(w: &Word) -> String {
+    w.as_literal().unwrap_or_else(|| "$…".to_string())
+}

@@ -1,0 +1,164 @@
+//! `explain PIPELINE`: print the primitives psh would call for a pipeline
+//! — pipe, spawn/fork, dup2, close, waitpid — without running anything.
+
+use crate::ast::{Command, Pipeline, RedirOp, Redirect, Simple, Word, WordPart};
+use crate::builtins;
+use crate::shell::Shell;
+use crate::sys;
+
+/// Print the plan for `p`; the status is 0 (or 1 if stdout failed).
+pub fn explain_pipeline(sh: &Shell, p: &Pipeline) -> i32 {
+    let mut out = Vec::new();
+    let n = p.stages.len();
+    for i in 1..n {
+        out.push(format!("pipe() → [r{i}, w{i}]"));
+    }
+    let mut forks = 0;
+    for (i, cmd) in p.stages.iter().enumerate() {
+        let mut notes = Vec::new();
+        if sh.monitor {
+            notes.push(if i == 0 { "pgid new".to_string() } else { "pgid of stage 1".to_string() });
+        }
+        if i > 0 {
+            notes.push(format!("stdin ← r{i}"));
+        }
+        if i + 1 < n {
+            notes.push(format!("stdout → w{}", i + 1));
+        }
+        let (what, redirects) = describe(sh, cmd);
+        for r in redirects {
+            notes.push(show_redirect(r));
+        }
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join(", "))
+        };
+        match what {
+            Kind::Inside(text) if n == 1 && !p.spawn => out.push(format!("{text}{notes}")),
+            Kind::Inside(text) => {
+                forks += 1;
+                out.push(format!("fork → child runs {text}{notes}"));
+            }
+            Kind::Spawn(text) => {
+                forks += 1;
+                out.push(format!("posix_spawn {text}{notes}"));
+            }
+        }
+    }
+    if n > 1 {
+        let ends: Vec<String> = (1..n).map(|i| format!("r{i}, w{i}")).collect();
+        out.push(format!("close {}", ends.join(", ")));
+    }
+    if p.spawn {
+        out.push("no wait: job added to the job table, `[N] PID` printed".into());
+    } else if forks > 0 {
+        out.push(format!("waitpid ×{forks}"));
+    }
+    if p.negate {
+        out.push("status negated (!)".into());
+    }
+    let mut text = out.join("\n");
+    text.push('\n');
+    match sys::out(&text) {
+        Ok(()) => 0,
+        Err(_) => 1,
+    }
+}
+
+enum Kind {
+    /// Runs inside the shell (a builtin, an assignment, a block).
+    Inside(String),
+    /// An external program.
+    Spawn(String),
+}
+
+fn describe<'a>(sh: &Shell, cmd: &'a Command) -> (Kind, &'a [Redirect]) {
+    match cmd {
+        Command::Simple(s) => (simple(sh, s), &s.redirects),
+        Command::Group(_, r) => (Kind::Inside("{ … } in the shell".into()), r),
+        Command::Subshell(_, r) => (Kind::Spawn("( … ): fork, the child runs the list".into()), r),
+        Command::If(_, r) => (Kind::Inside("if … (the shell runs the condition, then one branch)".into()), r),
+        Command::While(_, r) => (Kind::Inside("while … (the shell loops)".into()), r),
+        Command::For(_, r) => (Kind::Inside("for … (the shell loops)".into()), r),
+        Command::FnDef(f) => (Kind::Inside(format!("define function {}", f.name)), &[]),
+        Command::Handler(_) => (Kind::Inside("keep a handler block; arm the signal".into()), &[]),
+        Command::Lab(l) => (Kind::Inside("concurrency lab: spawn threads/processes, join/waitpid each".into()), &l.redirects),
+        Command::Control(_, _, r) => (Kind::Inside("leave the loop/function/shell".into()), r),
+    }
+}
+
+fn simple(sh: &Shell, s: &Simple) -> Kind {
+    let words: Vec<String> = s.words.iter().map(show_word).collect();
+    let text = words.join(" ");
+    let Some(name) = s.words.first().and_then(Word::as_literal) else {
+        if s.words.is_empty() {
+            return Kind::Inside("set shell variables".into());
+        }
+        return Kind::Spawn(text);
+    };
+    if sh.funcs.contains_key(&name) {
+        Kind::Inside(format!("call function {text}"))
+    } else if builtins::is_builtin(&name) {
+        Kind::Inside(format!("builtin {text}"))
+    } else {
+        Kind::Spawn(text)
+    }
+}
+
+fn show_redirect(r: &Redirect) -> String {
+    let fd = r.fd;
+    match &r.op {
+        RedirOp::Read(w) => format!("open {} O_RDONLY, dup2 → {fd}", show_word(w)),
+        RedirOp::Write(w) => format!("open {} O_WRONLY|O_CREAT|O_TRUNC, dup2 → {fd}", show_word(w)),
+        RedirOp::Append(w) => format!("open {} O_WRONLY|O_CREAT|O_APPEND, dup2 → {fd}", show_word(w)),
+        RedirOp::WriteBoth(w) => format!("open {} O_WRONLY|O_CREAT|O_TRUNC, dup2 → 1 and 2", show_word(w)),
+        RedirOp::AppendBoth(w) => format!("open {} O_WRONLY|O_CREAT|O_APPEND, dup2 → 1 and 2", show_word(w)),
+        RedirOp::Dup(from) => format!("dup2({from}, {fd})"),
+    }
+}
+
+/// A word roughly as it was written.
+pub fn show_word(w: &Word) -> String {
+    let mut s = String::new();
+    for p in &w.0 {
+        show_part(p, &mut s);
+    }
+    s
+}
+
+fn show_part(p: &WordPart, s: &mut String) {
+    match p {
+        WordPart::Lit { text, quoted } => {
+            if *quoted && text.contains([' ', '\t']) {
+                s.push('\'');
+                s.push_str(text);
+                s.push('\'');
+            } else {
+                s.push_str(text);
+            }
+        }
+        WordPart::DoubleQuoted(parts) => {
+            s.push('"');
+            for q in parts {
+                show_part(q, s);
+            }
+            s.push('"');
+        }
+        WordPart::Var(n) => {
+            s.push('$');
+            s.push_str(n);
+        }
+        WordPart::Special(c) => {
+            s.push('$');
+            s.push(*c);
+        }
+        WordPart::Positional(n) => s.push_str(&format!("${{{n}}}")),
+        WordPart::CmdSub(_) => s.push_str("$(…)"),
+        WordPart::Arith(_) => s.push_str("$((…))"),
+        WordPart::Tilde(u) => {
+            s.push('~');
+            s.push_str(u);
+        }
+    }
+}

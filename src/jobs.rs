@@ -1,0 +1,280 @@
+//! The job table: every pipeline started in the background (and, later,
+//! every stopped foreground job) with the state of each of its processes.
+//! Reaping is per known pid (waitpid with WNOHANG), so it never steals the
+//! status of a child that other code waits for.
+
+use std::rc::Rc;
+
+use nix::errno::Errno;
+use nix::sys::signal::Signal;
+use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+use nix::unistd::Pid;
+
+use crate::signals;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcState {
+    Running,
+    Stopped(Signal),
+    Exited(i32),
+    Killed(Signal),
+}
+
+impl ProcState {
+    pub fn done(self) -> bool {
+        matches!(self, ProcState::Exited(_) | ProcState::Killed(_))
+    }
+    /// The shell status this state stands for (128+N for a signal).
+    pub fn status(self) -> i32 {
+        match self {
+            ProcState::Exited(n) => n,
+            ProcState::Killed(s) | ProcState::Stopped(s) => 128 + s as i32,
+            ProcState::Running => 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Proc {
+    pub pid: Pid,
+    pub state: ProcState,
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: usize,
+    pub pgid: Option<Pid>,
+    pub procs: Vec<Proc>,
+    pub text: Rc<str>,
+    /// Statuses of stages that never started (e.g. command not found),
+    /// kept so the job's status is computed over every stage.
+    pub pipefail: bool,
+}
+
+impl Job {
+    pub fn done(&self) -> bool {
+        self.procs.iter().all(|p| p.state.done())
+    }
+    pub fn stopped(&self) -> bool {
+        !self.done() && self.procs.iter().all(|p| p.state.done() || matches!(p.state, ProcState::Stopped(_)))
+    }
+    /// The job's exit status: the last stage's, or with pipefail the last
+    /// non-zero one.
+    pub fn status(&self) -> i32 {
+        let last = self.procs.last().map_or(0, |p| p.state.status());
+        if self.pipefail {
+            self.procs.iter().rev().map(|p| p.state.status()).find(|&s| s != 0).unwrap_or(0)
+        } else {
+            last
+        }
+    }
+    /// `Running`, `Stopped`, `Done`, `Exit 3`, `Killed (TERM)`.
+    pub fn state_text(&self) -> String {
+        if self.stopped() {
+            return "Stopped".into();
+        }
+        if !self.done() {
+            return "Running".into();
+        }
+        match self.procs.last().map(|p| p.state) {
+            Some(ProcState::Killed(s)) => format!("Killed ({})", signals::short_name(s)),
+            _ => match self.status() {
+                0 => "Done".into(),
+                n => format!("Exit {n}"),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct JobTable {
+    pub jobs: Vec<Job>,
+    /// Ids of the current (`%+`) and previous (`%-`) jobs.
+    current: Option<usize>,
+    previous: Option<usize>,
+}
+
+fn state_of(ws: WaitStatus) -> Option<(Pid, ProcState)> {
+    match ws {
+        WaitStatus::Exited(p, code) => Some((p, ProcState::Exited(code))),
+        WaitStatus::Signaled(p, s, _) => Some((p, ProcState::Killed(s))),
+        WaitStatus::Stopped(p, s) => Some((p, ProcState::Stopped(s))),
+        WaitStatus::Continued(p) => Some((p, ProcState::Running)),
+        _ => None,
+    }
+}
+
+/// Block until `pid` ends; its final state.
+pub fn wait_pid(pid: Pid) -> ProcState {
+    loop {
+        match waitpid(pid, None) {
+            Ok(ws) => {
+                if let Some((_, st)) = state_of(ws) {
+                    if st.done() {
+                        return st;
+                    }
+                }
+            }
+            Err(Errno::EINTR) => continue,
+            // ECHILD: already reaped elsewhere; nothing more to learn.
+            Err(_) => return ProcState::Exited(0),
+        }
+    }
+}
+
+impl JobTable {
+    pub fn clear(&mut self) {
+        self.jobs.clear();
+        self.current = None;
+        self.previous = None;
+    }
+
+    pub fn add(&mut self, pgid: Option<Pid>, procs: Vec<Proc>, text: Rc<str>, pipefail: bool) -> usize {
+        let id = self.jobs.last().map_or(1, |j| j.id + 1);
+        self.jobs.push(Job {
+            id,
+            pgid,
+            procs,
+            text,
+            pipefail,
+        });
+        self.previous = self.current;
+        self.current = Some(id);
+        id
+    }
+
+    pub fn get(&self, id: usize) -> Option<&Job> {
+        self.jobs.iter().find(|j| j.id == id)
+    }
+
+    /// `+`, `-` or a blank for `jobs` output.
+    pub fn mark(&self, id: usize) -> char {
+        if self.current == Some(id) {
+            '+'
+        } else if self.previous == Some(id) {
+            '-'
+        } else {
+            ' '
+        }
+    }
+
+    /// Record a state change for `pid` if it belongs to a job.
+    fn record(&mut self, pid: Pid, st: ProcState) {
+        for j in &mut self.jobs {
+            if let Some(p) = j.procs.iter_mut().find(|p| p.pid == pid) {
+                p.state = st;
+                return;
+            }
+        }
+    }
+
+    /// Collect every state change without blocking.  Cheap when no
+    /// SIGCHLD came since the last call.
+    pub fn reap(&mut self) {
+        if signals::take_child_changed() {
+            self.reap_now();
+        }
+    }
+
+    /// Collect every state change without blocking, SIGCHLD or not.
+    pub fn reap_now(&mut self) {
+        if self.jobs.is_empty() {
+            return;
+        }
+        let flags = WaitPidFlag::WNOHANG | WaitPidFlag::WUNTRACED | WaitPidFlag::WCONTINUED;
+        let pids: Vec<Pid> = self
+            .jobs
+            .iter()
+            .flat_map(|j| j.procs.iter().filter(|p| !p.state.done()).map(|p| p.pid))
+            .collect();
+        for pid in pids {
+            loop {
+                match waitpid(pid, Some(flags)) {
+                    Ok(WaitStatus::StillAlive) => break,
+                    Ok(ws) => {
+                        if let Some((p, st)) = state_of(ws) {
+                            self.record(p, st);
+                        }
+                        break;
+                    }
+                    Err(Errno::EINTR) => continue,
+                    Err(_) => {
+                        self.record(pid, ProcState::Exited(0));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Block until every process of job `id` has ended; its status.
+    pub fn wait_job(&mut self, id: usize) -> Option<i32> {
+        let pids: Vec<Pid> = self
+            .get(id)?
+            .procs
+            .iter()
+            .filter(|p| !p.state.done())
+            .map(|p| p.pid)
+            .collect();
+        for pid in pids {
+            let st = wait_pid(pid);
+            self.record(pid, st);
+        }
+        let status = self.get(id).map(Job::status);
+        self.remove(id);
+        status
+    }
+
+    pub fn remove(&mut self, id: usize) {
+        self.jobs.retain(|j| j.id != id);
+        if self.current == Some(id) {
+            self.current = self.previous.take();
+        }
+        if self.previous == Some(id) {
+            self.previous = None;
+        }
+        if self.current.is_some() && self.previous.is_none() {
+            self.previous = self.jobs.iter().rev().map(|j| j.id).find(|&i| Some(i) != self.current);
+        }
+        if self.current.is_none() {
+            self.current = self.jobs.last().map(|j| j.id);
+        }
+    }
+
+    /// The job a spec names: `%N`, `%+`, `%%`, `%-`, `%prefix`, or a pid.
+    pub fn find(&self, spec: &str) -> Result<usize, String> {
+        if let Some(s) = spec.strip_prefix('%') {
+            let id = match s {
+                "" | "+" | "%" => self.current,
+                "-" => self.previous,
+                _ => {
+                    if let Ok(n) = s.parse::<usize>() {
+                        self.get(n).map(|j| j.id)
+                    } else {
+                        let hits: Vec<usize> = self.jobs.iter().filter(|j| j.text.starts_with(s)).map(|j| j.id).collect();
+                        if hits.len() > 1 {
+                            return Err(format!("{spec}: ambiguous job spec"));
+                        }
+                        hits.first().copied()
+                    }
+                }
+            };
+            return id.filter(|i| self.get(*i).is_some()).ok_or_else(|| format!("{spec}: no such job"));
+        }
+        let pid: i32 = spec.parse().map_err(|_| format!("{spec}: not a pid or job spec"))?;
+        self.jobs
+            .iter()
+            .find(|j| j.procs.iter().any(|p| p.pid.as_raw() == pid))
+            .map(|j| j.id)
+            .ok_or_else(|| format!("pid {pid} is not a child of this shell"))
+    }
+
+    /// Finished jobs not yet reported, oldest first; they leave the table.
+    pub fn take_finished(&mut self) -> Vec<Job> {
+        let done: Vec<Job> = self.jobs.iter().filter(|j| j.done()).cloned().collect();
+        for j in &done {
+            self.remove(j.id);
+        }
+        done
+    }
+}

@@ -1,0 +1,118 @@
+//! Redirections: open each target (`< f`, `> f`, `2>&1`, …) in the shell,
+//! in order, into a plan of (target fd ← source fd) moves.  The plan is
+//! handed to posix_spawn as dup2 file actions, dup2'd in a forked child, or
+//! applied to the shell itself around a builtin and undone afterwards.
+
+use std::os::fd::RawFd;
+
+use nix::fcntl::{open, OFlag};
+use nix::sys::stat::Mode;
+
+use crate::spawn::FdMove;
+use crate::sys::{self, Fd};
+
+/// One redirection, its target already expanded to a file name.
+#[derive(Debug)]
+pub enum Step {
+    Open { fd: RawFd, path: String, flags: OFlag, both: bool },
+    Dup { fd: RawFd, from: RawFd },
+}
+
+/// Opened redirections: moves to make, and the descriptors they use.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub moves: Vec<FdMove>,
+    _held: Vec<Fd>,
+}
+
+impl Plan {
+    /// Start from `base` moves (a pipeline stage's pipe ends), then open
+    /// each step.  Errors name the file and the reason.
+    pub fn open(base: &[FdMove], steps: &[Step]) -> Result<Plan, String> {
+        let mut plan = Plan {
+            moves: base.to_vec(),
+            _held: Vec::new(),
+        };
+        for step in steps {
+            match step {
+                Step::Open { fd, path, flags, both } => {
+                    let raw = open(path.as_str(), *flags | OFlag::O_CLOEXEC, Mode::from_bits_truncate(0o666))
+                        .map_err(|e| format!("psh: {path}: {}", e.desc()))?;
+                    let f = Fd::new(raw);
+                    plan.set(*fd, f.raw());
+                    if *both {
+                        plan.set(2, f.raw());
+                    }
+                    plan._held.push(f);
+                }
+                Step::Dup { fd, from } => {
+                    let src = plan.source_of(*from);
+                    // A copy keeps the source stable even if a later step
+                    // moves `from` somewhere else (`2>&1 >f`).
+                    let copy = sys::dup_high(src).map_err(|_| format!("psh: {from}: bad file descriptor"))?;
+                    plan.set(*fd, copy.raw());
+                    plan._held.push(copy);
+                }
+            }
+        }
+        Ok(plan)
+    }
+
+    fn source_of(&self, fd: RawFd) -> RawFd {
+        self.moves.iter().rev().find(|m| m.0 == fd).map_or(fd, |m| m.1)
+    }
+
+    fn set(&mut self, target: RawFd, source: RawFd) {
+        self.moves.retain(|m| m.0 != target);
+        self.moves.push((target, source));
+    }
+
+    /// A plan of `base` moves only (no redirections).
+    pub fn base(base: &[FdMove]) -> Plan {
+        Plan {
+            moves: base.to_vec(),
+            _held: Vec::new(),
+        }
+    }
+
+    /// Apply to the shell itself; the returned guard undoes it.
+    pub fn apply_here(&self) -> Result<Restore, String> {
+        let mut saved = Vec::new();
+        for &(target, source) in &self.moves {
+            let copy = if sys::is_open(target) { sys::dup_high(target).ok() } else { None };
+            saved.push((target, copy));
+            if let Err(e) = sys::dup2(source, target) {
+                let r = Restore { saved };
+                drop(r);
+                return Err(format!("psh: cannot redirect fd {target}: {}", e.desc()));
+            }
+        }
+        Ok(Restore { saved })
+    }
+}
+
+/// Puts the shell's own descriptors back when dropped.
+#[derive(Debug)]
+pub struct Restore {
+    saved: Vec<(RawFd, Option<Fd>)>,
+}
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        for (target, copy) in self.saved.drain(..).rev() {
+            match copy {
+                Some(c) => {
+                    let _ = sys::dup2(c.raw(), target);
+                }
+                None => sys::close(target),
+            }
+        }
+    }
+}
+
+pub fn read_flags() -> OFlag {
+    OFlag::O_RDONLY
+}
+pub fn write_flags(append: bool) -> OFlag {
+    OFlag::O_WRONLY | OFlag::O_CREAT | if append { OFlag::O_APPEND } else { OFlag::O_TRUNC }
+}

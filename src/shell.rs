@@ -1,0 +1,117 @@
+//! The shell's state: variables, functions, positional parameters, options,
+//! the job table.  Behaviour lives in `eval.rs` (running the AST),
+//! `expand.rs` (words → fields) and `builtins.rs`.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::ast::FnDef;
+use crate::jobs::JobTable;
+use crate::spawn::PathCache;
+use crate::vars::Vars;
+
+/// `set -e`, `-x`, `-u`, `-o pipefail`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Options {
+    pub errexit: bool,
+    pub xtrace: bool,
+    pub nounset: bool,
+    pub pipefail: bool,
+}
+
+/// How control leaves a list early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Break(usize),
+    Continue(usize),
+    Return(i32),
+    Exit(i32),
+}
+
+/// A status, or control leaving early.
+pub type Res = Result<i32, Flow>;
+
+#[derive(Debug)]
+pub struct Shell {
+    pub vars: Vars,
+    pub funcs: HashMap<String, Rc<FnDef>>,
+    /// `$0` and `$1…`
+    pub arg0: String,
+    pub args: Vec<String>,
+    /// `$?`
+    pub status: i32,
+    /// `$!`
+    pub last_bg: Option<i32>,
+    /// `$$`: the shell's pid (a subshell keeps its parent's, as in sh).
+    pub pid: i32,
+    pub jobs: JobTable,
+    pub opts: Options,
+    pub interactive: bool,
+    /// Job control is on: each job gets its own process group.
+    pub monitor: bool,
+    /// The status of the last `$(…)` of the current command (what `$?`
+    /// is after `x=$(false)`).
+    pub subst_status: Option<i32>,
+    /// True in a forked child (subshell, pipeline stage, `$(…)`).
+    pub in_child: bool,
+    pub path_cache: PathCache,
+    /// Depth of conditions being evaluated (`if`, `while`, `&&` left side,
+    /// `!`): `set -e` does not fire there.
+    pub cond_depth: usize,
+    pub loop_depth: usize,
+    pub fn_depth: usize,
+    /// `source` nesting, bounded like functions.
+    pub source_depth: usize,
+}
+
+/// Functions may recurse this deep before the call is refused.
+pub const MAX_CALL_DEPTH: usize = 200;
+
+impl Shell {
+    pub fn new(arg0: String, args: Vec<String>, interactive: bool) -> Shell {
+        let mut vars = Vars::from_env();
+        if !vars.is_set("PATH") {
+            vars.set("PATH", "/usr/local/bin:/usr/bin:/bin".into());
+        }
+        if let Ok(cwd) = std::env::current_dir() {
+            let cwd = cwd.to_string_lossy().into_owned();
+            // Keep an inherited logical PWD if it names this directory.
+            let keep = vars.get("PWD").is_some_and(|p| same_dir(p, &cwd));
+            if !keep {
+                vars.export("PWD", Some(cwd));
+            }
+        }
+        Shell {
+            vars,
+            funcs: HashMap::new(),
+            arg0,
+            args,
+            status: 0,
+            last_bg: None,
+            pid: std::process::id() as i32,
+            jobs: JobTable::default(),
+            opts: Options::default(),
+            interactive,
+            monitor: false,
+            subst_status: None,
+            in_child: false,
+            path_cache: PathCache::default(),
+            cond_depth: 0,
+            loop_depth: 0,
+            fn_depth: 0,
+            source_depth: 0,
+        }
+    }
+
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name)
+    }
+}
+
+fn same_dir(a: &str, b: &str) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}

@@ -1,0 +1,171 @@
+//! Thin, safe wrappers over the file-descriptor primitives the shell uses
+//! (write, dup, pipe) and the registry of descriptors the shell holds
+//! internally, so a forked child can close every one it must not keep.
+
+use std::cell::RefCell;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+use nix::errno::Errno;
+use nix::fcntl::{fcntl, FcntlArg, OFlag};
+
+thread_local! {
+    /// Descriptors the shell opened for its own use (pipe ends, redirection
+    /// targets, saved copies of 0/1/2).  All are close-on-exec, but a forked
+    /// child that runs a builtin never execs, so it closes them by hand.
+    static HELD: RefCell<Vec<RawFd>> = const { RefCell::new(Vec::new()) };
+}
+
+/// An owned descriptor that is registered while it lives.
+#[derive(Debug)]
+pub struct Fd(OwnedFd);
+
+impl Fd {
+    pub fn new(fd: OwnedFd) -> Fd {
+        HELD.with(|h| h.borrow_mut().push(fd.as_raw_fd()));
+        Fd(fd)
+    }
+    pub fn raw(&self) -> RawFd {
+        self.0.as_raw_fd()
+    }
+}
+
+impl Drop for Fd {
+    fn drop(&mut self) {
+        let raw = self.0.as_raw_fd();
+        HELD.with(|h| {
+            let mut h = h.borrow_mut();
+            if let Some(i) = h.iter().rposition(|&f| f == raw) {
+                h.swap_remove(i);
+            }
+        });
+    }
+}
+
+/// In a freshly forked child: close every descriptor the parent held for
+/// its own purposes (they were meant for other processes).
+pub fn close_held_in_child() {
+    HELD.with(|h| {
+        let mut h = h.borrow_mut();
+        for &fd in h.iter() {
+            // SAFETY: the child owns its copy of the descriptor table.
+            unsafe { libc::close(fd) };
+        }
+        h.clear();
+    });
+}
+
+/// A pipe whose both ends are close-on-exec.
+pub fn pipe() -> nix::Result<(Fd, Fd)> {
+    let (r, w) = nix::unistd::pipe2(OFlag::O_CLOEXEC)?;
+    Ok((Fd::new(r), Fd::new(w)))
+}
+
+/// A close-on-exec copy of `fd` numbered 10 or above (out of the range
+/// users redirect), or None when `fd` is not open.
+pub fn dup_high(fd: RawFd) -> nix::Result<Fd> {
+    // SAFETY: fcntl(F_DUPFD_CLOEXEC) returns a fresh descriptor that we own.
+    let new = fcntl(unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) }, FcntlArg::F_DUPFD_CLOEXEC(10))?;
+    Ok(own(new))
+}
+
+pub fn dup2(src: RawFd, dst: RawFd) -> nix::Result<()> {
+    // SAFETY: plain dup2 on raw descriptors; errors are returned.
+    let r = unsafe { libc::dup2(src, dst) };
+    Errno::result(r).map(drop)
+}
+
+pub fn close(fd: RawFd) {
+    // SAFETY: closing a descriptor number; a bad one gives EBADF, ignored.
+    unsafe { libc::close(fd) };
+}
+
+pub fn is_open(fd: RawFd) -> bool {
+    // SAFETY: F_GETFD only queries.
+    unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
+}
+
+/// Write all of `buf` to `fd`, retrying on EINTR and short writes.
+pub fn write_all(fd: RawFd, mut buf: &[u8]) -> nix::Result<()> {
+    while !buf.is_empty() {
+        // SAFETY: buf is a valid slice for its length.
+        let n = unsafe { libc::write(fd, buf.as_ptr().cast(), buf.len()) };
+        if n < 0 {
+            let e = Errno::last();
+            if e == Errno::EINTR {
+                continue;
+            }
+            return Err(e);
+        }
+        buf = buf.get(n as usize..).unwrap_or(&[]);
+    }
+    Ok(())
+}
+
+/// Read from `fd` until end of file.
+pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>) -> nix::Result<()> {
+    let mut chunk = [0u8; 8192];
+    loop {
+        // SAFETY: chunk is a valid buffer of its length.
+        let n = unsafe { libc::read(fd, chunk.as_mut_ptr().cast(), chunk.len()) };
+        if n < 0 {
+            let e = Errno::last();
+            if e == Errno::EINTR {
+                continue;
+            }
+            return Err(e);
+        }
+        if n == 0 {
+            return Ok(());
+        }
+        out.extend_from_slice(chunk.get(..n as usize).unwrap_or(&[]));
+    }
+}
+
+/// Read one byte (None at end of file).
+pub fn read_byte(fd: RawFd) -> nix::Result<Option<u8>> {
+    let mut b = [0u8; 1];
+    loop {
+        // SAFETY: b is a valid one-byte buffer.
+        let n = unsafe { libc::read(fd, b.as_mut_ptr().cast(), 1) };
+        if n < 0 {
+            let e = Errno::last();
+            if e == Errno::EINTR {
+                continue;
+            }
+            return Err(e);
+        }
+        return Ok(if n == 0 { None } else { Some(b[0]) });
+    }
+}
+
+/// Text for stdout of the shell process; errors are the caller's to report.
+pub fn out(s: &str) -> nix::Result<()> {
+    write_all(1, s.as_bytes())
+}
+
+/// A message on stderr; a failure to write it has nowhere to go.
+pub fn err(s: &str) {
+    let _ = write_all(2, s.as_bytes());
+}
+
+/// Make sure 0, 1 and 2 are open, so the shell's own pipes and files never
+/// land on them by accident.
+pub fn ensure_std_fds() {
+    for fd in 0..3 {
+        if !is_open(fd) {
+            let flags = if fd == 0 { libc::O_RDONLY } else { libc::O_WRONLY };
+            // SAFETY: opening /dev/null with a valid C string.
+            let n = unsafe { libc::open(c"/dev/null".as_ptr(), flags) };
+            if n >= 0 && n != fd {
+                dup2(n, fd).ok();
+                close(n);
+            }
+        }
+    }
+}
+
+/// Wrap a raw descriptor the caller just created and owns.
+pub fn own(raw: RawFd) -> Fd {
+    // SAFETY: the caller passes a descriptor it owns and no one else closes.
+    Fd::new(unsafe { OwnedFd::from_raw_fd(raw) })
+}

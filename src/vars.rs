@@ -1,0 +1,134 @@
+//! Shell variables and the environment handed to children.  The
+//! environment list is built once and reused until an exported variable
+//! changes, so spawning a command does not rebuild it every time.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ffi::CString;
+
+#[derive(Debug, Clone)]
+pub struct Var {
+    pub value: String,
+    pub exported: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Vars {
+    map: HashMap<String, Var>,
+    env_cache: Option<Vec<CString>>,
+}
+
+impl Vars {
+    pub fn from_env() -> Vars {
+        let mut map = HashMap::new();
+        for (k, v) in std::env::vars_os() {
+            let k = k.to_string_lossy().into_owned();
+            let v = v.to_string_lossy().into_owned();
+            map.insert(k, Var { value: v, exported: true });
+        }
+        Vars { map, env_cache: None }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.map.get(name).map(|v| v.value.as_str())
+    }
+
+    pub fn is_set(&self, name: &str) -> bool {
+        self.map.contains_key(name)
+    }
+
+    pub fn set(&mut self, name: &str, value: String) {
+        match self.map.get_mut(name) {
+            Some(v) => {
+                if v.exported {
+                    self.env_cache = None;
+                }
+                v.value = value;
+            }
+            None => {
+                self.map.insert(name.to_string(), Var { value, exported: false });
+            }
+        }
+    }
+
+    pub fn export(&mut self, name: &str, value: Option<String>) {
+        self.env_cache = None;
+        let v = self.map.entry(name.to_string()).or_insert(Var {
+            value: String::new(),
+            exported: true,
+        });
+        v.exported = true;
+        if let Some(val) = value {
+            v.value = val;
+        }
+    }
+
+    pub fn unset(&mut self, name: &str) {
+        if let Some(v) = self.map.remove(name) {
+            if v.exported {
+                self.env_cache = None;
+            }
+        }
+    }
+
+    /// Remove and return a variable (to restore it later).
+    pub fn take(&mut self, name: &str) -> Option<Var> {
+        let v = self.map.remove(name);
+        if v.as_ref().is_some_and(|v| v.exported) {
+            self.env_cache = None;
+        }
+        v
+    }
+
+    pub fn put_back(&mut self, name: &str, var: Option<Var>) {
+        self.env_cache = None;
+        match var {
+            Some(v) => {
+                self.map.insert(name.to_string(), v);
+            }
+            None => {
+                self.map.remove(name);
+            }
+        }
+    }
+
+    /// Every variable, sorted by name (for `set` and `export -p`).
+    pub fn sorted(&self) -> Vec<(&String, &Var)> {
+        let mut v: Vec<_> = self.map.iter().collect();
+        v.sort_by(|a, b| a.0.cmp(b.0));
+        v
+    }
+
+    /// The environment for a child: every exported variable, plus `extra`
+    /// (a command's own `NAME=value` prefix) overriding them.
+    pub fn envp(&mut self, extra: &[(String, String)]) -> Cow<'_, [CString]> {
+        if extra.is_empty() {
+            return Cow::Borrowed(self.env_cache());
+        }
+        let mut env: Vec<CString> = self
+            .map
+            .iter()
+            .filter(|(k, v)| v.exported && !extra.iter().any(|(n, _)| n == *k))
+            .filter_map(|(k, v)| CString::new(format!("{k}={}", v.value)).ok())
+            .collect();
+        env.extend(extra.iter().filter_map(|(k, v)| CString::new(format!("{k}={v}")).ok()));
+        Cow::Owned(env)
+    }
+
+    fn env_cache(&mut self) -> &[CString] {
+        let map = &self.map;
+        self.env_cache.get_or_insert_with(|| {
+            map.iter()
+                .filter(|(_, v)| v.exported)
+                .filter_map(|(k, v)| CString::new(format!("{k}={}", v.value)).ok())
+                .collect()
+        })
+    }
+}
+
+/// `NAME` is a valid variable name.
+pub fn valid_name(name: &str) -> bool {
+    let mut b = name.bytes();
+    matches!(b.next(), Some(c) if c == b'_' || c.is_ascii_alphabetic())
+        && b.all(|c| c == b'_' || c.is_ascii_alphanumeric())
+}
