@@ -13,7 +13,7 @@ use crate::builtins;
 use crate::expand::ExpandError;
 use crate::jobs::{self, Proc, ProcState};
 use crate::redirect::{self, Plan, Step};
-use crate::shell::{Flow, Res, Shell, MAX_CALL_DEPTH};
+use crate::shell::{Flow, Res, Shell, MAX_CALL_DEPTH, MAX_EVAL_DEPTH};
 use crate::signals;
 use crate::spawn::{self, FdMove, Group};
 use crate::sys;
@@ -37,6 +37,17 @@ impl Shell {
     // ------------------------------------------------------------ lists
 
     pub fn run_list(&mut self, list: &List) -> Res {
+        if self.depth >= MAX_EVAL_DEPTH {
+            sys::err(&format!("psh: blocks and calls nested more than {MAX_EVAL_DEPTH} deep\n"));
+            return Ok(2);
+        }
+        self.depth += 1;
+        let r = self.run_jobs(list);
+        self.depth -= 1;
+        r
+    }
+
+    fn run_jobs(&mut self, list: &List) -> Res {
         for job in &list.0 {
             let st = if job.background {
                 self.start_background(job)

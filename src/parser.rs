@@ -101,10 +101,20 @@ fn rule_name(r: &Rule) -> &'static str {
 }
 
 fn pest_error(e: pest::error::Error<Rule>, src: &str, file: &str) -> SyntaxError {
-    let pos = match e.location {
+    let mut pos = match e.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
+    // Only negative attempts (a lookahead such as "`}` is not a word")
+    // point just past the token: show the token itself instead.
+    if matches!(&e.variant, ErrorVariant::ParsingError { positives, .. } if positives.is_empty()) {
+        while pos > 0 && src.is_char_boundary(pos) && !src[..pos].ends_with(|c: char| c.is_whitespace()) {
+            pos -= 1;
+            while !src.is_char_boundary(pos) {
+                pos -= 1;
+            }
+        }
+    }
     let message = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let mut names: Vec<&str> = positives.iter().map(rule_name).collect();
@@ -122,7 +132,50 @@ fn pest_error(e: pest::error::Error<Rule>, src: &str, file: &str) -> SyntaxError
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };
+    // Input that ends inside a quote: point at the quote that opened it.
+    if let Some((qpos, q)) = open_quote(src) {
+        let mut e = error_at(src, file, qpos, format!("unterminated {q}…{q}: no closing {q} before the end of input"));
+        e.incomplete = true;
+        return e;
+    }
     error_at(src, file, pos, message)
+}
+
+/// Where an unclosed `'` or `"` opens, if the input ends inside one.
+fn open_quote(src: &str) -> Option<(usize, char)> {
+    let b = src.as_bytes();
+    let mut i = 0;
+    let mut open: Option<(usize, u8)> = None;
+    let mut at_word_start = true;
+    while i < b.len() {
+        let c = b[i];
+        match open {
+            Some((_, b'\'')) => {
+                if c == b'\'' {
+                    open = None;
+                }
+            }
+            Some((_, _)) => match c {
+                b'\\' => i += 1,
+                b'"' => open = None,
+                _ => {}
+            },
+            None => match c {
+                b'\\' => i += 1,
+                b'#' if at_word_start => {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'\'' | b'"' => open = Some((i, c)),
+                _ => {}
+            },
+        }
+        at_word_start = open.is_none() && matches!(c, b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b')');
+        i += 1;
+    }
+    open.map(|(p, q)| (p, q as char))
 }
 
 fn describe_found(src: &str, pos: usize) -> String {

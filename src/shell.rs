@@ -62,10 +62,17 @@ pub struct Shell {
     pub fn_depth: usize,
     /// `source` nesting, bounded like functions.
     pub source_depth: usize,
+    /// Lists being run inside one another (blocks, loops, calls): bounded
+    /// so no input can overflow the stack.
+    pub depth: usize,
 }
 
 /// Functions may recurse this deep before the call is refused.
 pub const MAX_CALL_DEPTH: usize = 200;
+
+/// Lists nested inside one another (each block, loop body and call adds
+/// one) before the shell refuses to go deeper.
+pub const MAX_EVAL_DEPTH: usize = 1000;
 
 impl Shell {
     pub fn new(arg0: String, args: Vec<String>, interactive: bool) -> Shell {
@@ -100,6 +107,7 @@ impl Shell {
             loop_depth: 0,
             fn_depth: 0,
             source_depth: 0,
+            depth: 0,
         }
     }
 

@@ -1,0 +1,81 @@
+//! Helpers shared by the integration tests: run the real psh binary (and
+//! bash, for comparison) and collect what they printed.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub const PSH: &str = env!("CARGO_BIN_EXE_psh");
+
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: i32,
+}
+
+impl Run {
+    fn from(o: Output) -> Run {
+        use std::os::unix::process::ExitStatusExt;
+        Run {
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            status: o.status.code().unwrap_or_else(|| 128 + o.status.signal().unwrap_or(0)),
+        }
+    }
+}
+
+/// A fresh, empty directory for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("psh-tests")
+        .join(format!("{name}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+pub fn run_in(dir: &Path, program: &str, args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env("PWD", dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut input = child.stdin.take().expect("stdin");
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().expect("wait");
+    let _ = writer.join();
+    Run::from(out)
+}
+
+/// `psh -c LINE` in a scratch directory.
+pub fn psh(line: &str) -> Run {
+    let dir = scratch("c");
+    run_in(&dir, PSH, &["-c", line], b"")
+}
+
+pub fn psh_args(args: &[&str], stdin: &[u8]) -> Run {
+    let dir = scratch("a");
+    run_in(&dir, PSH, args, stdin)
+}
+
+/// Write `text` to a script file in a scratch dir and run `psh FILE ARGS`.
+pub fn psh_script(text: &str, args: &[&str]) -> Run {
+    let dir = scratch("s");
+    let file = dir.join("script.psh");
+    std::fs::write(&file, text).expect("write script");
+    let mut all = vec![file.to_str().expect("utf8 path")];
+    all.extend_from_slice(args);
+    run_in(&dir, PSH, &all, b"")
+}
