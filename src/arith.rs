@@ -12,7 +12,8 @@ enum Tok {
 }
 
 const OPS: [&str; 20] = [
-    "**", "<=", ">=", "==", "!=", "&&", "||", "<<", ">>", "+", "-", "*", "/", "%", "<", ">", "!", "(", ")", "~",
+    "**", "<=", ">=", "==", "!=", "&&", "||", "<<", ">>", "+", "-", "*", "/", "%", "<", ">", "!",
+    "(", ")", "~",
 ];
 
 fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
@@ -70,16 +71,28 @@ struct Parser<'a, F: FnMut(&str) -> Result<i64, String>> {
 }
 
 /// Evaluate `expr`; `lookup` gives a variable's value as a number.
-pub fn eval<F: FnMut(&str) -> Result<i64, String>>(expr: &str, lookup: &mut F) -> Result<i64, String> {
+pub fn eval<F: FnMut(&str) -> Result<i64, String>>(
+    expr: &str,
+    lookup: &mut F,
+) -> Result<i64, String> {
     let toks = tokenize(expr)?;
     if toks.is_empty() {
         return Ok(0);
     }
-    let mut p = Parser { toks, pos: 0, depth: 0, lookup };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+        lookup,
+    };
     let v = p.binary(0)?;
     match p.toks.get(p.pos) {
         None => Ok(v),
-        Some(t) => Err(format!("syntax error in `{}` near {}", expr.trim(), show(t))),
+        Some(t) => Err(format!(
+            "syntax error in `{}` near {}",
+            expr.trim(),
+            show(t)
+        )),
     }
 }
 
@@ -219,13 +232,21 @@ mod tests {
     fn errors_are_messages() {
         assert_eq!(ev("1 / 0"), Err("division by zero".into()));
         assert_eq!(ev("5 % 0"), Err("division by zero".into()));
-        assert!(ev("99999999999999999999").unwrap_err().contains("too large"));
+        assert!(ev("99999999999999999999")
+            .unwrap_err()
+            .contains("too large"));
         assert!(ev("1 +").is_err());
         assert!(ev("(1").is_err());
         assert!(ev("1 2").is_err());
         assert!(ev("1 @ 2").is_err());
-        assert_eq!(ev(&format!("{}1{}", "(".repeat(5000), ")".repeat(5000))), Err("expression nested too deeply".into()));
-        assert_eq!(ev(&"-".repeat(5000)), Err("expression nested too deeply".into()));
+        assert_eq!(
+            ev(&format!("{}1{}", "(".repeat(5000), ")".repeat(5000))),
+            Err("expression nested too deeply".into())
+        );
+        assert_eq!(
+            ev(&"-".repeat(5000)),
+            Err("expression nested too deeply".into())
+        );
     }
 
     #[test]

@@ -15,14 +15,15 @@ use crate::vars::valid_name;
 
 /// Every builtin name (`type` and completion use this list too).
 pub const BUILTINS: &[&str] = &[
-    ".", ":", "[", "alarm", "bg", "cd", "echo", "export", "false", "fg", "help", "history", "jobs", "kill", "pwd",
-    "read", "set", "shift", "source", "test", "trace", "trap", "true", "type", "unset", "wait",
+    ".", ":", "[", "alarm", "bg", "cd", "echo", "export", "false", "fg", "help", "history", "jobs",
+    "kill", "pwd", "read", "set", "shift", "source", "test", "trace", "trap", "true", "type",
+    "unset", "wait",
 ];
 
 /// Words the grammar treats specially.
 pub const KEYWORDS: &[&str] = &[
-    "if", "else", "while", "for", "in", "fn", "break", "continue", "return", "exit", "spawn", "explain", "threads",
-    "procs", "alarm", "trap", "!", "{", "}",
+    "if", "else", "while", "for", "in", "fn", "break", "continue", "return", "exit", "spawn",
+    "explain", "threads", "procs", "alarm", "trap", "!", "{", "}",
 ];
 
 pub fn is_builtin(name: &str) -> bool {
@@ -114,7 +115,9 @@ impl Shell {
                     .map(|p| p.to_string_lossy().into_owned())
                     .unwrap_or(target.clone()),
                 Err(e) => {
-                    let why = e.raw_os_error().map_or(e.to_string(), |n| nix::errno::Errno::from_raw(n).desc().to_string());
+                    let why = e.raw_os_error().map_or(e.to_string(), |n| {
+                        nix::errno::Errno::from_raw(n).desc().to_string()
+                    });
                     return err(format!("cd: {target}: {why}"));
                 }
             }
@@ -220,7 +223,9 @@ impl Shell {
                             Some("nounset") => self.opts.nounset = on,
                             None => {
                                 let o = self.opts;
-                                let show = |n: &str, v: bool| format!("{n:<12}{}\n", if v { "on" } else { "off" });
+                                let show = |n: &str, v: bool| {
+                                    format!("{n:<12}{}\n", if v { "on" } else { "off" })
+                                };
                                 let s = show("errexit", o.errexit)
                                     + &show("nounset", o.nounset)
                                     + &show("pipefail", o.pipefail)
@@ -275,13 +280,17 @@ impl Shell {
         let text = match std::fs::read(&path) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
             Err(e) => {
-                let why = e.raw_os_error().map_or(e.to_string(), |n| nix::errno::Errno::from_raw(n).desc().to_string());
+                let why = e.raw_os_error().map_or(e.to_string(), |n| {
+                    nix::errno::Errno::from_raw(n).desc().to_string()
+                });
                 sys::err(&format!("psh: source: {file}: {why}\n"));
                 return Ok(1);
             }
         };
         if self.source_depth >= MAX_CALL_DEPTH {
-            sys::err(&format!("psh: source: {file}: nested more than {MAX_CALL_DEPTH} deep\n"));
+            sys::err(&format!(
+                "psh: source: {file}: nested more than {MAX_CALL_DEPTH} deep\n"
+            ));
             return Ok(1);
         }
         let list = match parser::parse(&text, file) {
@@ -337,7 +346,11 @@ impl Shell {
         if !raw {
             text = unescape_read(&text);
         }
-        let status = if got_newline || !line.is_empty() { 0 } else { 1 };
+        let status = if got_newline || !line.is_empty() {
+            0
+        } else {
+            1
+        };
         if names.is_empty() {
             self.set_var("REPLY", text);
             return status;
@@ -398,9 +411,22 @@ impl Shell {
             let mark = self.jobs.mark(j.id);
             if long {
                 let pid = j.procs.first().map_or(0, |p| p.pid.as_raw());
-                s.push_str(&format!("[{}]{} {:>7} {:<24}{}\n", j.id, mark, pid, j.state_text(), j.text));
+                s.push_str(&format!(
+                    "[{}]{} {:>7} {:<24}{}\n",
+                    j.id,
+                    mark,
+                    pid,
+                    j.state_text(),
+                    j.text
+                ));
             } else {
-                s.push_str(&format!("[{}]{}  {:<24}{}\n", j.id, mark, j.state_text(), j.text));
+                s.push_str(&format!(
+                    "[{}]{}  {:<24}{}\n",
+                    j.id,
+                    mark,
+                    j.state_text(),
+                    j.text
+                ));
             }
         }
         // Finished jobs have now been reported: they leave the table.
@@ -440,7 +466,12 @@ impl Shell {
                 i += 1;
                 match args.get(i).and_then(|s| signals::parse(s)) {
                     Some(s) => sig = s,
-                    None => return err(format!("kill: {}: invalid signal", args.get(i).map_or("", String::as_str))),
+                    None => {
+                        return err(format!(
+                            "kill: {}: invalid signal",
+                            args.get(i).map_or("", String::as_str)
+                        ))
+                    }
                 }
             } else if a == "--" {
                 i += 1;
@@ -470,7 +501,8 @@ impl Shell {
                 }
             } else {
                 match t.parse::<i32>() {
-                    Ok(pid) => signal::kill(Pid::from_raw(pid), sig).map_err(|e| format!("({pid}): {}", e.desc())),
+                    Ok(pid) => signal::kill(Pid::from_raw(pid), sig)
+                        .map_err(|e| format!("({pid}): {}", e.desc())),
                     Err(_) => Err(format!("{t}: arguments must be process or job IDs")),
                 }
             };
@@ -483,11 +515,18 @@ impl Shell {
 
     /// Send `sig` to every process of a job (its group with job control).
     pub fn signal_job(&mut self, id: usize, sig: Signal) -> Result<(), String> {
-        let job = self.jobs.get(id).ok_or_else(|| format!("%{id}: no such job"))?;
+        let job = self
+            .jobs
+            .get(id)
+            .ok_or_else(|| format!("%{id}: no such job"))?;
         if let Some(pg) = job.pgid {
             return signal::killpg(pg, sig).map_err(|e| format!("%{id}: {}", e.desc()));
         }
-        for p in job.procs.iter().filter(|p| !p.state.done() && p.pid.as_raw() != 0) {
+        for p in job
+            .procs
+            .iter()
+            .filter(|p| !p.state.done() && p.pid.as_raw() != 0)
+        {
             signal::kill(p.pid, sig).map_err(|e| format!("%{id}: {}", e.desc()))?;
         }
         Ok(())
@@ -510,7 +549,9 @@ fn echo(args: &[String]) -> i32 {
     let mut escapes = false;
     let mut i = 0;
     while let Some(a) = args.get(i) {
-        let Some(flags) = a.strip_prefix('-') else { break };
+        let Some(flags) = a.strip_prefix('-') else {
+            break;
+        };
         if flags.is_empty() || !flags.bytes().all(|b| matches!(b, b'n' | b'e' | b'E')) {
             break;
         }
@@ -621,7 +662,10 @@ fn unescape_read(s: &str) -> String {
 
 /// A value quoted so the shell reads it back as it is.
 fn quote(v: &str) -> String {
-    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-./:,+@%".contains(&b)) {
+    if !v.is_empty()
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-./:,+@%".contains(&b))
+    {
         return v.to_string();
     }
     format!("'{}'", v.replace('\'', "'\\''"))

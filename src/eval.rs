@@ -38,7 +38,9 @@ impl Shell {
 
     pub fn run_list(&mut self, list: &List) -> Res {
         if self.depth >= MAX_EVAL_DEPTH {
-            sys::err(&format!("psh: blocks and calls nested more than {MAX_EVAL_DEPTH} deep\n"));
+            sys::err(&format!(
+                "psh: blocks and calls nested more than {MAX_EVAL_DEPTH} deep\n"
+            ));
             return Ok(2);
         }
         self.depth += 1;
@@ -205,7 +207,12 @@ impl Shell {
 
     /// Fork a copy of the shell that makes the `moves`, runs `f` and exits
     /// with its status.  The shell has no other threads when this runs.
-    pub fn fork_run(&mut self, moves: &[FdMove], group: Group, f: impl FnOnce(&mut Shell) -> Res) -> Launched {
+    pub fn fork_run(
+        &mut self,
+        moves: &[FdMove],
+        group: Group,
+        f: impl FnOnce(&mut Shell) -> Res,
+    ) -> Launched {
         // SAFETY: psh is single-threaded whenever it forks (the lab joins
         // its threads before returning), so the child may run shell code.
         match unsafe { nix::unistd::fork() } {
@@ -229,7 +236,9 @@ impl Shell {
                 self.in_child = true;
                 self.interactive = false;
                 self.monitor = false;
-                self.jobs.clear();
+                // The copy of the job table is for `jobs` only: the jobs
+                // are the parent's children, not this process's.
+                self.jobs.inherited = true;
                 let st = match f(self) {
                     Ok(s) | Err(Flow::Exit(s)) | Err(Flow::Return(s)) => s,
                     Err(_) => self.status,
@@ -259,7 +268,12 @@ impl Shell {
             });
         }
         if self.opts.pipefail {
-            statuses.iter().rev().copied().find(|&s| s != 0).unwrap_or(0)
+            statuses
+                .iter()
+                .rev()
+                .copied()
+                .find(|&s| s != 0)
+                .unwrap_or(0)
         } else {
             statuses.last().copied().unwrap_or(0)
         }
@@ -269,7 +283,11 @@ impl Shell {
 
     fn start_background(&mut self, job: &Job) -> i32 {
         if job.body.rest.is_empty() && !job.body.first.explain {
-            return self.start_pipeline_job(&job.body.first, job.text.clone(), job.body.first.spawn);
+            return self.start_pipeline_job(
+                &job.body.first,
+                job.text.clone(),
+                job.body.first.spawn,
+            );
         }
         let group = self.group_for(None);
         let body = job.body.clone();
@@ -344,7 +362,9 @@ impl Shell {
                     HandlerKind::Alarm => "alarm",
                     HandlerKind::Trap => "trap",
                 };
-                sys::err(&format!("psh: {what}: signal handler blocks are not implemented yet\n"));
+                sys::err(&format!(
+                    "psh: {what}: signal handler blocks are not implemented yet\n"
+                ));
                 Ok(2)
             }
             Command::Lab(l) => {
@@ -352,10 +372,14 @@ impl Shell {
                     LabKind::Threads => "threads",
                     LabKind::Procs => "procs",
                 };
-                sys::err(&format!("psh: {what}: the concurrency lab is not implemented yet\n"));
+                sys::err(&format!(
+                    "psh: {what}: the concurrency lab is not implemented yet\n"
+                ));
                 Ok(2)
             }
-            Command::Control(kind, arg, r) => self.with_redirects(r, |sh| sh.run_control(*kind, arg.as_ref())),
+            Command::Control(kind, arg, r) => {
+                self.with_redirects(r, |sh| sh.run_control(*kind, arg.as_ref()))
+            }
         }
     }
 
@@ -393,7 +417,10 @@ impl Shell {
         for red in r {
             let (word, flags, both) = match &red.op {
                 RedirOp::Dup(from) => {
-                    steps.push(Step::Dup { fd: red.fd, from: *from });
+                    steps.push(Step::Dup {
+                        fd: red.fd,
+                        from: *from,
+                    });
                     continue;
                 }
                 RedirOp::Read(w) => (w, redirect::read_flags(), false),
@@ -402,7 +429,9 @@ impl Shell {
                 RedirOp::WriteBoth(w) => (w, redirect::write_flags(false), true),
                 RedirOp::AppendBoth(w) => (w, redirect::write_flags(true), true),
             };
-            let path = self.expand_target(word).map_err(|e| format!("{}\n", e.message()))?;
+            let path = self
+                .expand_target(word)
+                .map_err(|e| format!("{}\n", e.message()))?;
             steps.push(Step::Open {
                 fd: red.fd,
                 path,
@@ -431,7 +460,11 @@ impl Shell {
         match self.run_list(body) {
             Ok(s) => *st = s,
             Err(Flow::Break(n)) => {
-                return Some(if n > 1 { Err(Flow::Break(n - 1)) } else { Ok(*st) });
+                return Some(if n > 1 {
+                    Err(Flow::Break(n - 1))
+                } else {
+                    Ok(*st)
+                });
             }
             Err(Flow::Continue(n)) if n > 1 => return Some(Err(Flow::Continue(n - 1))),
             Err(Flow::Continue(_)) => {}
@@ -596,7 +629,9 @@ impl Shell {
             });
         }
         if builtins::is_builtin(name) {
-            return self.with_temp_env(&ex.assigns, |sh| sh.with_redirects(&s.redirects, |sh| sh.builtin(&ex.argv)));
+            return self.with_temp_env(&ex.assigns, |sh| {
+                sh.with_redirects(&s.redirects, |sh| sh.builtin(&ex.argv))
+            });
         }
         let plan = match self.open_redirects(&s.redirects, &[]) {
             Ok(p) => p,
@@ -612,7 +647,11 @@ impl Shell {
     }
 
     /// Run `f` with `NAME=value` prefixes set and exported, then restore.
-    fn with_temp_env(&mut self, assigns: &[(String, String)], f: impl FnOnce(&mut Shell) -> Res) -> Res {
+    fn with_temp_env(
+        &mut self,
+        assigns: &[(String, String)],
+        f: impl FnOnce(&mut Shell) -> Res,
+    ) -> Res {
         if assigns.is_empty() {
             return f(self);
         }
@@ -670,7 +709,8 @@ impl Shell {
             sys::err(&format!("psh: {name}: command not found\n"));
             return Launched::Done(127);
         };
-        let argv: Result<Vec<CString>, _> = ex.argv.iter().map(|a| CString::new(a.as_bytes())).collect();
+        let argv: Result<Vec<CString>, _> =
+            ex.argv.iter().map(|a| CString::new(a.as_bytes())).collect();
         let Ok(argv) = argv else {
             sys::err(&format!("psh: {name}: an argument contains a NUL byte\n"));
             return Launched::Done(1);

@@ -1,7 +1,7 @@
 //! `explain PIPELINE`: print the primitives psh would call for a pipeline
 //! — pipe, spawn/fork, dup2, close, waitpid — without running anything.
 
-use crate::ast::{Command, Pipeline, RedirOp, Redirect, Simple, Word, WordPart};
+use crate::ast::{Command, HandlerKind, Pipeline, RedirOp, Redirect, Simple, Word, WordPart};
 use crate::builtins;
 use crate::shell::Shell;
 use crate::sys;
@@ -17,7 +17,11 @@ pub fn explain_pipeline(sh: &Shell, p: &Pipeline) -> i32 {
     for (i, cmd) in p.stages.iter().enumerate() {
         let mut notes = Vec::new();
         if sh.monitor {
-            notes.push(if i == 0 { "pgid new".to_string() } else { "pgid of stage 1".to_string() });
+            notes.push(if i == 0 {
+                "pgid new".to_string()
+            } else {
+                "pgid of stage 1".to_string()
+            });
         }
         if i > 0 {
             notes.push(format!("stdin ← r{i}"));
@@ -77,13 +81,34 @@ fn describe<'a>(sh: &Shell, cmd: &'a Command) -> (Kind, &'a [Redirect]) {
     match cmd {
         Command::Simple(s) => (simple(sh, s), &s.redirects),
         Command::Group(_, r) => (Kind::Inside("{ … } in the shell".into()), r),
-        Command::Subshell(_, r) => (Kind::Spawn("( … ): fork, the child runs the list".into()), r),
-        Command::If(_, r) => (Kind::Inside("if … (the shell runs the condition, then one branch)".into()), r),
+        Command::Subshell(_, r) => (
+            Kind::Spawn("( … ): fork, the child runs the list".into()),
+            r,
+        ),
+        Command::If(_, r) => (
+            Kind::Inside("if … (the shell runs the condition, then one branch)".into()),
+            r,
+        ),
         Command::While(_, r) => (Kind::Inside("while … (the shell loops)".into()), r),
         Command::For(_, r) => (Kind::Inside("for … (the shell loops)".into()), r),
         Command::FnDef(f) => (Kind::Inside(format!("define function {}", f.name)), &[]),
-        Command::Handler(_) => (Kind::Inside("keep a handler block; arm the signal".into()), &[]),
-        Command::Lab(l) => (Kind::Inside("concurrency lab: spawn threads/processes, join/waitpid each".into()), &l.redirects),
+        Command::Handler(h) => {
+            let what = match h.kind {
+                HandlerKind::Alarm => format!("setitimer(ITIMER_REAL, {}s)", show_word(&h.arg)),
+                HandlerKind::Trap => {
+                    format!("sigaction(SIG{}, record-only handler)", show_word(&h.arg))
+                }
+            };
+            let n = h.body.0.len();
+            let text = format!(
+                "{what}; keep the handler block ({n} command(s)) to run when the signal arrives"
+            );
+            (Kind::Inside(text), &[])
+        }
+        Command::Lab(l) => (
+            Kind::Inside("concurrency lab: spawn threads/processes, join/waitpid each".into()),
+            &l.redirects,
+        ),
         Command::Control(_, _, r) => (Kind::Inside("leave the loop/function/shell".into()), r),
     }
 }
@@ -110,10 +135,22 @@ fn show_redirect(r: &Redirect) -> String {
     let fd = r.fd;
     match &r.op {
         RedirOp::Read(w) => format!("open {} O_RDONLY, dup2 → {fd}", show_word(w)),
-        RedirOp::Write(w) => format!("open {} O_WRONLY|O_CREAT|O_TRUNC, dup2 → {fd}", show_word(w)),
-        RedirOp::Append(w) => format!("open {} O_WRONLY|O_CREAT|O_APPEND, dup2 → {fd}", show_word(w)),
-        RedirOp::WriteBoth(w) => format!("open {} O_WRONLY|O_CREAT|O_TRUNC, dup2 → 1 and 2", show_word(w)),
-        RedirOp::AppendBoth(w) => format!("open {} O_WRONLY|O_CREAT|O_APPEND, dup2 → 1 and 2", show_word(w)),
+        RedirOp::Write(w) => format!(
+            "open {} O_WRONLY|O_CREAT|O_TRUNC, dup2 → {fd}",
+            show_word(w)
+        ),
+        RedirOp::Append(w) => format!(
+            "open {} O_WRONLY|O_CREAT|O_APPEND, dup2 → {fd}",
+            show_word(w)
+        ),
+        RedirOp::WriteBoth(w) => format!(
+            "open {} O_WRONLY|O_CREAT|O_TRUNC, dup2 → 1 and 2",
+            show_word(w)
+        ),
+        RedirOp::AppendBoth(w) => format!(
+            "open {} O_WRONLY|O_CREAT|O_APPEND, dup2 → 1 and 2",
+            show_word(w)
+        ),
         RedirOp::Dup(from) => format!("dup2({from}, {fd})"),
     }
 }

@@ -36,15 +36,10 @@ pub fn read_line() -> Option<Vec<u8>> {
             line.extend_from_slice(chunk);
         }
     } else {
-        loop {
-            match sys::read_byte(0) {
-                Ok(Some(b)) => {
-                    line.push(b);
-                    if b == b'\n' {
-                        return Some(line);
-                    }
-                }
-                Ok(None) | Err(_) => break,
+        while let Ok(Some(b)) = sys::read_byte(0) {
+            line.push(b);
+            if b == b'\n' {
+                return Some(line);
             }
         }
     }

@@ -56,14 +56,23 @@ impl Job {
         self.procs.iter().all(|p| p.state.done())
     }
     pub fn stopped(&self) -> bool {
-        !self.done() && self.procs.iter().all(|p| p.state.done() || matches!(p.state, ProcState::Stopped(_)))
+        !self.done()
+            && self
+                .procs
+                .iter()
+                .all(|p| p.state.done() || matches!(p.state, ProcState::Stopped(_)))
     }
     /// The job's exit status: the last stage's, or with pipefail the last
     /// non-zero one.
     pub fn status(&self) -> i32 {
         let last = self.procs.last().map_or(0, |p| p.state.status());
         if self.pipefail {
-            self.procs.iter().rev().map(|p| p.state.status()).find(|&s| s != 0).unwrap_or(0)
+            self.procs
+                .iter()
+                .rev()
+                .map(|p| p.state.status())
+                .find(|&s| s != 0)
+                .unwrap_or(0)
         } else {
             last
         }
@@ -92,6 +101,9 @@ pub struct JobTable {
     /// Ids of the current (`%+`) and previous (`%-`) jobs.
     current: Option<usize>,
     previous: Option<usize>,
+    /// In a forked child: the table is a copy of the parent's, whose
+    /// processes this one cannot wait for.
+    pub inherited: bool,
 }
 
 fn state_of(ws: WaitStatus) -> Option<(Pid, ProcState)> {
@@ -123,13 +135,13 @@ pub fn wait_pid(pid: Pid) -> ProcState {
 }
 
 impl JobTable {
-    pub fn clear(&mut self) {
-        self.jobs.clear();
-        self.current = None;
-        self.previous = None;
-    }
-
-    pub fn add(&mut self, pgid: Option<Pid>, procs: Vec<Proc>, text: Rc<str>, pipefail: bool) -> usize {
+    pub fn add(
+        &mut self,
+        pgid: Option<Pid>,
+        procs: Vec<Proc>,
+        text: Rc<str>,
+        pipefail: bool,
+    ) -> usize {
         let id = self.jobs.last().map_or(1, |j| j.id + 1);
         self.jobs.push(Job {
             id,
@@ -178,7 +190,7 @@ impl JobTable {
 
     /// Collect every state change without blocking, SIGCHLD or not.
     pub fn reap_now(&mut self) {
-        if self.jobs.is_empty() {
+        if self.jobs.is_empty() || self.inherited {
             return;
         }
         let flags = WaitPidFlag::WNOHANG | WaitPidFlag::WUNTRACED | WaitPidFlag::WCONTINUED;
@@ -209,6 +221,9 @@ impl JobTable {
 
     /// Block until every process of job `id` has ended; its status.
     pub fn wait_job(&mut self, id: usize) -> Option<i32> {
+        if self.inherited {
+            return None;
+        }
         let pids: Vec<Pid> = self
             .get(id)?
             .procs
@@ -234,7 +249,12 @@ impl JobTable {
             self.previous = None;
         }
         if self.current.is_some() && self.previous.is_none() {
-            self.previous = self.jobs.iter().rev().map(|j| j.id).find(|&i| Some(i) != self.current);
+            self.previous = self
+                .jobs
+                .iter()
+                .rev()
+                .map(|j| j.id)
+                .find(|&i| Some(i) != self.current);
         }
         if self.current.is_none() {
             self.current = self.jobs.last().map(|j| j.id);
@@ -251,7 +271,12 @@ impl JobTable {
                     if let Ok(n) = s.parse::<usize>() {
                         self.get(n).map(|j| j.id)
                     } else {
-                        let hits: Vec<usize> = self.jobs.iter().filter(|j| j.text.starts_with(s)).map(|j| j.id).collect();
+                        let hits: Vec<usize> = self
+                            .jobs
+                            .iter()
+                            .filter(|j| j.text.starts_with(s))
+                            .map(|j| j.id)
+                            .collect();
                         if hits.len() > 1 {
                             return Err(format!("{spec}: ambiguous job spec"));
                         }
@@ -259,9 +284,13 @@ impl JobTable {
                     }
                 }
             };
-            return id.filter(|i| self.get(*i).is_some()).ok_or_else(|| format!("{spec}: no such job"));
+            return id
+                .filter(|i| self.get(*i).is_some())
+                .ok_or_else(|| format!("{spec}: no such job"));
         }
-        let pid: i32 = spec.parse().map_err(|_| format!("{spec}: not a pid or job spec"))?;
+        let pid: i32 = spec
+            .parse()
+            .map_err(|_| format!("{spec}: not a pid or job spec"))?;
         self.jobs
             .iter()
             .find(|j| j.procs.iter().any(|p| p.pid.as_raw() == pid))

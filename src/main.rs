@@ -83,9 +83,9 @@ fn run(mut args: Vec<String>) -> i32 {
         let text = match std::fs::read(&file) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
             Err(e) => {
-                let why = e
-                    .raw_os_error()
-                    .map_or(e.to_string(), |n| nix::errno::Errno::from_raw(n).desc().to_string());
+                let why = e.raw_os_error().map_or(e.to_string(), |n| {
+                    nix::errno::Errno::from_raw(n).desc().to_string()
+                });
                 sys::err(&format!("psh: {file}: {why}\n"));
                 return 127;
             }

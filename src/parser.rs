@@ -60,7 +60,9 @@ impl fmt::Display for SyntaxError {
 pub fn parse(src: &str, file: &str) -> Result<List, SyntaxError> {
     check_nesting(src, file)?;
     let mut pairs = Grammar::parse(Rule::program, src).map_err(|e| pest_error(e, src, file))?;
-    let program = pairs.next().ok_or_else(|| error_at(src, file, 0, "empty parse".into()))?;
+    let program = pairs
+        .next()
+        .ok_or_else(|| error_at(src, file, 0, "empty parse".into()))?;
     let list = program
         .into_inner()
         .next()
@@ -108,7 +110,10 @@ fn pest_error(e: pest::error::Error<Rule>, src: &str, file: &str) -> SyntaxError
     // Only negative attempts (a lookahead such as "`}` is not a word")
     // point just past the token: show the token itself instead.
     if matches!(&e.variant, ErrorVariant::ParsingError { positives, .. } if positives.is_empty()) {
-        while pos > 0 && src.is_char_boundary(pos) && !src[..pos].ends_with(|c: char| c.is_whitespace()) {
+        while pos > 0
+            && src.is_char_boundary(pos)
+            && !src[..pos].ends_with(|c: char| c.is_whitespace())
+        {
             pos -= 1;
             while !src.is_char_boundary(pos) {
                 pos -= 1;
@@ -134,7 +139,12 @@ fn pest_error(e: pest::error::Error<Rule>, src: &str, file: &str) -> SyntaxError
     };
     // Input that ends inside a quote: point at the quote that opened it.
     if let Some((qpos, q)) = open_quote(src) {
-        let mut e = error_at(src, file, qpos, format!("unterminated {q}…{q}: no closing {q} before the end of input"));
+        let mut e = error_at(
+            src,
+            file,
+            qpos,
+            format!("unterminated {q}…{q}: no closing {q} before the end of input"),
+        );
         e.incomplete = true;
         return e;
     }
@@ -172,7 +182,8 @@ fn open_quote(src: &str) -> Option<(usize, char)> {
                 _ => {}
             },
         }
-        at_word_start = open.is_none() && matches!(c, b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b')');
+        at_word_start =
+            open.is_none() && matches!(c, b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b')');
         i += 1;
     }
     open.map(|(p, q)| (p, q as char))
@@ -197,7 +208,9 @@ fn error_at(src: &str, file: &str, pos: usize, message: String) -> SyntaxError {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let col = src[line_start..pos].chars().count() + 1;
-    let line_end = src[line_start..].find('\n').map_or(src.len(), |i| line_start + i);
+    let line_end = src[line_start..]
+        .find('\n')
+        .map_or(src.len(), |i| line_start + i);
     // A very long line is cut around the caret so the message stays readable.
     let mut source_line: String = src[line_start..line_end].to_string();
     let mut col_shown = col;
@@ -317,7 +330,12 @@ fn check_nesting(src: &str, file: &str) -> Result<(), SyntaxError> {
 // children in order and ignore what they do not expect.
 
 fn build_list(p: Pair<Rule>) -> List {
-    List(p.into_inner().filter(|j| j.as_rule() == Rule::job).map(build_job).collect())
+    List(
+        p.into_inner()
+            .filter(|j| j.as_rule() == Rule::job)
+            .map(build_job)
+            .collect(),
+    )
 }
 
 fn build_job(p: Pair<Rule>) -> Job {
@@ -419,7 +437,10 @@ fn build_command(p: Pair<Rule>) -> Command {
 }
 
 fn build_redirects(p: Pair<Rule>) -> Vec<Redirect> {
-    p.into_inner().filter(|r| r.as_rule() == Rule::redirect).map(build_redirect).collect()
+    p.into_inner()
+        .filter(|r| r.as_rule() == Rule::redirect)
+        .map(build_redirect)
+        .collect()
 }
 
 fn build_compound(p: Pair<Rule>) -> Command {
@@ -462,7 +483,13 @@ fn build_compound(p: Pair<Rule>) -> Command {
                     _ => {}
                 }
             }
-            Command::If(Box::new(If { branches, otherwise }), redirects)
+            Command::If(
+                Box::new(If {
+                    branches,
+                    otherwise,
+                }),
+                redirects,
+            )
         }
         Rule::while_cmd => {
             let mut cond = List::default();
@@ -488,7 +515,14 @@ fn build_compound(p: Pair<Rule>) -> Command {
                     _ => {}
                 }
             }
-            Command::For(Box::new(For { var, words, body: blk }), redirects)
+            Command::For(
+                Box::new(For {
+                    var,
+                    words,
+                    body: blk,
+                }),
+                redirects,
+            )
         }
         Rule::fn_def => {
             let mut name = String::new();
@@ -529,11 +563,7 @@ fn build_handler(p: Pair<Rule>) -> Command {
     let mut body = List::default();
     for c in p.into_inner() {
         match c.as_rule() {
-            Rule::handler_kind => {
-                if c.as_str() == "trap" {
-                    kind = HandlerKind::Trap
-                }
-            }
+            Rule::handler_kind if c.as_str() == "trap" => kind = HandlerKind::Trap,
             Rule::word => arg = build_word(c),
             Rule::list => body = build_list(c),
             _ => {}
@@ -550,11 +580,7 @@ fn build_lab(p: Pair<Rule>) -> Command {
     };
     for c in p.into_inner() {
         match c.as_rule() {
-            Rule::lab_kind => {
-                if c.as_str() == "procs" {
-                    lab.kind = LabKind::Procs
-                }
-            }
+            Rule::lab_kind if c.as_str() == "procs" => lab.kind = LabKind::Procs,
             Rule::word => lab.args.push(build_word(c)),
             Rule::redirect => lab.redirects.push(build_redirect(c)),
             _ => {}
@@ -591,7 +617,10 @@ fn build_simple(p: Pair<Rule>) -> Simple {
         match c.as_rule() {
             Rule::assignment => {
                 let mut it = c.into_inner();
-                let name = it.next().map(|n| n.as_str().to_string()).unwrap_or_default();
+                let name = it
+                    .next()
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_default();
                 let value = it.next().map(build_word).unwrap_or_default();
                 s.assigns.push((name, value));
             }
@@ -641,21 +670,47 @@ fn build_redirect(p: Pair<Rule>) -> Redirect {
                     _ => {}
                 }
             }
-            let (fd_text, op) = op_text.split_at(op_text.len() - op_text.trim_start_matches(|c: char| c.is_ascii_digit()).len());
-            let explicit = if fd_text.is_empty() { None } else { Some(digit(fd_text)) };
+            let (fd_text, op) = op_text.split_at(
+                op_text.len()
+                    - op_text
+                        .trim_start_matches(|c: char| c.is_ascii_digit())
+                        .len(),
+            );
+            let explicit = if fd_text.is_empty() {
+                None
+            } else {
+                Some(digit(fd_text))
+            };
             match op {
-                "&>" => Redirect { fd: 1, op: RedirOp::WriteBoth(word) },
-                "&>>" => Redirect { fd: 1, op: RedirOp::AppendBoth(word) },
-                "<" => Redirect { fd: explicit.unwrap_or(0), op: RedirOp::Read(word) },
-                ">>" => Redirect { fd: explicit.unwrap_or(1), op: RedirOp::Append(word) },
-                _ => Redirect { fd: explicit.unwrap_or(1), op: RedirOp::Write(word) },
+                "&>" => Redirect {
+                    fd: 1,
+                    op: RedirOp::WriteBoth(word),
+                },
+                "&>>" => Redirect {
+                    fd: 1,
+                    op: RedirOp::AppendBoth(word),
+                },
+                "<" => Redirect {
+                    fd: explicit.unwrap_or(0),
+                    op: RedirOp::Read(word),
+                },
+                ">>" => Redirect {
+                    fd: explicit.unwrap_or(1),
+                    op: RedirOp::Append(word),
+                },
+                _ => Redirect {
+                    fd: explicit.unwrap_or(1),
+                    op: RedirOp::Write(word),
+                },
             }
         }
     }
 }
 
 fn digit(s: &str) -> i32 {
-    s.bytes().next().map_or(1, |b| i32::from(b.wrapping_sub(b'0')))
+    s.bytes()
+        .next()
+        .map_or(1, |b| i32::from(b.wrapping_sub(b'0')))
 }
 
 fn build_word(p: Pair<Rule>) -> Word {
@@ -664,7 +719,11 @@ fn build_word(p: Pair<Rule>) -> Word {
         push_part(&mut parts, c, false);
     }
     // `~` or `~user` at the start of an unquoted word.
-    if let Some(WordPart::Lit { text, quoted: false }) = parts.first() {
+    if let Some(WordPart::Lit {
+        text,
+        quoted: false,
+    }) = parts.first()
+    {
         if let Some(rest) = text.strip_prefix('~') {
             let end = rest.find('/').unwrap_or(rest.len());
             let user = rest[..end].to_string();
@@ -673,7 +732,13 @@ fn build_word(p: Pair<Rule>) -> Word {
             if !tail.is_empty() || ends_word || parts.len() == 1 {
                 parts.remove(0);
                 if !tail.is_empty() {
-                    parts.insert(0, WordPart::Lit { text: tail, quoted: false });
+                    parts.insert(
+                        0,
+                        WordPart::Lit {
+                            text: tail,
+                            quoted: false,
+                        },
+                    );
                 }
                 parts.insert(0, WordPart::Tilde(user));
             }

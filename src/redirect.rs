@@ -14,8 +14,16 @@ use crate::sys::{self, Fd};
 /// One redirection, its target already expanded to a file name.
 #[derive(Debug)]
 pub enum Step {
-    Open { fd: RawFd, path: String, flags: OFlag, both: bool },
-    Dup { fd: RawFd, from: RawFd },
+    Open {
+        fd: RawFd,
+        path: String,
+        flags: OFlag,
+        both: bool,
+    },
+    Dup {
+        fd: RawFd,
+        from: RawFd,
+    },
 }
 
 /// Opened redirections: moves to make, and the descriptors they use.
@@ -35,9 +43,18 @@ impl Plan {
         };
         for step in steps {
             match step {
-                Step::Open { fd, path, flags, both } => {
-                    let raw = open(path.as_str(), *flags | OFlag::O_CLOEXEC, Mode::from_bits_truncate(0o666))
-                        .map_err(|e| format!("psh: {path}: {}", e.desc()))?;
+                Step::Open {
+                    fd,
+                    path,
+                    flags,
+                    both,
+                } => {
+                    let raw = open(
+                        path.as_str(),
+                        *flags | OFlag::O_CLOEXEC,
+                        Mode::from_bits_truncate(0o666),
+                    )
+                    .map_err(|e| format!("psh: {path}: {}", e.desc()))?;
                     let f = Fd::new(raw);
                     plan.set(*fd, f.raw());
                     if *both {
@@ -49,7 +66,8 @@ impl Plan {
                     let src = plan.source_of(*from);
                     // A copy keeps the source stable even if a later step
                     // moves `from` somewhere else (`2>&1 >f`).
-                    let copy = sys::dup_high(src).map_err(|_| format!("psh: {from}: bad file descriptor"))?;
+                    let copy = sys::dup_high(src)
+                        .map_err(|_| format!("psh: {from}: bad file descriptor"))?;
                     plan.set(*fd, copy.raw());
                     plan._held.push(copy);
                 }
@@ -59,7 +77,11 @@ impl Plan {
     }
 
     fn source_of(&self, fd: RawFd) -> RawFd {
-        self.moves.iter().rev().find(|m| m.0 == fd).map_or(fd, |m| m.1)
+        self.moves
+            .iter()
+            .rev()
+            .find(|m| m.0 == fd)
+            .map_or(fd, |m| m.1)
     }
 
     fn set(&mut self, target: RawFd, source: RawFd) {
@@ -79,11 +101,20 @@ impl Plan {
     pub fn apply_here(&self) -> Result<Restore, String> {
         let mut saved = Vec::new();
         for &(target, source) in &self.moves {
-            let copy = if sys::is_open(target) { sys::dup_high(target).ok() } else { None };
+            let copy = if sys::is_open(target) {
+                match sys::dup_high(target) {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        drop(Restore { saved });
+                        return Err(format!("psh: cannot save fd {target}: {}", e.desc()));
+                    }
+                }
+            } else {
+                None
+            };
             saved.push((target, copy));
             if let Err(e) = sys::dup2(source, target) {
-                let r = Restore { saved };
-                drop(r);
+                drop(Restore { saved });
                 return Err(format!("psh: cannot redirect fd {target}: {}", e.desc()));
             }
         }
@@ -114,5 +145,11 @@ pub fn read_flags() -> OFlag {
     OFlag::O_RDONLY
 }
 pub fn write_flags(append: bool) -> OFlag {
-    OFlag::O_WRONLY | OFlag::O_CREAT | if append { OFlag::O_APPEND } else { OFlag::O_TRUNC }
+    OFlag::O_WRONLY
+        | OFlag::O_CREAT
+        | if append {
+            OFlag::O_APPEND
+        } else {
+            OFlag::O_TRUNC
+        }
 }

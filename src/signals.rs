@@ -17,7 +17,9 @@ extern "C" fn on_sigchld(_: libc::c_int) {
     CHILD_CHANGED.store(true, Ordering::Relaxed);
 }
 
-/// The job-control signals an interactive shell ignores.
+/// The job-control signals an interactive shell ignores (issue 3 turns
+/// them off at the prompt); recorded at start-up so children of a shell
+/// started under `nohup`-like conditions keep them ignored.
 pub const JOB_CONTROL: [Signal; 5] = [
     Signal::SIGINT,
     Signal::SIGQUIT,
@@ -31,7 +33,12 @@ pub fn init() {
     let mut ignored = 0u64;
     for sig in JOB_CONTROL {
         // SAFETY: querying a disposition (installing the same one back).
-        if let Ok(old) = unsafe { sigaction(sig, &SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty())) } {
+        if let Ok(old) = unsafe {
+            sigaction(
+                sig,
+                &SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty()),
+            )
+        } {
             if matches!(old.handler(), SigHandler::SigIgn) {
                 ignored |= 1 << (sig as i32);
             }
@@ -43,8 +50,17 @@ pub fn init() {
     // Rust's runtime ignores SIGPIPE before main; a shell must not, or a
     // loop writing into a closed pipe would never end.
     // SAFETY: installing SIG_DFL.
-    let _ = unsafe { sigaction(Signal::SIGPIPE, &SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty())) };
-    let chld = SigAction::new(SigHandler::Handler(on_sigchld), SaFlags::SA_RESTART, SigSet::empty());
+    let _ = unsafe {
+        sigaction(
+            Signal::SIGPIPE,
+            &SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty()),
+        )
+    };
+    let chld = SigAction::new(
+        SigHandler::Handler(on_sigchld),
+        SaFlags::SA_RESTART,
+        SigSet::empty(),
+    );
     // SAFETY: the handler only stores to an atomic.
     let _ = unsafe { sigaction(Signal::SIGCHLD, &chld) };
     mark_changed(Signal::SIGPIPE);
@@ -52,22 +68,6 @@ pub fn init() {
 
 fn mark_changed(sig: Signal) {
     CHANGED.fetch_or(1 << (sig as i32), Ordering::Relaxed);
-}
-
-pub fn was_ignored_at_start(sig: Signal) -> bool {
-    IGNORED_AT_START.load(Ordering::Relaxed) & (1 << (sig as i32)) != 0
-}
-
-/// Ignore the job-control signals (interactive shells).
-pub fn ignore_job_control() {
-    let ign = SigAction::new(SigHandler::SigIgn, SaFlags::empty(), SigSet::empty());
-    for sig in JOB_CONTROL {
-        // SAFETY: installing SIG_IGN.
-        let _ = unsafe { sigaction(sig, &ign) };
-        if !was_ignored_at_start(sig) {
-            mark_changed(sig);
-        }
-    }
 }
 
 /// True once since the last call if a SIGCHLD arrived.
@@ -92,7 +92,10 @@ pub fn child_defaults() -> SigSet {
 /// SIGCHLD handler included, and clear the signal mask.
 pub fn reset_in_child() {
     let dfl = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
-    for sig in child_defaults().iter().chain(std::iter::once(Signal::SIGCHLD)) {
+    for sig in child_defaults()
+        .iter()
+        .chain(std::iter::once(Signal::SIGCHLD))
+    {
         // SAFETY: installing SIG_DFL.
         let _ = unsafe { sigaction(sig, &dfl) };
     }
@@ -105,7 +108,11 @@ pub fn parse(s: &str) -> Option<Signal> {
         return Signal::try_from(n).ok();
     }
     let up = s.to_ascii_uppercase();
-    let name = if up.starts_with("SIG") { up } else { format!("SIG{up}") };
+    let name = if up.starts_with("SIG") {
+        up
+    } else {
+        format!("SIG{up}")
+    };
     name.parse::<Signal>().ok()
 }
 

@@ -10,8 +10,8 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 
 use nix::errno::Errno;
-use nix::sys::signal::SigSet;
 use nix::spawn::{posix_spawn, PosixSpawnAttr, PosixSpawnFileActions, PosixSpawnFlags};
+use nix::sys::signal::SigSet;
 use nix::unistd::Pid;
 
 use crate::signals;
@@ -31,7 +31,13 @@ pub enum Group {
 }
 
 /// posix_spawn `path` with `argv` and `envp`; `fds` are dup2'd in order.
-pub fn spawn(path: &CStr, argv: &[CString], envp: &[CString], fds: &[FdMove], group: Group) -> nix::Result<Pid> {
+pub fn spawn(
+    path: &CStr,
+    argv: &[CString],
+    envp: &[CString],
+    fds: &[FdMove],
+    group: Group,
+) -> nix::Result<Pid> {
     let mut actions = PosixSpawnFileActions::init()?;
     for &(target, source) in fds {
         if target != source {
@@ -39,7 +45,8 @@ pub fn spawn(path: &CStr, argv: &[CString], envp: &[CString], fds: &[FdMove], gr
         }
     }
     let mut attr = PosixSpawnAttr::init()?;
-    let mut flags = PosixSpawnFlags::POSIX_SPAWN_SETSIGDEF | PosixSpawnFlags::POSIX_SPAWN_SETSIGMASK;
+    let mut flags =
+        PosixSpawnFlags::POSIX_SPAWN_SETSIGDEF | PosixSpawnFlags::POSIX_SPAWN_SETSIGMASK;
     match group {
         Group::Inherit => {}
         Group::New => {
@@ -72,10 +79,21 @@ pub fn set_group(pid: Pid, group: Group) {
 pub fn spawn_error(name: &str, e: Errno) -> (String, i32) {
     match e {
         Errno::ENOENT => (format!("psh: {name}: No such file or directory"), 127),
-        Errno::EACCES if std::path::Path::new(name).is_dir() => (format!("psh: {name}: Is a directory"), 126),
+        Errno::EACCES if std::path::Path::new(name).is_dir() => {
+            (format!("psh: {name}: Is a directory"), 126)
+        }
         Errno::EACCES => (format!("psh: {name}: Permission denied"), 126),
-        Errno::ENOEXEC => (format!("psh: {name}: cannot execute: exec format error"), 126),
-        Errno::EAGAIN | Errno::ENOMEM => (format!("psh: {name}: cannot start: {} (out of processes?)", e.desc()), 126),
+        Errno::ENOEXEC => (
+            format!("psh: {name}: cannot execute: exec format error"),
+            126,
+        ),
+        Errno::EAGAIN | Errno::ENOMEM => (
+            format!(
+                "psh: {name}: cannot start: {} (out of processes?)",
+                e.desc()
+            ),
+            126,
+        ),
         _ => (format!("psh: {name}: cannot start: {}", e.desc()), 126),
     }
 }

@@ -60,11 +60,15 @@ pub fn pipe() -> nix::Result<(Fd, Fd)> {
     Ok((Fd::new(r), Fd::new(w)))
 }
 
-/// A close-on-exec copy of `fd` numbered 10 or above (out of the range
-/// users redirect), or None when `fd` is not open.
+/// A close-on-exec copy of `fd`, numbered 10 or above (out of the range
+/// users redirect) when the limit allows.
 pub fn dup_high(fd: RawFd) -> nix::Result<Fd> {
     // SAFETY: fcntl(F_DUPFD_CLOEXEC) returns a fresh descriptor that we own.
-    let new = fcntl(unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) }, FcntlArg::F_DUPFD_CLOEXEC(10))?;
+    let b = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+    // Under a very low descriptor limit 10 may be out of range: any free
+    // number above 2 will do then.
+    let new = fcntl(b, FcntlArg::F_DUPFD_CLOEXEC(10))
+        .or_else(|_| fcntl(b, FcntlArg::F_DUPFD_CLOEXEC(3)))?;
     Ok(own(new))
 }
 
@@ -153,7 +157,11 @@ pub fn err(s: &str) {
 pub fn ensure_std_fds() {
     for fd in 0..3 {
         if !is_open(fd) {
-            let flags = if fd == 0 { libc::O_RDONLY } else { libc::O_WRONLY };
+            let flags = if fd == 0 {
+                libc::O_RDONLY
+            } else {
+                libc::O_WRONLY
+            };
             // SAFETY: opening /dev/null with a valid C string.
             let n = unsafe { libc::open(c"/dev/null".as_ptr(), flags) };
             if n >= 0 && n != fd {

@@ -96,14 +96,43 @@ impl<'a> P<'a> {
 fn is_unary(op: &str) -> bool {
     matches!(
         op,
-        "-e" | "-f" | "-d" | "-r" | "-w" | "-x" | "-s" | "-L" | "-h" | "-n" | "-z" | "-p" | "-S" | "-b" | "-c" | "-t" | "-u" | "-g" | "-k"
+        "-e" | "-f"
+            | "-d"
+            | "-r"
+            | "-w"
+            | "-x"
+            | "-s"
+            | "-L"
+            | "-h"
+            | "-n"
+            | "-z"
+            | "-p"
+            | "-S"
+            | "-b"
+            | "-c"
+            | "-t"
+            | "-u"
+            | "-g"
+            | "-k"
     )
 }
 
 fn is_binary(op: &str) -> bool {
     matches!(
         op,
-        "=" | "==" | "!=" | "<" | ">" | "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" | "-nt" | "-ot" | "-ef"
+        "=" | "=="
+            | "!="
+            | "<"
+            | ">"
+            | "-eq"
+            | "-ne"
+            | "-lt"
+            | "-le"
+            | "-gt"
+            | "-ge"
+            | "-nt"
+            | "-ot"
+            | "-ef"
     )
 }
 
@@ -135,7 +164,9 @@ fn unary(op: &str, arg: &str) -> Result<bool, String> {
         "-w" => access(arg, libc::W_OK),
         "-x" => access(arg, libc::X_OK),
         "-t" => {
-            let fd: i32 = arg.parse().map_err(|_| format!("{arg}: integer expected"))?;
+            let fd: i32 = arg
+                .parse()
+                .map_err(|_| format!("{arg}: integer expected"))?;
             // SAFETY: isatty only queries.
             unsafe { libc::isatty(fd) == 1 }
         }
@@ -144,7 +175,9 @@ fn unary(op: &str, arg: &str) -> Result<bool, String> {
 }
 
 fn int(s: &str) -> Result<i64, String> {
-    s.trim().parse::<i64>().map_err(|_| format!("{s}: integer expected"))
+    s.trim()
+        .parse::<i64>()
+        .map_err(|_| format!("{s}: integer expected"))
 }
 
 fn binary(a: &str, op: &str, b: &str) -> Result<bool, String> {
@@ -160,8 +193,14 @@ fn binary(a: &str, op: &str, b: &str) -> Result<bool, String> {
         "-le" => int(a)? <= int(b)?,
         "-gt" => int(a)? > int(b)?,
         "-ge" => int(a)? >= int(b)?,
-        "-nt" => matches!((mtime(a), mtime(b)), (Some(x), Some(y)) if x > y) || (mtime(a).is_some() && mtime(b).is_none()),
-        "-ot" => matches!((mtime(a), mtime(b)), (Some(x), Some(y)) if x < y) || (mtime(a).is_none() && mtime(b).is_some()),
+        "-nt" => {
+            matches!((mtime(a), mtime(b)), (Some(x), Some(y)) if x > y)
+                || (mtime(a).is_some() && mtime(b).is_none())
+        }
+        "-ot" => {
+            matches!((mtime(a), mtime(b)), (Some(x), Some(y)) if x < y)
+                || (mtime(a).is_none() && mtime(b).is_some())
+        }
         "-ef" => match (std::fs::metadata(a), std::fs::metadata(b)) {
             (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
             _ => false,

@@ -24,9 +24,18 @@ impl Vars {
         for (k, v) in std::env::vars_os() {
             let k = k.to_string_lossy().into_owned();
             let v = v.to_string_lossy().into_owned();
-            map.insert(k, Var { value: v, exported: true });
+            map.insert(
+                k,
+                Var {
+                    value: v,
+                    exported: true,
+                },
+            );
         }
-        Vars { map, env_cache: None }
+        Vars {
+            map,
+            env_cache: None,
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -46,7 +55,13 @@ impl Vars {
                 v.value = value;
             }
             None => {
-                self.map.insert(name.to_string(), Var { value, exported: false });
+                self.map.insert(
+                    name.to_string(),
+                    Var {
+                        value,
+                        exported: false,
+                    },
+                );
             }
         }
     }
@@ -111,7 +126,11 @@ impl Vars {
             .filter(|(k, v)| v.exported && !extra.iter().any(|(n, _)| n == *k))
             .filter_map(|(k, v)| CString::new(format!("{k}={}", v.value)).ok())
             .collect();
-        env.extend(extra.iter().filter_map(|(k, v)| CString::new(format!("{k}={v}")).ok()));
+        env.extend(
+            extra
+                .iter()
+                .filter_map(|(k, v)| CString::new(format!("{k}={v}")).ok()),
+        );
         Cow::Owned(env)
     }
 

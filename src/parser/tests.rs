@@ -30,17 +30,24 @@ fn simple(l: &List) -> &Simple {
 }
 
 fn lit(w: &Word) -> String {
-    w.as_literal().unwrap_or_else(|| panic!("not literal: {w:?}"))
+    w.as_literal()
+        .unwrap_or_else(|| panic!("not literal: {w:?}"))
 }
 
 #[test]
 fn simple_commands_and_words() {
     let l = ok("echo hello   world");
     let s = simple(&l);
-    assert_eq!(s.words.iter().map(lit).collect::<Vec<_>>(), ["echo", "hello", "world"]);
+    assert_eq!(
+        s.words.iter().map(lit).collect::<Vec<_>>(),
+        ["echo", "hello", "world"]
+    );
     let l = ok("echo 'a b' \"c d\" e\\ f");
     let s = simple(&l);
-    assert_eq!(s.words.iter().map(lit).collect::<Vec<_>>(), ["echo", "a b", "c d", "e f"]);
+    assert_eq!(
+        s.words.iter().map(lit).collect::<Vec<_>>(),
+        ["echo", "a b", "c d", "e f"]
+    );
 }
 
 #[test]
@@ -48,7 +55,10 @@ fn empty_input_and_comments() {
     assert!(ok("").0.is_empty());
     assert!(ok("\n\n  # only a comment\n").0.is_empty());
     let l = ok("echo a#b # comment");
-    assert_eq!(simple(&l).words.iter().map(lit).collect::<Vec<_>>(), ["echo", "a#b"]);
+    assert_eq!(
+        simple(&l).words.iter().map(lit).collect::<Vec<_>>(),
+        ["echo", "a#b"]
+    );
 }
 
 #[test]
@@ -106,14 +116,62 @@ fn redirections() {
     let l = ok("cmd < in > out 2> err >> app 2>> app2 &> both 2>&1 >&2");
     let r = &simple(&l).redirects;
     assert_eq!(r.len(), 8);
-    assert!(matches!(&r[0], Redirect { fd: 0, op: RedirOp::Read(_) }));
-    assert!(matches!(&r[1], Redirect { fd: 1, op: RedirOp::Write(_) }));
-    assert!(matches!(&r[2], Redirect { fd: 2, op: RedirOp::Write(_) }));
-    assert!(matches!(&r[3], Redirect { fd: 1, op: RedirOp::Append(_) }));
-    assert!(matches!(&r[4], Redirect { fd: 2, op: RedirOp::Append(_) }));
-    assert!(matches!(&r[5], Redirect { op: RedirOp::WriteBoth(_), .. }));
-    assert!(matches!(&r[6], Redirect { fd: 2, op: RedirOp::Dup(1) }));
-    assert!(matches!(&r[7], Redirect { fd: 1, op: RedirOp::Dup(2) }));
+    assert!(matches!(
+        &r[0],
+        Redirect {
+            fd: 0,
+            op: RedirOp::Read(_)
+        }
+    ));
+    assert!(matches!(
+        &r[1],
+        Redirect {
+            fd: 1,
+            op: RedirOp::Write(_)
+        }
+    ));
+    assert!(matches!(
+        &r[2],
+        Redirect {
+            fd: 2,
+            op: RedirOp::Write(_)
+        }
+    ));
+    assert!(matches!(
+        &r[3],
+        Redirect {
+            fd: 1,
+            op: RedirOp::Append(_)
+        }
+    ));
+    assert!(matches!(
+        &r[4],
+        Redirect {
+            fd: 2,
+            op: RedirOp::Append(_)
+        }
+    ));
+    assert!(matches!(
+        &r[5],
+        Redirect {
+            op: RedirOp::WriteBoth(_),
+            ..
+        }
+    ));
+    assert!(matches!(
+        &r[6],
+        Redirect {
+            fd: 2,
+            op: RedirOp::Dup(1)
+        }
+    ));
+    assert!(matches!(
+        &r[7],
+        Redirect {
+            fd: 1,
+            op: RedirOp::Dup(2)
+        }
+    ));
     // `a2>f`: the 2 belongs to the word, as in sh.
     let l = ok("echo a2>f");
     assert_eq!(lit(&simple(&l).words[1]), "a2");
@@ -173,7 +231,10 @@ fn control_flow() {
         ("exit", ControlKind::Exit),
     ] {
         let l = ok(src);
-        assert!(matches!(only_command(&l), Command::Control(k, _, _) if *k == kind), "{src}");
+        assert!(
+            matches!(only_command(&l), Command::Control(k, _, _) if *k == kind),
+            "{src}"
+        );
     }
 }
 
@@ -208,7 +269,9 @@ fn handler_blocks() {
     let l = ok("alarm 1 < echo \"Now\"; exit >\nwhile true { echo not yet }");
     assert_eq!(l.0.len(), 2);
     let l = ok("trap USR1 < echo got it > && echo armed");
-    assert!(matches!(&l.0[0].body.first.stages[0], Command::Handler(h) if h.kind == HandlerKind::Trap));
+    assert!(
+        matches!(&l.0[0].body.first.stages[0], Command::Handler(h) if h.kind == HandlerKind::Trap)
+    );
     assert_eq!(l.0[0].body.rest.len(), 1);
     // Without a handler, `alarm` and `trap` are ordinary commands.
     let l = ok("alarm");
@@ -229,7 +292,9 @@ fn lab_commands() {
         other => panic!("{other:?}"),
     }
     let l = ok("procs 4 booth 100 | wc -l");
-    assert!(matches!(&l.0[0].body.first.stages[0], Command::Lab(lab) if lab.kind == LabKind::Procs));
+    assert!(
+        matches!(&l.0[0].body.first.stages[0], Command::Lab(lab) if lab.kind == LabKind::Procs)
+    );
 }
 
 #[test]
@@ -241,7 +306,9 @@ fn expansions_in_words() {
     assert!(matches!(w[3].0[0], WordPart::Special('?')));
     assert!(matches!(w[10].0[0], WordPart::Positional(1)));
     assert!(matches!(w[11].0[0], WordPart::Positional(10)));
-    assert!(matches!(&w[12].0[0], WordPart::CmdSub(list) if list.0[0].body.first.stages.len() == 2));
+    assert!(
+        matches!(&w[12].0[0], WordPart::CmdSub(list) if list.0[0].body.first.stages.len() == 2)
+    );
     match &w[13].0[0] {
         WordPart::Arith(parts) => {
             let text: String = parts
@@ -275,7 +342,10 @@ fn errors_carry_positions_and_carets() {
     let e = bad("echo ok\necho (");
     assert_eq!((e.line, e.col), (2, 6));
     let shown = e.to_string();
-    assert!(shown.starts_with("psh: t:2:6: syntax error: expected"), "{shown}");
+    assert!(
+        shown.starts_with("psh: t:2:6: syntax error: expected"),
+        "{shown}"
+    );
     assert!(shown.contains(" 2 | echo (\n"), "{shown}");
     assert!(shown.ends_with("   |      ^"), "{shown}");
 
@@ -305,7 +375,11 @@ fn nesting_is_bounded() {
     let deep = format!("{}echo{}", "{ ".repeat(10_000), " }".repeat(10_000));
     let e = bad(&deep);
     assert!(e.message.contains("nested"), "{}", e.message);
-    let ok_depth = format!("{}echo{}", "{ ".repeat(MAX_NESTING - 1), " }".repeat(MAX_NESTING - 1));
+    let ok_depth = format!(
+        "{}echo{}",
+        "{ ".repeat(MAX_NESTING - 1),
+        " }".repeat(MAX_NESTING - 1)
+    );
     ok(&ok_depth);
     let parens = format!("echo {}", "$(".repeat(10_000));
     assert!(bad(&parens).message.contains("nested"));
@@ -317,9 +391,44 @@ fn nesting_is_bounded() {
 #[test]
 fn hostile_input_never_panics() {
     for src in [
-        "\0", "echo \0", "'", "\"", "$(", "$((", "${", "${}", "`", "\\", "<", ">", "&", "|", ";", "(", ")", "{", "}",
-        "alarm 5 <", "alarm 5 < echo", "trap", "2>&", "&>", "!", "! !", "for", "for x", "for x in", "fn", "if",
-        "while", "else", "a=", "=", "${10", "$((1+)", "echo \u{1F600} ünïcødé",
+        "\0",
+        "echo \0",
+        "'",
+        "\"",
+        "$(",
+        "$((",
+        "${",
+        "${}",
+        "`",
+        "\\",
+        "<",
+        ">",
+        "&",
+        "|",
+        ";",
+        "(",
+        ")",
+        "{",
+        "}",
+        "alarm 5 <",
+        "alarm 5 < echo",
+        "trap",
+        "2>&",
+        "&>",
+        "!",
+        "! !",
+        "for",
+        "for x",
+        "for x in",
+        "fn",
+        "if",
+        "while",
+        "else",
+        "a=",
+        "=",
+        "${10",
+        "$((1+)",
+        "echo \u{1F600} ünïcødé",
     ] {
         let _ = parse(src, "t");
     }

@@ -21,7 +21,10 @@ impl Run {
         Run {
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-            status: o.status.code().unwrap_or_else(|| 128 + o.status.signal().unwrap_or(0)),
+            status: o
+                .status
+                .code()
+                .unwrap_or_else(|| 128 + o.status.signal().unwrap_or(0)),
         }
     }
 }
@@ -31,14 +34,34 @@ pub fn scratch(name: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("psh-tests")
-        .join(format!("{name}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+        .join(format!(
+            "{name}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
 }
 
 pub fn run_in(dir: &Path, program: &str, args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = Command::new(program)
+    let mut cmd = Command::new(program);
+    // The shell under test starts with 0, 1 and 2 only, whatever the test
+    // runner itself inherited, so descriptor checks see psh's own doing.
+    // SAFETY: close_range is async-signal-safe.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        cmd.pre_exec(|| {
+            // Mark, not close: std's own exec-error pipe must stay open.
+            libc::close_range(
+                3,
+                libc::c_uint::MAX,
+                libc::CLOSE_RANGE_CLOEXEC as libc::c_int,
+            );
+            Ok(())
+        });
+    }
+    let mut child = cmd
         .args(args)
         .current_dir(dir)
         .env("HOME", dir)

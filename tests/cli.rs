@@ -1,0 +1,201 @@
+//! Invocation (SPEC §1) and errors (SPEC §8): the real binary, each mode.
+
+mod common;
+use common::*;
+
+#[test]
+fn version_and_help() {
+    let r = psh_args(&["--version"], b"");
+    assert_eq!(r.status, 0);
+    assert!(r.stdout.starts_with("psh "), "{}", r.stdout);
+    let r = psh_args(&["--help"], b"");
+    assert_eq!(r.status, 0);
+    assert!(r.stdout.contains("--check"));
+    let r = psh_args(&["--bogus"], b"");
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("--bogus: unknown option"));
+}
+
+#[test]
+fn script_gets_its_name_and_arguments() {
+    let r = psh_script(
+        "echo \"$# [$1] [$2]\"\necho $0 | grep -c script.psh\nexit 4\n",
+        &["one", "two words"],
+    );
+    assert_eq!(r.stdout, "2 [one] [two words]\n1\n");
+    assert_eq!(r.status, 4);
+}
+
+#[test]
+fn dash_c_takes_arguments_like_sh() {
+    let r = psh_args(&["-c", "echo $0 $1 $#", "name", "arg"], b"");
+    assert_eq!(r.stdout, "name arg 1\n");
+}
+
+#[test]
+fn missing_script_is_127_with_a_message() {
+    let r = psh_args(&["/nonexistent/script.psh"], b"");
+    assert_eq!(r.status, 127);
+    assert_eq!(
+        r.stderr,
+        "psh: /nonexistent/script.psh: No such file or directory\n"
+    );
+}
+
+#[test]
+fn syntax_error_runs_nothing_and_exits_2() {
+    let r = psh_script("echo first > ran.txt\nif true {\n  echo (\n}\n", &[]);
+    assert_eq!(r.status, 2);
+    assert_eq!(r.stdout, "");
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert!(lines[0].ends_with("script.psh:3:8: syntax error: expected `&&` or `||`, `;`, `&` or a newline, a redirection or a word, found `(`"), "{}", r.stderr);
+    assert_eq!(lines[1], " 3 |   echo (");
+    assert_eq!(lines[2], "   |        ^");
+    // The first line did not run.
+    assert!(!r.stderr.contains("first"));
+}
+
+#[test]
+fn check_mode_reports_every_file() {
+    let dir = scratch("check");
+    std::fs::write(dir.join("good.psh"), "echo fine\nfor x in a { echo $x }\n").unwrap();
+    std::fs::write(dir.join("bad.psh"), "echo 'open\n").unwrap();
+    std::fs::write(dir.join("bad2.psh"), "fn { }\n").unwrap();
+    let r = run_in(&dir, PSH, &["--check", "good.psh"], b"");
+    assert_eq!((r.status, r.stderr.as_str()), (0, ""));
+    let r = run_in(
+        &dir,
+        PSH,
+        &["--check", "good.psh", "bad.psh", "bad2.psh"],
+        b"",
+    );
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr
+            .contains("psh: bad.psh:1:6: syntax error: unterminated '…'"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("psh: bad2.psh:1:4: syntax error: expected a function name"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout, "");
+}
+
+#[test]
+fn commands_from_a_pipe_leave_the_rest_for_the_commands() {
+    let input = b"echo one\nread line\nthis is data\necho \"got $line\"\nsed -n 1p\nfor sed\n";
+    let r = psh_args(&[], input);
+    assert_eq!(r.stdout, "one\ngot this is data\nfor sed\n");
+    assert_eq!(r.status, 0);
+    let b = run_in(&scratch("bash"), "bash", &[], input);
+    assert_eq!(r.stdout, b.stdout, "bash reads its input the same way");
+}
+
+#[test]
+fn multi_line_commands_on_stdin() {
+    let r = psh_args(
+        &[],
+        b"if true {\n  echo inside\n}\necho 'two\nlines'\nexit 3\necho never\n",
+    );
+    assert_eq!(r.stdout, "inside\ntwo\nlines\n");
+    assert_eq!(r.status, 3);
+}
+
+#[test]
+fn syntax_error_on_stdin_names_the_line() {
+    let r = psh_args(&[], b"echo ok\necho ;;\n");
+    assert_eq!(r.stdout, "ok\n");
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr.starts_with("psh: stdin:2:7: syntax error"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn exit_statuses_126_and_127() {
+    let dir = scratch("perm");
+    std::fs::write(dir.join("noexec"), "#!/bin/sh\necho hi\n").unwrap();
+    let r = run_in(&dir, PSH, &["-c", "./noexec; echo $?"], b"");
+    assert_eq!(r.stdout, "126\n");
+    assert!(
+        r.stderr.contains("./noexec: Permission denied"),
+        "{}",
+        r.stderr
+    );
+    let r = run_in(&dir, PSH, &["-c", "/; echo $?"], b"");
+    assert_eq!(r.stdout, "126\n");
+    assert!(r.stderr.contains("/: Is a directory"), "{}", r.stderr);
+    let r = run_in(&dir, PSH, &["-c", "no_such_cmd_psh"], b"");
+    assert_eq!(r.status, 127);
+    assert_eq!(r.stderr, "psh: no_such_cmd_psh: command not found\n");
+}
+
+#[test]
+fn commands_are_not_looked_up_in_the_current_directory() {
+    let dir = scratch("cwd");
+    let tool = dir.join("localtool");
+    std::fs::write(&tool, "#!/bin/sh\necho ran\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let r = run_in(&dir, PSH, &["-c", "localtool; ./localtool"], b"");
+    assert_eq!(r.stdout, "ran\n");
+    assert!(r.stderr.contains("localtool: command not found"));
+}
+
+#[test]
+fn redirection_failure_names_the_file_and_skips_the_command() {
+    let r = psh("echo hi > /nonexistent_dir/f; echo status $?");
+    assert_eq!(r.stdout, "status 1\n");
+    assert_eq!(
+        r.stderr,
+        "psh: /nonexistent_dir/f: No such file or directory\n"
+    );
+    let r = psh("cat < /nonexistent_in; echo $?");
+    assert_eq!(
+        r.stderr,
+        "psh: /nonexistent_in: No such file or directory\n"
+    );
+    let r = psh("x='a b'; echo hi > $x; cat 'a b'");
+    assert_eq!(r.stdout, "hi\n", "a variable is one word, even as a target");
+}
+
+#[test]
+fn builtins_and_blocks_take_redirections() {
+    let r = psh("pwd > p; echo $? ; { echo a; echo b >&2; } 2> err > out; cat out err; type echo > t; cat t");
+    assert_eq!(r.stdout, "0\na\nb\necho is a shell builtin\n");
+    let r = psh("for i in 1 2 { echo $i } > f; cat f; while read l { echo got $l } < f");
+    assert_eq!(r.stdout, "1\n2\ngot 1\ngot 2\n");
+}
+
+#[test]
+fn environment_of_children() {
+    let r = psh("X=1 env | grep -c '^X=1$'; env | grep -c '^X=' ; export Y=2; env | grep '^Y='; unset Y; env | grep -c '^Y='");
+    assert_eq!(r.stdout, "1\n0\nY=2\n0\n");
+}
+
+#[test]
+fn explain_runs_nothing() {
+    let r = psh("explain ls -l | wc > out.txt; ls");
+    assert_eq!(
+        r.stdout,
+        "pipe() → [r1, w1]\nposix_spawn ls -l (stdout → w1)\nposix_spawn wc (stdin ← r1, open out.txt O_WRONLY|O_CREAT|O_TRUNC, dup2 → 1)\nclose r1, w1\nwaitpid ×2\n"
+    );
+    let r = psh("explain echo hi > f; ls");
+    assert_eq!(
+        r.stdout,
+        "builtin echo hi (open f O_WRONLY|O_CREAT|O_TRUNC, dup2 → 1)\n"
+    );
+}
+
+#[test]
+fn xtrace_shows_expanded_commands() {
+    let r = psh("x=world; set -x; echo hello $x");
+    assert_eq!(r.stdout, "hello world\n");
+    assert_eq!(r.stderr, "+ echo hello world\n");
+}

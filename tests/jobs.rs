@@ -1,0 +1,136 @@
+//! Jobs without a terminal (SPEC §6, scripts): `&`, `spawn`, `$!`, `wait`,
+//! `jobs`, `kill`; every child reaped; no descriptor leaks into children.
+
+mod common;
+use common::*;
+
+#[test]
+fn spawn_prints_job_and_pid_and_sets_bang() {
+    let r = psh("spawn sleep 0.1; echo $!; wait");
+    let line = r.stderr.lines().next().unwrap_or_default();
+    let pid = line
+        .strip_prefix("[1] ")
+        .unwrap_or_else(|| panic!("stderr: {:?}", r.stderr));
+    assert_eq!(r.stdout, format!("{pid}\n"));
+    // spawn never waits, with or without &
+    let r = psh("spawn sh -c 'sleep 0.2; echo late' &\necho first; wait");
+    assert_eq!(r.stdout, "first\nlate\n");
+}
+
+#[test]
+fn plain_background_is_quiet_in_scripts() {
+    let r = psh("sleep 0.05 & wait");
+    assert_eq!(r.stderr, "");
+}
+
+#[test]
+fn wait_returns_the_jobs_status() {
+    let r = psh("sh -c 'exit 3' & wait %1; echo $?");
+    assert_eq!(r.stdout, "3\n");
+    let r = psh("sh -c 'exit 4' & p=$!; sleep 0.01; wait $p; echo $?");
+    assert_eq!(r.stdout, "4\n");
+    let r = psh("wait 999999; echo $?");
+    assert_eq!(r.stdout, "127\n");
+    assert!(
+        r.stderr.contains("pid 999999 is not a child of this shell"),
+        "{}",
+        r.stderr
+    );
+    let r = psh("wait %3; echo $?");
+    assert_eq!(r.stdout, "127\n");
+    assert!(r.stderr.contains("%3: no such job"));
+    // wait with no argument waits for everything.
+    let r = psh("sh -c 'sleep 0.2; echo a' & sh -c 'sleep 0.1; echo b' & wait; echo done");
+    assert_eq!(r.stdout, "b\na\ndone\n");
+}
+
+#[test]
+fn killed_by_signal_is_128_plus_n() {
+    let r = psh("sh -c 'kill -9 $$'; echo $?");
+    assert_eq!(r.stdout, "137\n");
+    let r = psh("sleep 10 & kill %1; wait %1; echo $?");
+    assert_eq!(r.stdout, "143\n");
+    let r = psh("sleep 10 & kill -INT $!; wait $!; echo $?");
+    assert_eq!(r.stdout, "130\n");
+    let r = psh("sleep 10 & kill -s KILL %sleep; wait; jobs; echo end");
+    assert_eq!(r.stdout, "end\n");
+    let r = psh("kill -NOPE 1; echo $?");
+    assert_eq!(r.stdout, "1\n");
+    assert!(r.stderr.contains("-NOPE: invalid signal"));
+}
+
+#[test]
+fn jobs_lists_states_then_forgets_finished_ones() {
+    let r =
+        psh("sleep 10 & sh -c 'exit 2' & sleep 0.3; jobs; kill %1; wait %1; jobs; echo [$(jobs)]");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines[0], "[1]-  Running                 sleep 10",
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        lines[1], "[2]+  Exit 2                  sh -c 'exit 2'",
+        "{}",
+        r.stdout
+    );
+    assert_eq!(lines[2], "[]", "{}", r.stdout);
+    let r = psh("sleep 10 & jobs -p | grep -c \"^$!$\"; kill $!");
+    assert_eq!(r.stdout, "1\n");
+}
+
+#[test]
+fn background_and_or_lists_and_blocks() {
+    let r = psh("{ sleep 0.05; echo block; } & false || echo or-list & wait");
+    let mut got: Vec<&str> = r.stdout.lines().collect();
+    got.sort();
+    assert_eq!(got, ["block", "or-list"]);
+}
+
+#[test]
+fn no_zombie_survives() {
+    // The finished job is reaped at the next command boundary.
+    let r = psh("true & sleep 0.5; ps -o stat= --ppid $$ | grep -c Z");
+    assert_eq!(r.stdout, "0\n");
+    let r = psh("for i in 1 2 3 4 5 6 7 8 9 10 { sh -c 'exit 1' & }; wait; ps -o stat= --ppid $$ | grep -c Z");
+    assert_eq!(r.stdout, "0\n");
+}
+
+#[test]
+fn many_background_jobs_are_reaped() {
+    let r = psh("i=0; while [ $i -lt 200 ] { true & i=$((i+1)) }; wait; jobs | wc -l; ps -o pid= --ppid $$ > children; wc -l < children");
+    // Only `ps` itself is left as a child.
+    assert_eq!(r.stdout, "0\n1\n");
+}
+
+#[test]
+fn children_get_only_0_1_2() {
+    let r = psh("ls /proc/self/fd | sort -n | tr '\\n' ' '");
+    assert_eq!(r.stdout, "0 1 2 3 ");
+    // A stage in the middle of a pipeline, a builtin-run block, a subshell:
+    let r = psh("echo | ls /proc/self/fd | sort -n | tr '\\n' ' '");
+    assert_eq!(r.stdout, "0 1 2 3 ");
+    let r = psh("{ ls /proc/self/fd; } | sort -n | tr '\\n' ' '");
+    assert_eq!(r.stdout, "0 1 2 3 ");
+    let r = psh("( ls /proc/self/fd > out 2>&1 ); sort -n out | tr '\\n' ' '");
+    assert_eq!(r.stdout, "0 1 2 3 ");
+    let r = psh("x=$(ls /proc/self/fd | sort -n | tr '\\n' ' '); echo $x");
+    assert_eq!(r.stdout, "0 1 2 3 \n");
+}
+
+#[test]
+fn the_shell_itself_leaks_no_descriptors() {
+    let r = psh(
+        "before=$(ls /proc/$$/fd | wc -l); i=0; while [ $i -lt 300 ] { echo x | cat | cat > /dev/null; echo y > f 2>&1; i=$((i+1)) }; after=$(ls /proc/$$/fd | wc -l); [ $before = $after ] && echo same",
+    );
+    assert_eq!(r.stdout, "same\n", "{}", r.stderr);
+}
+
+#[test]
+fn pipeline_stops_when_the_reader_goes_away() {
+    // A builtin loop feeding `head` ends by SIGPIPE, as in sh.
+    let r = psh("while true { echo y } | head -2; echo $?");
+    assert_eq!(r.stdout, "y\ny\n0\n");
+    let r = psh("yes | head -1");
+    assert_eq!(r.stdout, "y\n");
+}

@@ -1,0 +1,161 @@
+//! Bad input (SPEC §8): every failure is a message and a status, never a
+//! panic, a crash or a stack overflow.
+
+mod common;
+use common::*;
+
+/// psh must have ended by itself with a status, not by a signal, and
+/// said nothing about a panic.
+fn sane(r: &Run) {
+    assert!(
+        r.status < 128,
+        "ended by a signal: status {} stderr {:?}",
+        r.status,
+        r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+}
+
+#[test]
+fn invalid_utf8_and_nul_bytes() {
+    let r = psh_args(&[], b"echo \xff\xfe ok\necho after\n");
+    sane(&r);
+    assert!(r.stdout.ends_with("ok\nafter\n"), "{:?}", r.stdout);
+    let r = psh_args(&[], b"echo a\0b\necho after\n");
+    sane(&r);
+    assert!(r.stdout.ends_with("after\n"));
+    let r = psh_script("x=\u{0}; /bin/echo \"$x\"; echo status $?\n", &[]);
+    sane(&r);
+    let r = psh_args(&["-c", "ec\u{1}ho; echo next"], b"");
+    sane(&r);
+    assert_eq!(r.stdout, "next\n");
+}
+
+#[test]
+fn a_megabyte_line() {
+    let line = format!("echo {} | wc -c\n", "x".repeat(1 << 20));
+    let r = psh_args(&[], line.as_bytes());
+    sane(&r);
+    assert_eq!(r.stdout.trim(), ((1 << 20) + 1).to_string());
+    let args = format!("echo {}", "ab ".repeat(100_000));
+    let r = psh_script(&args, &[]);
+    sane(&r);
+    assert_eq!(r.stdout.len(), 300_000);
+}
+
+#[test]
+fn ten_thousand_nested_blocks() {
+    for (open, close) in [
+        ("{ ", " }"),
+        ("( ", " )"),
+        ("if true { ", " }"),
+        ("$(", ")"),
+        ("while false { ", " }"),
+    ] {
+        let src = format!(
+            "echo {}echo x{}\n",
+            open.repeat(10_000),
+            close.repeat(10_000)
+        );
+        let r = psh_script(&src, &[]);
+        sane(&r);
+        assert_eq!(r.status, 2, "{open}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("nested more than"),
+            "{open}: {}",
+            r.stderr
+        );
+    }
+    let r = psh_script(
+        &format!(
+            "alarm 1 < {}echo{}\n",
+            "alarm 1 < ".repeat(10_000),
+            " >".repeat(10_000)
+        ),
+        &[],
+    );
+    sane(&r);
+    assert_eq!(r.status, 2);
+}
+
+#[test]
+fn runaway_recursion_is_an_error() {
+    let r = psh("fn f { f }; f; echo survived $?");
+    sane(&r);
+    assert_eq!(r.stdout, "survived 1\n");
+    assert!(r.stderr.contains("f: functions nested more than"));
+    let r = psh_script("source ./script.psh\n", &[]);
+    sane(&r);
+    assert!(r.stderr.contains("nested more than"), "{}", r.stderr);
+}
+
+#[test]
+fn unbalanced_quotes_and_brackets() {
+    for src in [
+        "echo 'open",
+        "echo \"open",
+        "echo $(open",
+        "if true {",
+        "}",
+        ")",
+        "echo )",
+        "{ echo",
+        "fn f {",
+        "a |",
+        "a &&",
+        "&",
+        ";",
+    ] {
+        let r = psh(src);
+        sane(&r);
+        assert_eq!(r.status, 2, "{src}");
+        assert!(r.stderr.contains("syntax error"), "{src}: {}", r.stderr);
+        assert!(r.stderr.contains('^'), "{src}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn huge_numbers_and_bad_arithmetic() {
+    let r = psh("echo $((99999999999999999999999)); echo not reached");
+    sane(&r);
+    assert_eq!(r.status, 1);
+    assert!(r.stderr.contains("number too large"));
+    let r = psh("echo $((1/0))");
+    assert_eq!(r.status, 1);
+    assert!(r.stderr.contains("division by zero"));
+    let r = psh("echo $((9223372036854775807 + 1)) $(( -9223372036854775807 - 1 ))");
+    assert_eq!(r.stdout, "-9223372036854775808 -9223372036854775808\n");
+    let r = psh("exit 99999999999999999999; echo $?");
+    sane(&r);
+    assert_eq!(r.status, 2);
+    let r = psh("[ 99999999999999999999 -gt 1 ]; echo $?");
+    assert_eq!(r.stdout, "2\n");
+    let r = psh("shift 99999999999999999999; break 99999999999999999999; echo ok");
+    sane(&r);
+    assert_eq!(r.stdout, "ok\n");
+    let r = psh("a=a; echo $((a + 1))");
+    sane(&r);
+    assert!(r.stderr.contains("recursion"));
+}
+
+#[test]
+fn out_of_descriptors_is_an_error_for_that_command() {
+    let r = run_in(
+        &scratch("nofile"),
+        "prlimit",
+        &[
+            "--nofile=5",
+            PSH,
+            "-c",
+            "echo a | cat | cat; echo status $?; echo x > f; cat f",
+        ],
+        b"",
+    );
+    sane(&r);
+    assert_eq!(r.stdout, "status 1\nx\n");
+    assert!(
+        r.stderr.contains("psh: pipe: Too many open files"),
+        "{}",
+        r.stderr
+    );
+}
