@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# psh beside dash and bash: SPEC §9's workloads, timed by hyperfine in one
+# run, with the ratio psh/dash for each.  Usage: scripts/bench.sh [--quick]
+# Needs hyperfine (apt-get install hyperfine); valgrind for the
+# instruction counts (skipped when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+PSH=$PWD/target/release/psh
+runs=10
+[ "${1:-}" = "--quick" ] && runs=3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Each case: name, target ratio psh/dash, psh script, sh script (dash, bash).
+cases=()
+add() { cases+=("$1" "$2" "$3" "$4"); }
+add "start-up: -c true" 1.5 "true" "true"
+add "1000 × /bin/true" 1.1 \
+  'i=0; while [ $i -lt 1000 ] { /bin/true; i=$((i+1)) }' \
+  'i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done'
+add "200 six-stage pipelines" 1.15 \
+  'i=0; while [ $i -lt 200 ] { echo a | cat | cat | cat | cat | wc -l > /dev/null; i=$((i+1)) }' \
+  'i=0; while [ $i -lt 200 ]; do echo a | cat | cat | cat | cat | wc -l > /dev/null; i=$((i+1)); done'
+add "100 000-iteration builtin loop" 1.5 \
+  'i=0; while [ $i -lt 100000 ] { i=$((i+1)) }' \
+  'i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done'
+add "1 GB through 3 pipes" 1.05 \
+  'head -c 1000000000 /dev/zero | cat | cat | wc -c > /dev/null' \
+  'head -c 1000000000 /dev/zero | cat | cat | wc -c > /dev/null'
+add "500 × sleep 0.2 & then wait" 1.15 \
+  'i=0; while [ $i -lt 500 ] { sleep 0.2 & i=$((i+1)) }; wait' \
+  'i=0; while [ $i -lt 500 ]; do sleep 0.2 & i=$((i+1)); done; wait'
+
+mean() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["mean"])' "$1" "$2"; }
+
+printf '| workload | psh | dash | bash | psh/dash | target |\n'
+printf '| --- | ---: | ---: | ---: | ---: | ---: |\n'
+n=0
+for ((k = 0; k < ${#cases[@]}; k += 4)); do
+  name=${cases[k]} target=${cases[k+1]} pscript=${cases[k+2]} sscript=${cases[k+3]}
+  n=$((n+1))
+  printf '%s\n' "$pscript" > "$tmp/p$n.psh"
+  printf '%s\n' "$sscript" > "$tmp/s$n.sh"
+  r=$runs
+  case "$name" in 1\ GB*|500*) r=$(( runs < 5 ? runs : 5 ));; start-up*) r=$((runs * 20));; esac
+  if [ "$name" = "start-up: -c true" ]; then
+    cmds=("$PSH -c true" "dash -c true" "bash -c true")
+  else
+    cmds=("$PSH $tmp/p$n.psh" "dash $tmp/s$n.sh" "bash $tmp/s$n.sh")
+  fi
+  hyperfine -N --warmup 2 --runs "$r" --export-json "$tmp/r$n.json" "${cmds[@]}" > /dev/null 2>&1
+  p=$(mean "$tmp/r$n.json" 0); d=$(mean "$tmp/r$n.json" 1); b=$(mean "$tmp/r$n.json" 2)
+  python3 - "$name" "$p" "$d" "$b" "$target" <<'PY'
+import sys
+name, p, d, b, t = sys.argv[1], *map(float, sys.argv[2:6])
+fmt = lambda s: f"{s*1000:.1f} ms" if s < 10 else f"{s:.2f} s"
+ratio = p / d
+ok = "✓" if ratio <= t else "✗"
+print(f"| {name} | {fmt(p)} | {fmt(d)} | {fmt(b)} | {ratio:.2f} {ok} | ≤ {t} |")
+PY
+done
+
+if command -v valgrind > /dev/null; then
+  echo
+  echo '| instructions for `-c true` (callgrind) | psh | dash | bash | target |'
+  echo '| --- | ---: | ---: | ---: | ---: |'
+  count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }
+  printf '| `-c true` | %s | %s | %s | ≤ 600 000 |\n' "$(count "$PSH" -c true)" "$(count dash -c true)" "$(count bash -c true)"
+fi
