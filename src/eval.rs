@@ -704,15 +704,20 @@ impl Shell {
         let Some(name) = ex.argv.first() else {
             return Launched::Done(0);
         };
+        // Errors go where the command's stderr would have gone.
+        let report = |msg: String| {
+            let fd = moves.iter().rev().find(|m| m.0 == 2).map_or(2, |m| m.1);
+            let _ = sys::write_all(fd, msg.as_bytes());
+        };
         let path_var = self.vars.get("PATH").unwrap_or("").to_string();
         let Some(path) = self.path_cache.lookup(name, &path_var) else {
-            sys::err(&format!("psh: {name}: command not found\n"));
+            report(format!("psh: {name}: command not found\n"));
             return Launched::Done(127);
         };
         let argv: Result<Vec<CString>, _> =
             ex.argv.iter().map(|a| CString::new(a.as_bytes())).collect();
         let Ok(argv) = argv else {
-            sys::err(&format!("psh: {name}: an argument contains a NUL byte\n"));
+            report(format!("psh: {name}: an argument contains a NUL byte\n"));
             return Launched::Done(1);
         };
         let mut retried = false;
@@ -730,13 +735,31 @@ impl Shell {
                     self.path_cache.forget();
                     retried = true;
                     if self.path_cache.lookup(name, &path_var).is_none() {
-                        sys::err(&format!("psh: {name}: command not found\n"));
+                        report(format!("psh: {name}: command not found\n"));
                         return Launched::Done(127);
                     }
                 }
+                Err(nix::errno::Errno::ENOEXEC) if path.as_bytes() != b"/bin/sh" => {
+                    // An executable text file without `#!`: sh runs it, as
+                    // sh itself would.
+                    let mut sh_argv = vec![CString::from(c"/bin/sh"), path.clone()];
+                    sh_argv.extend(argv.iter().skip(1).cloned());
+                    let envp = self.vars.envp(&ex.assigns);
+                    return match spawn::spawn(c"/bin/sh", &sh_argv, &envp, moves, group) {
+                        Ok(pid) => {
+                            spawn::set_group(pid, group);
+                            Launched::Pid(pid)
+                        }
+                        Err(e) => {
+                            let (m, st) = spawn::spawn_error(name, e);
+                            report(format!("{m}\n"));
+                            Launched::Done(st)
+                        }
+                    };
+                }
                 Err(e) => {
                     let (m, st) = spawn::spawn_error(name, e);
-                    sys::err(&format!("{m}\n"));
+                    report(format!("{m}\n"));
                     return Launched::Done(st);
                 }
             }

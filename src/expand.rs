@@ -149,8 +149,11 @@ impl Shell {
         match part {
             WordPart::Lit { text, quoted: q } => f.cur.push(text, !quoted && !q),
             WordPart::DoubleQuoted(parts) => {
-                f.cur.started = true;
                 for p in parts {
+                    // `""` is a word of its own; `"$@"` with no arguments is none.
+                    if !matches!(p, WordPart::Special('@')) {
+                        f.cur.started = true;
+                    }
                     self.expand_part(p, true, f)?;
                 }
             }

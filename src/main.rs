@@ -36,9 +36,9 @@ const USAGE: &str = "usage: psh [--norc] [FILE [ARGS…] | -c LINE [ARGS…] | -
   psh --version       print the version
 ";
 
-#[cfg(not(test))]
-#[no_mangle]
-pub extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
+#[cfg_attr(not(test), export_name = "main")]
+#[cfg_attr(test, allow(dead_code))]
+pub extern "C" fn psh_main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
     sys::ensure_std_fds();
     signals::init();
     let args: Vec<String> = std::env::args_os()

@@ -103,6 +103,8 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("fn f { echo \"args: $# [$1] [$2]\" }; f a 'b c'", Some("f() { echo \"args: $# [$1] [$2]\"; }; f a 'b c'")),
     ("fn f { return 3 }; f; echo $?", Some("f() { return 3; }; f; echo $?")),
     ("fn f { for a in \"$@\" { echo [$a] } }; f 1 '2 3' ''", Some("f() { for a in \"$@\"; do echo [$a]; done; }; f 1 '2 3' ''")),
+    ("fn f { for a in \"$@\" { echo [$a] }; echo end }; f", Some("f() { for a in \"$@\"; do echo [$a]; done; echo end; }; f")),
+    ("set -- 1 2; for a in \"x$@y\" { echo [$a] }", Some("set -- 1 2; for a in \"x$@y\"; do echo [$a]; done")),
     ("fn f { echo $* }; f a b c", Some("f() { echo $*; }; f a b c")),
     ("fn fact { if [ $1 -le 1 ] { echo 1 } else { echo $(( $1 * $(fact $(( $1 - 1 ))) )) } }; fact 10", Some("fact() { if [ $1 -le 1 ]; then echo 1; else echo $(( $1 * $(fact $(( $1 - 1 ))) )); fi; }; fact 10")),
     ("fn f { x=inner }; x=outer; f; echo $x", Some("f() { x=inner; }; x=outer; f; echo $x")),
