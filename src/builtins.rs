@@ -71,12 +71,17 @@ impl Shell {
             "jobs" => self.jobs_cmd(args),
             "wait" => self.wait_cmd(args),
             "kill" => self.kill(args),
-            "fg" | "bg" => {
-                sys::err(&format!("psh: {name}: no job control in this shell\n"));
-                1
-            }
-            "help" => help(),
-            "alarm" | "trap" | "history" | "trace" => {
+            "fg" => self.fg(args),
+            "bg" => self.bg(args),
+            "help" => match args.first() {
+                None => out("help", &crate::help::overview()),
+                Some(t) => match crate::help::topic(t) {
+                    Some(text) => out("help", &format!("{text}\n")),
+                    None => err(format!("help: no help for `{t}` (try `help`)")),
+                },
+            },
+            "history" => self.history(),
+            "alarm" | "trap" | "trace" => {
                 sys::err(&format!("psh: {name}: not implemented yet\n"));
                 2
             }
@@ -435,10 +440,20 @@ impl Shell {
     }
 
     fn wait_cmd(&mut self, args: &[String]) -> i32 {
+        // Interactively, Ctrl-C ends the wait (the jobs go on).
+        if self.interactive {
+            return signals::interruptible(|| self.wait_jobs(args));
+        }
+        self.wait_jobs(args)
+    }
+
+    fn wait_jobs(&mut self, args: &[String]) -> i32 {
         if args.is_empty() {
             let ids: Vec<usize> = self.jobs.jobs.iter().map(|j| j.id).collect();
             for id in ids {
-                self.jobs.wait_job(id);
+                if self.jobs.wait_job(id) == Some(130) && signals::interrupted() {
+                    return 130;
+                }
             }
             return 0;
         }
@@ -451,8 +466,79 @@ impl Shell {
                     127
                 }
             };
+            if st == 130 && signals::interrupted() {
+                break;
+            }
         }
         st
+    }
+
+    /// The job a `fg`/`bg` argument names (the current job by default).
+    fn job_arg(&mut self, cmd: &str, args: &[String]) -> Result<usize, i32> {
+        if !self.monitor {
+            sys::err(&format!("psh: {cmd}: no job control in this shell\n"));
+            return Err(1);
+        }
+        self.jobs.reap_now();
+        let spec = args.first().map_or("%+", String::as_str);
+        self.jobs.find(spec).map_err(|m| {
+            sys::err(&format!("psh: {cmd}: {m}\n"));
+            1
+        })
+    }
+
+    /// `fg [%N]`: continue the job in the foreground, with the terminal.
+    fn fg(&mut self, args: &[String]) -> i32 {
+        let id = match self.job_arg("fg", args) {
+            Ok(id) => id,
+            Err(st) => return st,
+        };
+        let Some(mut job) = self.jobs.take(id) else {
+            return 1;
+        };
+        if job.done() {
+            return job.status();
+        }
+        for p in job.procs.iter_mut().filter(|p| !p.state.done()) {
+            p.state = crate::jobs::ProcState::Running;
+        }
+        // The terminal first, so a Ctrl-C typed after the job's name
+        // appears reaches the job.
+        if let Some(pg) = job.pgid {
+            if let Some(m) = &job.modes {
+                crate::terminal::set_modes(m);
+            }
+            crate::terminal::give_to(pg);
+            let _ = signal::killpg(pg, Signal::SIGCONT);
+        }
+        let _ = out("fg", &format!("{}\n", job.text));
+        self.wait_job_foreground(Some(job.id), job.procs, job.text, job.modes)
+    }
+
+    /// `bg [%N]`: continue a stopped job in the background.
+    fn bg(&mut self, args: &[String]) -> i32 {
+        let id = match self.job_arg("bg", args) {
+            Ok(id) => id,
+            Err(st) => return st,
+        };
+        let current = self.jobs.current() == Some(id);
+        let Some(job) = self.jobs.get_mut(id) else {
+            return 1;
+        };
+        if !job.stopped() {
+            sys::err(&format!("psh: bg: job {id} already in background\n"));
+            return 0;
+        }
+        for p in job.procs.iter_mut().filter(|p| !p.state.done()) {
+            p.state = crate::jobs::ProcState::Running;
+        }
+        job.announced = None;
+        let line = format!("[{id}]{} {} &\n", if current { '+' } else { ' ' }, job.text);
+        let pgid = job.pgid;
+        if let Some(pg) = pgid {
+            let _ = signal::killpg(pg, Signal::SIGCONT);
+        }
+        out("bg", &line)
     }
 
     fn kill(&mut self, args: &[String]) -> i32 {
@@ -511,6 +597,25 @@ impl Shell {
             }
         }
         st
+    }
+
+    /// `history`: the entries of the history file, numbered.
+    fn history(&mut self) -> i32 {
+        let Some(path) = &self.history_file else {
+            return err("history: no history in this shell (not interactive)".into());
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => return err(format!("history: {}: {e}", path.display())),
+        };
+        let mut s = String::new();
+        let lines = text.lines().filter(|l| *l != "#V2");
+        for (i, line) in lines.enumerate() {
+            // The file escapes newlines and backslashes (rustyline's V2 format).
+            let entry = unescape_history(line);
+            s.push_str(&format!("{:>5}  {entry}\n", i + 1));
+        }
+        out("history", &s)
     }
 
     /// Send `sig` to every process of a job (its group with job control).
@@ -644,6 +749,23 @@ fn interpret_escapes(a: &str, s: &mut String) -> bool {
     false
 }
 
+/// A history file line: `\\n` is a newline and `\\\\` a backslash.
+fn unescape_history(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut it = line.chars();
+    while let Some(c) = it.next() {
+        match (c, c == '\\') {
+            (_, true) => match it.next() {
+                Some('n') => out.push('\n'),
+                Some(o) => out.push(o),
+                None => out.push('\\'),
+            },
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
 /// `read` without `-r`: a backslash keeps the next character literally.
 fn unescape_read(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -684,17 +806,6 @@ fn normalize(path: &str) -> String {
         }
     }
     format!("/{}", parts.join("/"))
-}
-
-fn help() -> i32 {
-    let mut s = String::from("psh builtins:\n");
-    for chunk in BUILTINS.chunks(8) {
-        s.push_str("  ");
-        s.push_str(&chunk.join(" "));
-        s.push('\n');
-    }
-    s.push_str("keywords: if else while for in fn break continue return exit spawn explain threads procs\n");
-    out("help", &s)
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 use std::ffi::CString;
 use std::rc::Rc;
 
+use nix::sys::signal::Signal;
+use nix::sys::wait::{waitpid, WaitPidFlag};
 use nix::unistd::{ForkResult, Pid};
 
 use crate::ast::*;
@@ -17,6 +19,7 @@ use crate::shell::{Flow, Res, Shell, MAX_CALL_DEPTH, MAX_EVAL_DEPTH};
 use crate::signals;
 use crate::spawn::{self, FdMove, Group};
 use crate::sys;
+use crate::terminal;
 
 /// A stage after launch: a running child, or a status when it could not
 /// start (command not found, a redirection that failed…).
@@ -112,12 +115,13 @@ impl Shell {
         if p.spawn {
             return Ok(self.start_pipeline_job(p, p.text.clone(), true));
         }
+        self.fg_text = p.text.clone();
         let st = match p.stages.as_slice() {
             [] => 0,
             [one] if p.negate => self.in_cond(|sh| sh.run_command(one))?,
             [one] => self.run_command(one)?,
             stages => {
-                let launched = self.launch_pipeline(stages);
+                let launched = self.launch_pipeline(stages, true);
                 self.wait_foreground(&launched)
             }
         };
@@ -127,7 +131,7 @@ impl Shell {
     /// Start every stage at once, each joined to the next by a kernel
     /// pipe.  The shell closes its copies of the pipe ends as soon as the
     /// stages that use them have started.
-    fn launch_pipeline(&mut self, stages: &[Command]) -> Vec<Launched> {
+    fn launch_pipeline(&mut self, stages: &[Command], foreground: bool) -> Vec<Launched> {
         let mut out = Vec::with_capacity(stages.len());
         let mut prev_read: Option<sys::Fd> = None;
         let mut leader: Option<Pid> = None;
@@ -152,10 +156,13 @@ impl Shell {
             if let Some(w) = &write {
                 base.push((1, w.raw()));
             }
-            let group = self.group_for(leader);
+            let group = self.group_for(leader, foreground);
             let l = self.launch(cmd, &base, group);
             if let (Launched::Pid(pid), None) = (l, leader) {
                 leader = Some(pid);
+                if foreground && self.monitor {
+                    terminal::give_to(pid);
+                }
             }
             out.push(l);
             drop(write);
@@ -166,12 +173,12 @@ impl Shell {
 
     /// The process group a new child joins: with job control, the job's
     /// own group (led by its first process); without, the shell's.
-    fn group_for(&self, leader: Option<Pid>) -> Group {
+    fn group_for(&self, leader: Option<Pid>, foreground: bool) -> Group {
         if !self.monitor {
             return Group::Inherit;
         }
         match leader {
-            None => Group::New,
+            None => Group::New { foreground },
             Some(pg) => Group::Join(pg),
         }
     }
@@ -219,8 +226,13 @@ impl Shell {
             Ok(ForkResult::Child) => {
                 match group {
                     Group::Inherit => {}
-                    Group::New => {
+                    Group::New { foreground } => {
                         let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
+                        if foreground {
+                            // Both sides hand over the terminal, so the
+                            // child never reads it before it owns it.
+                            terminal::give_to(nix::unistd::getpid());
+                        }
                     }
                     Group::Join(pg) => {
                         let _ = nix::unistd::setpgid(Pid::from_raw(0), pg);
@@ -260,6 +272,11 @@ impl Shell {
 
     /// Wait for a foreground job's stages; the pipeline's status.
     fn wait_foreground(&mut self, launched: &[Launched]) -> i32 {
+        if self.monitor {
+            let procs = launched.iter().map(|l| proc_of(*l)).collect();
+            let text = self.fg_text.clone();
+            return self.wait_job_foreground(None, procs, text, None);
+        }
         let mut statuses = Vec::with_capacity(launched.len());
         for l in launched {
             statuses.push(match *l {
@@ -267,16 +284,93 @@ impl Shell {
                 Launched::Done(st) => st,
             });
         }
-        if self.opts.pipefail {
-            statuses
-                .iter()
-                .rev()
-                .copied()
-                .find(|&s| s != 0)
-                .unwrap_or(0)
-        } else {
-            statuses.last().copied().unwrap_or(0)
+        pipeline_status(&statuses, self.opts.pipefail)
+    }
+
+    /// With job control: the job owns the terminal until every process
+    /// has ended, or until it stops (Ctrl-Z), when it joins the job table.
+    /// `id` is the job's number when `fg` brought it back.
+    pub fn wait_job_foreground(
+        &mut self,
+        id: Option<usize>,
+        mut procs: Vec<Proc>,
+        text: Rc<str>,
+        modes: Option<nix::sys::termios::Termios>,
+    ) -> i32 {
+        let pgid = procs.iter().map(|p| p.pid).find(|p| p.as_raw() != 0);
+        if let Some(pg) = pgid {
+            if let Some(m) = &modes {
+                terminal::set_modes(m);
+            }
+            terminal::give_to(pg);
         }
+        // The terminal was handed over before the job could run (by the
+        // forked child itself, or by posix_spawn's tcsetpgrp file action).
+        let mut stopped = false;
+        let flags = WaitPidFlag::WUNTRACED;
+        for p in procs.iter_mut() {
+            while p.pid.as_raw() != 0 && !p.state.done() && !stopped {
+                match waitpid(p.pid, Some(flags)) {
+                    Ok(ws) => match jobs::state_of(ws) {
+                        Some((_, st @ ProcState::Stopped(_))) => {
+                            p.state = st;
+                            stopped = true;
+                        }
+                        Some((_, st)) => p.state = st,
+                        None => {}
+                    },
+                    Err(nix::errno::Errno::EINTR) => {}
+                    Err(_) => p.state = ProcState::Exited(0),
+                }
+            }
+        }
+        let job_modes = if stopped { terminal::modes() } else { None };
+        if let Some(t) = &self.term {
+            t.take_back();
+        }
+        let statuses: Vec<i32> = procs.iter().map(|p| p.state.status()).collect();
+        if !stopped {
+            if let Some(ProcState::Killed(sig)) = procs.last().map(|p| p.state) {
+                if sig != Signal::SIGINT && sig != Signal::SIGPIPE {
+                    sys::err(&format!("{}\n", jobs::describe_signal(sig)));
+                } else if sig == Signal::SIGINT {
+                    sys::err("\n");
+                }
+            }
+            return pipeline_status(&statuses, self.opts.pipefail);
+        }
+        // The others got the same SIGTSTP: collect what is known now.
+        for p in procs
+            .iter_mut()
+            .filter(|p| p.pid.as_raw() != 0 && !p.state.done())
+        {
+            if let Ok(ws) = waitpid(p.pid, Some(WaitPidFlag::WNOHANG | WaitPidFlag::WUNTRACED)) {
+                if let Some((_, st)) = jobs::state_of(ws) {
+                    p.state = st;
+                }
+            }
+        }
+        let sig = procs.iter().find_map(|p| match p.state {
+            ProcState::Stopped(s) => Some(s),
+            _ => None,
+        });
+        let id = id.unwrap_or_else(|| self.jobs.next_id());
+        let job = jobs::Job {
+            id,
+            pgid,
+            procs,
+            text,
+            pipefail: self.opts.pipefail,
+            announced: None,
+            modes: job_modes,
+        };
+        let line = format!("\n[{id}]+  {:<24}{}\n", job.state_text(), job.text);
+        self.jobs.insert(job);
+        if let Some(j) = self.jobs.get_mut(id) {
+            j.announced = Some(j.state_text());
+        }
+        sys::err(&line);
+        128 + sig.map_or(Signal::SIGTSTP as i32, |s| s as i32)
     }
 
     // ------------------------------------------------------------ background jobs
@@ -289,7 +383,7 @@ impl Shell {
                 job.body.first.spawn,
             );
         }
-        let group = self.group_for(None);
+        let group = self.group_for(None, false);
         let body = job.body.clone();
         let l = self.fork_run(&[], group, move |sh| sh.run_and_or(&body));
         self.register_job(vec![l], job.text.clone(), false)
@@ -297,24 +391,12 @@ impl Shell {
 
     /// `pipeline &` and `spawn pipeline`: start it and go on.
     fn start_pipeline_job(&mut self, p: &Pipeline, text: Rc<str>, announce: bool) -> i32 {
-        let launched = self.launch_pipeline(&p.stages);
+        let launched = self.launch_pipeline(&p.stages, false);
         self.register_job(launched, text, announce)
     }
 
     fn register_job(&mut self, launched: Vec<Launched>, text: Rc<str>, announce: bool) -> i32 {
-        let procs: Vec<Proc> = launched
-            .iter()
-            .map(|l| match *l {
-                Launched::Pid(pid) => Proc {
-                    pid,
-                    state: ProcState::Running,
-                },
-                Launched::Done(st) => Proc {
-                    pid: Pid::from_raw(0),
-                    state: ProcState::Exited(st),
-                },
-            })
-            .collect();
+        let procs: Vec<Proc> = launched.iter().map(|l| proc_of(*l)).collect();
         let pgid = if self.monitor {
             procs.iter().map(|p| p.pid).find(|p| p.as_raw() != 0)
         } else {
@@ -345,7 +427,7 @@ impl Shell {
                         return Ok(1);
                     }
                 };
-                let group = self.group_for(None);
+                let group = self.group_for(None, true);
                 let l = self.fork_run(&plan.moves, group, |sh| sh.run_list(list));
                 drop(plan);
                 Ok(self.wait_foreground(&[l]))
@@ -561,7 +643,17 @@ impl Shell {
                 }
                 Err(Flow::Return(n.map_or(self.status, |n| (n & 0xff) as i32)))
             }
-            ControlKind::Exit => Err(Flow::Exit(n.map_or(self.status, |n| (n & 0xff) as i32))),
+            ControlKind::Exit => {
+                if self.interactive
+                    && !self.exit_warned
+                    && self.jobs.jobs.iter().any(|j| j.stopped())
+                {
+                    self.exit_warned = true;
+                    sys::err("There are stopped jobs.\n");
+                    return Ok(1);
+                }
+                Err(Flow::Exit(n.map_or(self.status, |n| (n & 0xff) as i32)))
+            }
         }
     }
 
@@ -640,7 +732,7 @@ impl Shell {
                 return Ok(1);
             }
         };
-        let group = self.group_for(None);
+        let group = self.group_for(None, true);
         let l = self.spawn_external(&ex, &plan.moves, group);
         drop(plan);
         Ok(self.wait_foreground(&[l]))
@@ -802,6 +894,34 @@ impl Shell {
             Ok(s) => s,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         }
+    }
+}
+
+fn proc_of(l: Launched) -> Proc {
+    match l {
+        Launched::Pid(pid) => Proc {
+            pid,
+            state: ProcState::Running,
+        },
+        Launched::Done(st) => Proc {
+            pid: Pid::from_raw(0),
+            state: ProcState::Exited(st),
+        },
+    }
+}
+
+/// A pipeline's status: the last stage's, or with pipefail the last
+/// non-zero one.
+fn pipeline_status(statuses: &[i32], pipefail: bool) -> i32 {
+    if pipefail {
+        statuses
+            .iter()
+            .rev()
+            .copied()
+            .find(|&s| s != 0)
+            .unwrap_or(0)
+    } else {
+        statuses.last().copied().unwrap_or(0)
     }
 }
 

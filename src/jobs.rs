@@ -49,18 +49,25 @@ pub struct Job {
     /// Statuses of stages that never started (e.g. command not found),
     /// kept so the job's status is computed over every stage.
     pub pipefail: bool,
+    /// The state last announced to the user (interactive notifications).
+    pub announced: Option<String>,
+    /// The terminal modes the job had when it stopped, given back by `fg`.
+    pub modes: Option<nix::sys::termios::Termios>,
 }
 
 impl Job {
     pub fn done(&self) -> bool {
         self.procs.iter().all(|p| p.state.done())
     }
+    /// The signal that stopped the job, if any of its processes is stopped.
+    pub fn stop_signal(&self) -> Option<Signal> {
+        self.procs.iter().find_map(|p| match p.state {
+            ProcState::Stopped(s) => Some(s),
+            _ => None,
+        })
+    }
     pub fn stopped(&self) -> bool {
-        !self.done()
-            && self
-                .procs
-                .iter()
-                .all(|p| p.state.done() || matches!(p.state, ProcState::Stopped(_)))
+        !self.done() && self.stop_signal().is_some()
     }
     /// The job's exit status: the last stage's, or with pipefail the last
     /// non-zero one.
@@ -79,8 +86,14 @@ impl Job {
     }
     /// `Running`, `Stopped`, `Done`, `Exit 3`, `Killed (TERM)`.
     pub fn state_text(&self) -> String {
-        if self.stopped() {
-            return "Stopped".into();
+        if let (Some(sig), false) = (self.stop_signal(), self.done()) {
+            return match sig {
+                Signal::SIGTSTP => "Stopped",
+                Signal::SIGTTIN => "Stopped (tty input)",
+                Signal::SIGTTOU => "Stopped (tty output)",
+                _ => "Stopped (signal)",
+            }
+            .into();
         }
         if !self.done() {
             return "Running".into();
@@ -106,7 +119,7 @@ pub struct JobTable {
     pub inherited: bool,
 }
 
-fn state_of(ws: WaitStatus) -> Option<(Pid, ProcState)> {
+pub fn state_of(ws: WaitStatus) -> Option<(Pid, ProcState)> {
     match ws {
         WaitStatus::Exited(p, code) => Some((p, ProcState::Exited(code))),
         WaitStatus::Signaled(p, s, _) => Some((p, ProcState::Killed(s))),
@@ -119,22 +132,55 @@ fn state_of(ws: WaitStatus) -> Option<(Pid, ProcState)> {
 /// Block until `pid` ends; its final state.
 pub fn wait_pid(pid: Pid) -> ProcState {
     loop {
-        match waitpid(pid, None) {
-            Ok(ws) => {
-                if let Some((_, st)) = state_of(ws) {
-                    if st.done() {
-                        return st;
-                    }
-                }
-            }
-            Err(Errno::EINTR) => continue,
-            // ECHILD: already reaped elsewhere; nothing more to learn.
-            Err(_) => return ProcState::Exited(0),
+        if let Some(st) = wait_pid_once(pid) {
+            return st;
         }
     }
 }
 
+/// Wait for `pid` to end; None if a signal interrupted the wait and
+/// `signals::interrupted()` says it was Ctrl-C during `wait`.
+fn wait_pid_interruptible(pid: Pid) -> Option<ProcState> {
+    loop {
+        if let Some(st) = wait_pid_once(pid) {
+            return Some(st);
+        }
+        if signals::interrupted() {
+            return None;
+        }
+    }
+}
+
+/// One blocking waitpid: the final state, or None when interrupted or
+/// the child only changed state.
+fn wait_pid_once(pid: Pid) -> Option<ProcState> {
+    match waitpid(pid, None) {
+        Ok(ws) => state_of(ws).map(|(_, st)| st).filter(|st| st.done()),
+        Err(Errno::EINTR) => None,
+        // ECHILD: already reaped elsewhere; nothing more to learn.
+        Err(_) => Some(ProcState::Exited(0)),
+    }
+}
+
+/// How bash reports a job killed by a signal: `Terminated`, `Killed`…
+pub fn describe_signal(sig: Signal) -> String {
+    match sig {
+        Signal::SIGTERM => "Terminated".into(),
+        Signal::SIGKILL => "Killed".into(),
+        Signal::SIGHUP => "Hangup".into(),
+        Signal::SIGQUIT => "Quit".into(),
+        Signal::SIGABRT => "Aborted".into(),
+        Signal::SIGSEGV => "Segmentation fault".into(),
+        other => format!("Killed by {}", other.as_str()),
+    }
+}
+
 impl JobTable {
+    /// The number a new job would get.
+    pub fn next_id(&self) -> usize {
+        self.jobs.last().map_or(1, |j| j.id + 1)
+    }
+
     pub fn add(
         &mut self,
         pgid: Option<Pid>,
@@ -143,20 +189,51 @@ impl JobTable {
         pipefail: bool,
     ) -> usize {
         let id = self.jobs.last().map_or(1, |j| j.id + 1);
-        self.jobs.push(Job {
+        self.insert(Job {
             id,
             pgid,
             procs,
             text,
             pipefail,
-        });
-        self.previous = self.current;
+            announced: None,
+            modes: None,
+        })
+    }
+
+    /// Put a job (back) in the table under its own id; it becomes current.
+    pub fn insert(&mut self, job: Job) -> usize {
+        let id = job.id;
+        let at = self
+            .jobs
+            .iter()
+            .position(|j| j.id > id)
+            .unwrap_or(self.jobs.len());
+        self.jobs.insert(at, job);
+        if self.current != Some(id) {
+            self.previous = self.current;
+        }
         self.current = Some(id);
         id
     }
 
     pub fn get(&self, id: usize) -> Option<&Job> {
         self.jobs.iter().find(|j| j.id == id)
+    }
+
+    pub fn get_mut(&mut self, id: usize) -> Option<&mut Job> {
+        self.jobs.iter_mut().find(|j| j.id == id)
+    }
+
+    /// Take a job out of the table (to bring it to the foreground).
+    pub fn take(&mut self, id: usize) -> Option<Job> {
+        let job = self.get(id).cloned();
+        self.jobs.retain(|j| j.id != id);
+        job
+    }
+
+    /// The id of the current job (`%+`).
+    pub fn current(&self) -> Option<usize> {
+        self.current
     }
 
     /// `+`, `-` or a blank for `jobs` output.
@@ -219,7 +296,8 @@ impl JobTable {
         }
     }
 
-    /// Block until every process of job `id` has ended; its status.
+    /// Block until every process of job `id` has ended; its status.  A
+    /// Ctrl-C during an interactive `wait` gives 130 and keeps the job.
     pub fn wait_job(&mut self, id: usize) -> Option<i32> {
         if self.inherited {
             return None;
@@ -228,12 +306,14 @@ impl JobTable {
             .get(id)?
             .procs
             .iter()
-            .filter(|p| !p.state.done())
+            .filter(|p| !p.state.done() && p.pid.as_raw() != 0)
             .map(|p| p.pid)
             .collect();
         for pid in pids {
-            let st = wait_pid(pid);
-            self.record(pid, st);
+            match wait_pid_interruptible(pid) {
+                Some(st) => self.record(pid, st),
+                None => return Some(130),
+            }
         }
         let status = self.get(id).map(Job::status);
         self.remove(id);
@@ -296,6 +376,31 @@ impl JobTable {
             .find(|j| j.procs.iter().any(|p| p.pid.as_raw() == pid))
             .map(|j| j.id)
             .ok_or_else(|| format!("pid {pid} is not a child of this shell"))
+    }
+
+    /// Lines announcing jobs that finished or stopped since they were last
+    /// announced; finished ones then leave the table (interactive shells).
+    pub fn take_notifications(&mut self) -> String {
+        self.reap();
+        let marks: Vec<char> = self.jobs.iter().map(|j| self.mark(j.id)).collect();
+        let mut out = String::new();
+        for (j, mark) in self.jobs.iter_mut().zip(marks) {
+            let st = j.state_text();
+            if (j.done() || j.stopped()) && j.announced.as_deref() != Some(st.as_str()) {
+                out.push_str(&format!("[{}]{}  {:<24}{}\n", j.id, mark, st, j.text));
+                j.announced = Some(st);
+            }
+        }
+        let done: Vec<usize> = self
+            .jobs
+            .iter()
+            .filter(|j| j.done())
+            .map(|j| j.id)
+            .collect();
+        for id in done {
+            self.remove(id);
+        }
+        out
     }
 
     /// Finished jobs not yet reported, oldest first; they leave the table.

@@ -15,14 +15,17 @@ mod builtins;
 mod eval;
 mod expand;
 mod explain;
+mod help;
 mod input;
 mod jobs;
 mod parser;
 mod redirect;
+mod repl;
 mod shell;
 mod signals;
 mod spawn;
 mod sys;
+mod terminal;
 mod test_cmd;
 mod vars;
 
@@ -86,7 +89,6 @@ fn run(mut args: Vec<String>) -> i32 {
             _ => break,
         }
     }
-    let _ = norc;
     if let Some(file) = args.first().cloned() {
         let text = match std::fs::read(&file) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
@@ -104,7 +106,10 @@ fn run(mut args: Vec<String>) -> i32 {
     // SAFETY: isatty only queries.
     let tty = unsafe { libc::isatty(0) == 1 };
     let mut sh = Shell::new("psh".into(), Vec::new(), tty);
-    run_stdin(&mut sh, tty)
+    if tty {
+        return repl::run(&mut sh, norc);
+    }
+    run_stdin(&mut sh, false)
 }
 
 /// Parse all of `text` first (nothing runs if any of it is wrong), then run.
@@ -124,7 +129,7 @@ fn run_text(sh: &mut Shell, text: &str, file: &str) -> i32 {
 }
 
 /// Commands from stdin, one complete command at a time.
-fn run_stdin(sh: &mut Shell, tty: bool) -> i32 {
+pub fn run_stdin(sh: &mut Shell, tty: bool) -> i32 {
     let mut pending = String::new();
     let mut lineno = 0usize;
     let mut start_line = 1usize;

@@ -49,6 +49,15 @@ pub struct Shell {
     pub interactive: bool,
     /// Job control is on: each job gets its own process group.
     pub monitor: bool,
+    /// The terminal, when job control is on.
+    pub term: Option<crate::terminal::Terminal>,
+    /// The text of the pipeline running in the foreground (for the job
+    /// table if it is stopped).
+    pub fg_text: Rc<str>,
+    /// `exit` was refused once because of stopped jobs.
+    pub exit_warned: bool,
+    /// Where the REPL keeps its history (for the `history` builtin).
+    pub history_file: Option<std::path::PathBuf>,
     /// The status of the last `$(…)` of the current command (what `$?`
     /// is after `x=$(false)`).
     pub subst_status: Option<i32>,
@@ -100,6 +109,10 @@ impl Shell {
             opts: Options::default(),
             interactive,
             monitor: false,
+            term: None,
+            fg_text: Rc::from(""),
+            exit_warned: false,
+            history_file: None,
             subst_status: None,
             in_child: false,
             path_cache: PathCache::default(),

@@ -70,6 +70,57 @@ fn mark_changed(sig: Signal) {
     CHANGED.fetch_or(1 << (sig as i32), Ordering::Relaxed);
 }
 
+pub fn was_ignored_at_start(sig: Signal) -> bool {
+    IGNORED_AT_START.load(Ordering::Relaxed) & (1 << (sig as i32)) != 0
+}
+
+/// Ignore the job-control signals (an interactive shell): Ctrl-C and
+/// Ctrl-Z are for the foreground job, never for psh.
+pub fn ignore_job_control() {
+    let ign = SigAction::new(SigHandler::SigIgn, SaFlags::empty(), SigSet::empty());
+    for sig in JOB_CONTROL {
+        // SAFETY: installing SIG_IGN.
+        let _ = unsafe { sigaction(sig, &ign) };
+        // SIGINT and SIGQUIT ignored on entry stay ignored for children
+        // (POSIX).  The stop signals are reset whatever psh inherited, as
+        // bash does: job control cannot work without them (tmux, for one,
+        // starts programs with SIGTTIN and SIGTTOU ignored).
+        let stop_signal = matches!(sig, Signal::SIGTSTP | Signal::SIGTTIN | Signal::SIGTTOU);
+        if stop_signal || !was_ignored_at_start(sig) {
+            mark_changed(sig);
+        }
+    }
+}
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_sigint(_: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::Relaxed);
+}
+
+/// While `f` runs, Ctrl-C interrupts blocking calls (no SA_RESTART) and
+/// is recorded; afterwards SIGINT is ignored again.  For `wait`.
+pub fn interruptible<T>(f: impl FnOnce() -> T) -> T {
+    INTERRUPTED.store(false, Ordering::Relaxed);
+    let catch = SigAction::new(
+        SigHandler::Handler(on_sigint),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    // SAFETY: the handler only stores to an atomic.
+    let old = unsafe { sigaction(Signal::SIGINT, &catch) };
+    let r = f();
+    if let Ok(old) = old {
+        // SAFETY: restoring the previous disposition.
+        let _ = unsafe { sigaction(Signal::SIGINT, &old) };
+    }
+    r
+}
+
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed)
+}
+
 /// True once since the last call if a SIGCHLD arrived.
 pub fn take_child_changed() -> bool {
     CHILD_CHANGED.swap(false, Ordering::Relaxed)

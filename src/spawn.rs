@@ -10,7 +10,6 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 
 use nix::errno::Errno;
-use nix::spawn::{posix_spawn, PosixSpawnAttr, PosixSpawnFileActions, PosixSpawnFlags};
 use nix::sys::signal::SigSet;
 use nix::unistd::Pid;
 
@@ -24,13 +23,17 @@ pub type FdMove = (RawFd, RawFd); // (target, source)
 pub enum Group {
     /// Stay in the shell's group (no job control).
     Inherit,
-    /// Lead a new group (pgid = own pid).
-    New,
+    /// Lead a new group (pgid = own pid); a foreground job's leader also
+    /// gets the terminal.
+    New { foreground: bool },
     /// Join an existing job's group.
     Join(Pid),
 }
 
 /// posix_spawn `path` with `argv` and `envp`; `fds` are dup2'd in order.
+/// A foreground job's leader is given the terminal by the child itself,
+/// before exec (glibc's `posix_spawn_file_actions_addtcsetpgrp_np`), so it
+/// can never run a moment without it.
 pub fn spawn(
     path: &CStr,
     argv: &[CString],
@@ -38,30 +41,76 @@ pub fn spawn(
     fds: &[FdMove],
     group: Group,
 ) -> nix::Result<Pid> {
-    let mut actions = PosixSpawnFileActions::init()?;
-    for &(target, source) in fds {
-        if target != source {
-            actions.add_dup2(source, target)?;
-        }
+    let ptrs = |v: &[CString]| -> Vec<*mut libc::c_char> {
+        v.iter()
+            .map(|s| s.as_ptr().cast_mut())
+            .chain(std::iter::once(std::ptr::null_mut()))
+            .collect()
+    };
+    let argv_p = ptrs(argv);
+    let envp_p = ptrs(envp);
+    let mut fa = std::mem::MaybeUninit::<libc::posix_spawn_file_actions_t>::uninit();
+    let mut attr = std::mem::MaybeUninit::<libc::posix_spawnattr_t>::uninit();
+    let defaults = signals::child_defaults();
+    let empty = SigSet::empty();
+    let mut flags = libc::POSIX_SPAWN_SETSIGDEF | libc::POSIX_SPAWN_SETSIGMASK;
+    let pgroup = match group {
+        Group::Inherit => None,
+        Group::New { .. } => Some(0),
+        Group::Join(pg) => Some(pg.as_raw()),
+    };
+    if pgroup.is_some() {
+        flags |= libc::POSIX_SPAWN_SETPGROUP;
     }
-    let mut attr = PosixSpawnAttr::init()?;
-    let mut flags =
-        PosixSpawnFlags::POSIX_SPAWN_SETSIGDEF | PosixSpawnFlags::POSIX_SPAWN_SETSIGMASK;
-    match group {
-        Group::Inherit => {}
-        Group::New => {
-            flags |= PosixSpawnFlags::POSIX_SPAWN_SETPGROUP;
-            attr.set_pgroup(Pid::from_raw(0))?;
-        }
-        Group::Join(pg) => {
-            flags |= PosixSpawnFlags::POSIX_SPAWN_SETPGROUP;
-            attr.set_pgroup(pg)?;
-        }
+    // SAFETY: the file actions and attributes are initialised before use
+    // and destroyed on every path; the pointer arrays outlive the call.
+    unsafe {
+        check(libc::posix_spawn_file_actions_init(fa.as_mut_ptr()))?;
+        let fa_p = fa.as_mut_ptr();
+        let r = (|| {
+            if let Group::New { foreground: true } = group {
+                // First, while fd 0 is still the shell's terminal.
+                check(libc::posix_spawn_file_actions_addtcsetpgrp_np(fa_p, 0))?;
+            }
+            for &(target, source) in fds {
+                if target != source {
+                    check(libc::posix_spawn_file_actions_adddup2(fa_p, source, target))?;
+                }
+            }
+            check(libc::posix_spawnattr_init(attr.as_mut_ptr()))?;
+            let at = attr.as_mut_ptr();
+            let r = (|| {
+                check(libc::posix_spawnattr_setflags(at, flags as libc::c_short))?;
+                if let Some(pg) = pgroup {
+                    check(libc::posix_spawnattr_setpgroup(at, pg))?;
+                }
+                check(libc::posix_spawnattr_setsigdefault(at, defaults.as_ref()))?;
+                check(libc::posix_spawnattr_setsigmask(at, empty.as_ref()))?;
+                let mut pid: libc::pid_t = 0;
+                check(libc::posix_spawn(
+                    &mut pid,
+                    path.as_ptr(),
+                    fa_p,
+                    at,
+                    argv_p.as_ptr(),
+                    envp_p.as_ptr(),
+                ))?;
+                Ok(Pid::from_raw(pid))
+            })();
+            libc::posix_spawnattr_destroy(at);
+            r
+        })();
+        libc::posix_spawn_file_actions_destroy(fa_p);
+        r
     }
-    attr.set_flags(flags)?;
-    attr.set_sigdefault(&signals::child_defaults())?;
-    attr.set_sigmask(&SigSet::empty())?;
-    posix_spawn(path, &actions, &attr, argv, envp)
+}
+
+fn check(r: libc::c_int) -> nix::Result<()> {
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(Errno::from_raw(r))
+    }
 }
 
 /// Put a child in its group from the parent side too, so neither side
@@ -69,7 +118,7 @@ pub fn spawn(
 pub fn set_group(pid: Pid, group: Group) {
     let pg = match group {
         Group::Inherit => return,
-        Group::New => pid,
+        Group::New { .. } => pid,
         Group::Join(pg) => pg,
     };
     let _ = nix::unistd::setpgid(pid, pg);

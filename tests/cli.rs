@@ -131,8 +131,19 @@ fn exit_statuses_126_and_127() {
     let r = run_in(&dir, PSH, &["-c", "/; echo $?"], b"");
     assert_eq!(r.stdout, "126\n");
     assert!(r.stderr.contains("/: Is a directory"), "{}", r.stderr);
-    let r = run_in(&dir, PSH, &["-c", "no_such_cmd_psh 2> err; cat err; no_such_cmd_psh 2>&1 | tr a-z A-Z"], b"");
-    assert_eq!(r.stdout, "psh: no_such_cmd_psh: command not found\nPSH: NO_SUCH_CMD_PSH: COMMAND NOT FOUND\n");
+    let r = run_in(
+        &dir,
+        PSH,
+        &[
+            "-c",
+            "no_such_cmd_psh 2> err; cat err; no_such_cmd_psh 2>&1 | tr a-z A-Z",
+        ],
+        b"",
+    );
+    assert_eq!(
+        r.stdout,
+        "psh: no_such_cmd_psh: command not found\nPSH: NO_SUCH_CMD_PSH: COMMAND NOT FOUND\n"
+    );
     let r = run_in(&dir, PSH, &["-c", "no_such_cmd_psh"], b"");
     assert_eq!(r.status, 127);
     assert_eq!(r.stderr, "psh: no_such_cmd_psh: command not found\n");

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+pub mod pty;
+
 pub const PSH: &str = env!("CARGO_BIN_EXE_psh");
 
 pub struct Run {
