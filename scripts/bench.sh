@@ -68,3 +68,31 @@ if command -v valgrind > /dev/null; then
   count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }
   printf '| `-c true` | %s | %s | %s | ≤ 600 000 |\n' "$(count "$PSH" -c true)" "$(count dash -c true)" "$(count bash -c true)"
 fi
+
+# Idle interactive memory: each shell on a pseudo-terminal, at its prompt.
+echo
+echo '| idle interactive RSS | psh | dash | bash | target |'
+echo '| --- | ---: | ---: | ---: | ---: |'
+rss() {
+  python3 - "$@" <<'PY'
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ.update(TERM="xterm", HOME=os.environ.get("TMPDIR", "/tmp"))
+    os.execvp(sys.argv[1], sys.argv[1:])
+end = time.time() + 3
+out = b""
+while time.time() < end and b"$ " not in out and b"# " not in out:
+    r, _, _ = select.select([fd], [], [], 0.1)
+    if r:
+        d = os.read(fd, 4096)
+        out += d
+        if b"\x1b[6n" in d:
+            os.write(fd, b"\x1b[1;1R")
+time.sleep(0.3)
+kb = [l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS")][0]
+os.kill(pid, 9)
+print(f"{int(kb) / 1024:.1f} MB")
+PY
+}
+printf '| at the prompt | %s | %s | %s | < 5 MB |\n' "$(rss "$PSH" --norc)" "$(rss dash -i)" "$(rss bash --norc -i)"
