@@ -100,6 +100,8 @@ pub struct Handler {
     pub kind: HandlerKind,
     pub arg: Word,
     pub body: List,
+    /// The block's source text, for `trap` and `alarm` listings.
+    pub text: Rc<str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -81,7 +81,9 @@ impl Shell {
                 },
             },
             "history" => self.history(),
-            "alarm" | "trap" | "trace" => {
+            "alarm" => self.alarm_builtin(args),
+            "trap" => self.trap_builtin(args),
+            "trace" => {
                 sys::err(&format!("psh: {name}: not implemented yet\n"));
                 2
             }
@@ -451,7 +453,7 @@ impl Shell {
         if args.is_empty() {
             let ids: Vec<usize> = self.jobs.jobs.iter().map(|j| j.id).collect();
             for id in ids {
-                if self.jobs.wait_job(id) == Some(130) && signals::interrupted() {
+                if self.wait_job(id) == Some(130) && signals::interrupted() {
                     return 130;
                 }
             }
@@ -460,7 +462,7 @@ impl Shell {
         let mut st = 0;
         for a in args {
             st = match self.jobs.find(a) {
-                Ok(id) => self.jobs.wait_job(id).unwrap_or(127),
+                Ok(id) => self.wait_job(id).unwrap_or(127),
                 Err(m) => {
                     sys::err(&format!("psh: wait: {m}\n"));
                     127

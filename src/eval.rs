@@ -7,7 +7,7 @@ use std::ffi::CString;
 use std::rc::Rc;
 
 use nix::sys::signal::Signal;
-use nix::sys::wait::{waitpid, WaitPidFlag};
+use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{ForkResult, Pid};
 
 use crate::ast::*;
@@ -61,6 +61,7 @@ impl Shell {
             };
             self.status = st;
             self.jobs.reap();
+            self.run_pending_traps()?;
         }
         Ok(self.status)
     }
@@ -239,6 +240,8 @@ impl Shell {
                     }
                 }
                 signals::reset_in_child();
+                signals::forget_traps();
+                self.traps.clear();
                 for &(target, source) in moves {
                     if target != source {
                         let _ = sys::dup2(source, target);
@@ -280,11 +283,86 @@ impl Shell {
         let mut statuses = Vec::with_capacity(launched.len());
         for l in launched {
             statuses.push(match *l {
-                Launched::Pid(pid) => jobs::wait_pid(pid).status(),
+                Launched::Pid(pid) => self.wait_exit(pid).map_or(0, ProcState::status),
                 Launched::Done(st) => st,
             });
         }
         pipeline_status(&statuses, self.opts.pipefail)
+    }
+
+    /// Block until `pid` changes state as `flags` ask, running handler
+    /// blocks while waiting.  With a handler armed, the wait is a
+    /// WNOHANG check then a sleep on the self-pipe, so a signal is never
+    /// left waiting behind a long job.  None: a Ctrl-C ended an
+    /// interruptible wait (`wait` at the prompt).
+    pub fn wait_child(&mut self, pid: Pid, flags: WaitPidFlag, interruptible: bool) -> Option<nix::Result<WaitStatus>> {
+        loop {
+            if interruptible && signals::interrupted() {
+                return None;
+            }
+            if !signals::any_trapped() {
+                match waitpid(pid, Some(flags)) {
+                    Err(nix::errno::Errno::EINTR) => {
+                        self.run_traps_or_exit();
+                        continue;
+                    }
+                    r => return Some(r),
+                }
+            }
+            self.run_traps_or_exit();
+            match waitpid(pid, Some(flags | WaitPidFlag::WNOHANG)) {
+                Ok(WaitStatus::StillAlive) => signals::wait_for_signal(),
+                Err(nix::errno::Errno::EINTR) => {}
+                r => return Some(r),
+            }
+        }
+    }
+
+    /// Wait until `pid` has ended; its final state (None if interrupted).
+    pub fn wait_exit_interruptible(&mut self, pid: Pid, interruptible: bool) -> Option<ProcState> {
+        loop {
+            match self.wait_child(pid, WaitPidFlag::empty(), interruptible)? {
+                Ok(ws) => {
+                    if let Some((_, st)) = jobs::state_of(ws) {
+                        if st.done() {
+                            return Some(st);
+                        }
+                    }
+                }
+                // ECHILD: already reaped elsewhere; nothing more to learn.
+                Err(_) => return Some(ProcState::Exited(0)),
+            }
+        }
+    }
+
+    pub fn wait_exit(&mut self, pid: Pid) -> Option<ProcState> {
+        self.wait_exit_interruptible(pid, false)
+    }
+
+    /// `wait %N`: block until every process of job `id` has ended; its
+    /// status.  A Ctrl-C during an interactive `wait` gives 130 and keeps
+    /// the job.
+    pub fn wait_job(&mut self, id: usize) -> Option<i32> {
+        if self.jobs.inherited {
+            return None;
+        }
+        let pids: Vec<Pid> = self
+            .jobs
+            .get(id)?
+            .procs
+            .iter()
+            .filter(|p| !p.state.done() && p.pid.as_raw() != 0)
+            .map(|p| p.pid)
+            .collect();
+        for pid in pids {
+            match self.wait_exit_interruptible(pid, self.interactive) {
+                Some(st) => self.jobs.record(pid, st),
+                None => return Some(130),
+            }
+        }
+        let status = self.jobs.get(id).map(jobs::Job::status);
+        self.jobs.remove(id);
+        status
     }
 
     /// With job control: the job owns the terminal until every process
@@ -310,7 +388,8 @@ impl Shell {
         let flags = WaitPidFlag::WUNTRACED;
         for p in procs.iter_mut() {
             while p.pid.as_raw() != 0 && !p.state.done() && !stopped {
-                match waitpid(p.pid, Some(flags)) {
+                let Some(r) = self.wait_child(p.pid, flags, false) else { break };
+                match r {
                     Ok(ws) => match jobs::state_of(ws) {
                         Some((_, st @ ProcState::Stopped(_))) => {
                             p.state = st;
@@ -439,16 +518,7 @@ impl Shell {
                 self.funcs.insert(f.name.clone(), f.clone());
                 Ok(0)
             }
-            Command::Handler(h) => {
-                let what = match h.kind {
-                    HandlerKind::Alarm => "alarm",
-                    HandlerKind::Trap => "trap",
-                };
-                sys::err(&format!(
-                    "psh: {what}: signal handler blocks are not implemented yet\n"
-                ));
-                Ok(2)
-            }
+            Command::Handler(h) => self.arm_handler(h),
             Command::Lab(l) => {
                 let what = match l.kind {
                     LabKind::Threads => "threads",
@@ -882,7 +952,7 @@ impl Shell {
         let _ = sys::read_to_end(r.raw(), &mut buf);
         drop(r);
         let st = match l {
-            Launched::Pid(pid) => jobs::wait_pid(pid).status(),
+            Launched::Pid(pid) => self.wait_exit(pid).map_or(0, ProcState::status),
             Launched::Done(st) => st,
         };
         self.status = st;

@@ -27,7 +27,7 @@ const TOPICS: &[(&str, &str)] = &[
     ("redirection", "< f   > f   >> f   2> f   2>> f   &> f   2>&1   >&2\n  open() the file, then dup2() it onto fd 0, 1 or 2 of the command. Works on\n  builtins and blocks too; a file that cannot be opened skips the command (status 1)."),
     ("expansion", "$name ${name} $? $! $$ $# $@ $* $0 $1… $(cmd) $((expr)) ~ *.txt\n  A variable is always one word (never split); unquoted $(…) splits at blanks;\n  \"$@\" gives one word per argument; globs come only from literal, unquoted * ? [ ]."),
     ("syntax", "if C { … } else if C { … } else { … }   while C { … }   for x in W… { … }\nfn name { … }   { list }   ( list )   a && b || c   cmd &   # comment"),
-    ("signals", "alarm SECONDS < handler >   trap SIGNAL < handler >\n  Handler blocks run when the signal arrives (not implemented yet in this build).\n  Ctrl-C sends SIGINT and Ctrl-Z SIGTSTP to the foreground job, never to psh."),
+    ("signals", "alarm SECONDS < handler >   alarm   alarm 0\ntrap SIGNAL < handler >   trap SIGNAL -   trap\n  A handler block runs when the signal arrives: the OS handler only records it,\n  the block runs between commands, while psh waits for a job, or at the prompt.\n  Ctrl-C sends SIGINT and Ctrl-Z SIGTSTP to the foreground job, never to psh."),
     ("trace", "trace on|off\n  Print each primitive to stderr as it happens (not implemented yet in this build)."),
     ("lab", "threads N TASK …   procs N TASK …\n  The concurrency lab: N threads or N processes running worker, booth or cond\n  (not implemented yet in this build)."),
 ];

@@ -129,39 +129,6 @@ pub fn state_of(ws: WaitStatus) -> Option<(Pid, ProcState)> {
     }
 }
 
-/// Block until `pid` ends; its final state.
-pub fn wait_pid(pid: Pid) -> ProcState {
-    loop {
-        if let Some(st) = wait_pid_once(pid) {
-            return st;
-        }
-    }
-}
-
-/// Wait for `pid` to end; None if a signal interrupted the wait and
-/// `signals::interrupted()` says it was Ctrl-C during `wait`.
-fn wait_pid_interruptible(pid: Pid) -> Option<ProcState> {
-    loop {
-        if let Some(st) = wait_pid_once(pid) {
-            return Some(st);
-        }
-        if signals::interrupted() {
-            return None;
-        }
-    }
-}
-
-/// One blocking waitpid: the final state, or None when interrupted or
-/// the child only changed state.
-fn wait_pid_once(pid: Pid) -> Option<ProcState> {
-    match waitpid(pid, None) {
-        Ok(ws) => state_of(ws).map(|(_, st)| st).filter(|st| st.done()),
-        Err(Errno::EINTR) => None,
-        // ECHILD: already reaped elsewhere; nothing more to learn.
-        Err(_) => Some(ProcState::Exited(0)),
-    }
-}
-
 /// How bash reports a job killed by a signal: `Terminated`, `Killed`…
 pub fn describe_signal(sig: Signal) -> String {
     match sig {
@@ -248,7 +215,7 @@ impl JobTable {
     }
 
     /// Record a state change for `pid` if it belongs to a job.
-    fn record(&mut self, pid: Pid, st: ProcState) {
+    pub fn record(&mut self, pid: Pid, st: ProcState) {
         for j in &mut self.jobs {
             if let Some(p) = j.procs.iter_mut().find(|p| p.pid == pid) {
                 p.state = st;
@@ -294,30 +261,6 @@ impl JobTable {
                 }
             }
         }
-    }
-
-    /// Block until every process of job `id` has ended; its status.  A
-    /// Ctrl-C during an interactive `wait` gives 130 and keeps the job.
-    pub fn wait_job(&mut self, id: usize) -> Option<i32> {
-        if self.inherited {
-            return None;
-        }
-        let pids: Vec<Pid> = self
-            .get(id)?
-            .procs
-            .iter()
-            .filter(|p| !p.state.done() && p.pid.as_raw() != 0)
-            .map(|p| p.pid)
-            .collect();
-        for pid in pids {
-            match wait_pid_interruptible(pid) {
-                Some(st) => self.record(pid, st),
-                None => return Some(130),
-            }
-        }
-        let status = self.get(id).map(Job::status);
-        self.remove(id);
-        status
     }
 
     pub fn remove(&mut self, id: usize) {

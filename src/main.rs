@@ -26,6 +26,7 @@ mod signals;
 mod spawn;
 mod sys;
 mod terminal;
+mod traps;
 mod test_cmd;
 mod vars;
 

@@ -561,15 +561,24 @@ fn build_handler(p: Pair<Rule>) -> Command {
     let mut kind = HandlerKind::Alarm;
     let mut arg = Word::default();
     let mut body = List::default();
+    let mut text: Rc<str> = Rc::from("");
     for c in p.into_inner() {
         match c.as_rule() {
             Rule::handler_kind if c.as_str() == "trap" => kind = HandlerKind::Trap,
             Rule::word => arg = build_word(c),
-            Rule::list => body = build_list(c),
+            Rule::list => {
+                text = Rc::from(c.as_str().trim());
+                body = build_list(c);
+            }
             _ => {}
         }
     }
-    Command::Handler(Rc::new(Handler { kind, arg, body }))
+    Command::Handler(Rc::new(Handler {
+        kind,
+        arg,
+        body,
+        text,
+    }))
 }
 
 fn build_lab(p: Pair<Rule>) -> Command {

@@ -20,6 +20,7 @@ use rustyline::{Context, Editor, Helper};
 use crate::builtins::{BUILTINS, KEYWORDS};
 use crate::parser;
 use crate::shell::{Flow, Shell};
+use crate::signals;
 use crate::sys;
 use crate::terminal;
 
@@ -40,6 +41,9 @@ struct PshHelper {
     path_names: RefCell<(String, BTreeSet<String>)>,
     files: FilenameCompleter,
     hinter: HistoryHinter,
+    /// The line being edited and the cursor, as last seen: given back
+    /// when a signal's handler block interrupts the editor.
+    editing: RefCell<(String, usize)>,
 }
 
 impl Helper for PshHelper {}
@@ -223,7 +227,8 @@ fn is_assignment(word: &str) -> bool {
 }
 
 impl Highlighter for PshHelper {
-    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+    fn highlight<'l>(&self, line: &'l str, pos: usize) -> Cow<'l, str> {
+        *self.editing.borrow_mut() = (line.to_string(), pos);
         if !self.colors {
             return Cow::Borrowed(line);
         }
@@ -250,6 +255,7 @@ impl Highlighter for PshHelper {
 impl Hinter for PshHelper {
     type Hint = String;
     fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        *self.editing.borrow_mut() = (line.to_string(), pos);
         self.hinter.hint(line, pos, ctx)
     }
 }
@@ -427,6 +433,11 @@ fn snapshot(sh: &Shell) -> Snapshot {
     }
 }
 
+/// The largest char boundary of `s` at or before `i`.
+fn floor_boundary(s: &str, i: usize) -> usize {
+    (0..=i.min(s.len())).rev().find(|&j| s.is_char_boundary(j)).unwrap_or(0)
+}
+
 /// A line that needs another one: the parser ran out of input, or it ends
 /// with a backslash.
 fn incomplete(text: &str) -> bool {
@@ -479,6 +490,7 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
         path_names: RefCell::new((String::from("\0"), BTreeSet::new())),
         files: FilenameCompleter::new(),
         hinter: HistoryHinter::new(),
+        editing: RefCell::new((String::new(), 0)),
     }));
     let history = history_path();
     if let Some(path) = &history {
@@ -496,7 +508,13 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
     }
     sh.history_file = history.clone();
     let mut history_ok = true;
+    // A half-typed line to give back after a handler block ran.
+    let mut carry: Option<(String, usize)> = None;
     loop {
+        if let Err(Flow::Exit(st)) = sh.run_pending_traps() {
+            sh.status = st;
+            break;
+        }
         let note = sh.jobs.take_notifications();
         if !note.is_empty() {
             sys::err(&note);
@@ -505,8 +523,26 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
             h.snap = snapshot(sh);
         }
         let (plain, styled) = prompt(sh, colors);
-        let mut text = match editor.readline(&(plain.as_str(), styled.as_str())) {
+        if let Some(h) = editor.helper_mut() {
+            *h.editing.borrow_mut() = (String::new(), 0);
+        }
+        signals::set_in_readline(true);
+        let read = match carry.take() {
+            Some((line, pos)) => {
+                let (left, right) = line.split_at(floor_boundary(&line, pos));
+                editor.readline_with_initial(&(plain.as_str(), styled.as_str()), (left, right))
+            }
+            None => editor.readline(&(plain.as_str(), styled.as_str())),
+        };
+        signals::set_in_readline(false);
+        let mut text = match read {
             Ok(line) => line,
+            Err(ReadlineError::Interrupted) if signals::has_pending() => {
+                // A handler block's signal, not Ctrl-C: run it, then give
+                // the line back as it was.
+                carry = editor.helper_mut().map(|h| h.editing.borrow().clone());
+                continue;
+            }
             Err(ReadlineError::Interrupted) => {
                 sh.status = 130;
                 continue;
@@ -607,6 +643,7 @@ mod tests {
             path_names: RefCell::new((String::from("\0"), BTreeSet::new())),
             files: FilenameCompleter::new(),
             hinter: HistoryHinter::new(),
+            editing: RefCell::new((String::new(), 0)),
         }
     }
 

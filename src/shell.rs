@@ -56,6 +56,8 @@ pub struct Shell {
     pub fg_text: Rc<str>,
     /// `exit` was refused once because of stopped jobs.
     pub exit_warned: bool,
+    /// Handler blocks of `alarm` and `trap`.
+    pub traps: crate::traps::Traps,
     /// Where the REPL keeps its history (for the `history` builtin).
     pub history_file: Option<std::path::PathBuf>,
     /// The status of the last `$(…)` of the current command (what `$?`
@@ -113,6 +115,7 @@ impl Shell {
             fg_text: Rc::from(""),
             exit_warned: false,
             history_file: None,
+            traps: crate::traps::Traps::default(),
             subst_status: None,
             in_child: false,
             path_cache: PathCache::default(),

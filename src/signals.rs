@@ -2,7 +2,7 @@
 //! child gets back (default dispositions, empty mask), and the SIGCHLD flag
 //! that tells the job table a child changed state.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 
 use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, SigmaskHow, Signal};
 
@@ -13,8 +13,110 @@ static IGNORED_AT_START: AtomicU64 = AtomicU64::new(0);
 /// Bit N set: psh changed signal N's disposition, so children need it back.
 static CHANGED: AtomicU64 = AtomicU64::new(0);
 
+/// Write end of the self-pipe: every signal psh catches writes a byte, so
+/// a `poll` on the read end wakes up for it (no lost wake-ups).
+static WAKE_W: AtomicI32 = AtomicI32::new(-1);
+static WAKE_R: AtomicI32 = AtomicI32::new(-1);
+/// Bit N set: signal N arrived and its handler block has not run yet.
+static PENDING: AtomicU64 = AtomicU64::new(0);
+/// Bit N set: signal N has a handler block (a `trap` or the `alarm`).
+static TRAPPED: AtomicU64 = AtomicU64::new(0);
+/// The line editor is waiting for input: a trapped signal interrupts it.
+static IN_READLINE: AtomicBool = AtomicBool::new(false);
+
+fn wake() {
+    let fd = WAKE_W.load(Ordering::Relaxed);
+    if fd >= 0 {
+        // SAFETY: write is async-signal-safe; a full pipe is fine (EAGAIN).
+        unsafe { libc::write(fd, [1u8].as_ptr().cast(), 1) };
+    }
+}
+
 extern "C" fn on_sigchld(_: libc::c_int) {
     CHILD_CHANGED.store(true, Ordering::Relaxed);
+    wake();
+}
+
+/// The OS-level handler for a trapped signal: it only records that the
+/// signal came; the handler block runs later in ordinary code.
+extern "C" fn on_trapped(sig: libc::c_int) {
+    PENDING.fetch_or(1 << sig, Ordering::Relaxed);
+    wake();
+    if IN_READLINE.load(Ordering::Relaxed) {
+        // rustyline turns SIGINT into "stop reading": the REPL then runs
+        // the handler and gives the half-typed line back.
+        // SAFETY: raise is async-signal-safe.
+        unsafe { libc::raise(libc::SIGINT) };
+    }
+}
+
+/// Catch `sig` for a handler block (record-only OS handler).
+pub fn trap(sig: Signal) {
+    // No SA_RESTART: a blocking read in the line editor must see EINTR to
+    // notice (psh's own blocking calls retry on EINTR).
+    let act = SigAction::new(SigHandler::Handler(on_trapped), SaFlags::empty(), SigSet::empty());
+    // SAFETY: the handler only touches atomics and writes to a pipe.
+    let _ = unsafe { sigaction(sig, &act) };
+    TRAPPED.fetch_or(1 << (sig as i32), Ordering::Relaxed);
+    mark_changed(sig);
+}
+
+/// Give `sig` back its disposition without a handler block: ignored for
+/// the job-control signals of an interactive shell, default otherwise.
+pub fn untrap(sig: Signal, interactive: bool) {
+    TRAPPED.fetch_and(!(1 << (sig as i32)), Ordering::Relaxed);
+    PENDING.fetch_and(!(1 << (sig as i32)), Ordering::Relaxed);
+    let handler = if interactive && JOB_CONTROL.contains(&sig) {
+        SigHandler::SigIgn
+    } else {
+        SigHandler::SigDfl
+    };
+    // SAFETY: installing SIG_IGN or SIG_DFL.
+    let _ = unsafe { sigaction(sig, &SigAction::new(handler, SaFlags::empty(), SigSet::empty())) };
+}
+
+/// Any handler block armed?
+pub fn any_trapped() -> bool {
+    TRAPPED.load(Ordering::Relaxed) != 0
+}
+
+/// Signals that arrived since the last call, lowest first.
+pub fn take_pending() -> Vec<Signal> {
+    let bits = PENDING.swap(0, Ordering::Relaxed);
+    if bits == 0 {
+        return Vec::new();
+    }
+    (1..64).filter(|n| bits & (1 << n) != 0).filter_map(|n| Signal::try_from(n).ok()).collect()
+}
+
+pub fn has_pending() -> bool {
+    PENDING.load(Ordering::Relaxed) != 0
+}
+
+/// Sleep until a caught signal (SIGCHLD or a trapped one) arrives; at once
+/// if one came since the last call.
+pub fn wait_for_signal() {
+    let fd = WAKE_R.load(Ordering::Relaxed);
+    if fd < 0 {
+        return;
+    }
+    let mut p = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+    // SAFETY: one valid pollfd; then drain the non-blocking pipe.
+    unsafe {
+        libc::poll(&mut p, 1, -1);
+        let mut buf = [0u8; 64];
+        while libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) > 0 {}
+    }
+}
+
+pub fn set_in_readline(on: bool) {
+    IN_READLINE.store(on, Ordering::Relaxed);
+}
+
+/// In a forked child: no handler blocks of the parent's run here.
+pub fn forget_traps() {
+    TRAPPED.store(0, Ordering::Relaxed);
+    PENDING.store(0, Ordering::Relaxed);
 }
 
 /// The job-control signals an interactive shell ignores (issue 3 turns
@@ -47,8 +149,8 @@ pub fn init() {
         }
     }
     IGNORED_AT_START.store(ignored, Ordering::Relaxed);
-    // Rust's runtime ignores SIGPIPE before main; a shell must not, or a
-    // loop writing into a closed pipe would never end.
+    // A shell started with SIGPIPE ignored (some launchers do that) would
+    // loop for ever writing into a closed pipe: psh puts it back.
     // SAFETY: installing SIG_DFL.
     let _ = unsafe {
         sigaction(
@@ -56,6 +158,12 @@ pub fn init() {
             &SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty()),
         )
     };
+    let mut fds = [-1; 2];
+    // SAFETY: pipe2 fills two descriptors, both owned by psh for its life.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } == 0 {
+        WAKE_R.store(fds[0], Ordering::Relaxed);
+        WAKE_W.store(fds[1], Ordering::Relaxed);
+    }
     let chld = SigAction::new(
         SigHandler::Handler(on_sigchld),
         SaFlags::SA_RESTART,
@@ -96,6 +204,7 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 extern "C" fn on_sigint(_: libc::c_int) {
     INTERRUPTED.store(true, Ordering::Relaxed);
+    wake();
 }
 
 /// While `f` runs, Ctrl-C interrupts blocking calls (no SA_RESTART) and
