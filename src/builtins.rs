@@ -83,10 +83,28 @@ impl Shell {
             "history" => self.history(),
             "alarm" => self.alarm_builtin(args),
             "trap" => self.trap_builtin(args),
-            "trace" => {
-                sys::err(&format!("psh: {name}: not implemented yet\n"));
-                2
-            }
+            "trace" => match args.first().map(String::as_str) {
+                Some("on") => {
+                    crate::trace::set(true);
+                    0
+                }
+                Some("off") => {
+                    crate::trace::set(false);
+                    0
+                }
+                None => out(
+                    "trace",
+                    if crate::trace::on() {
+                        "trace: on\n"
+                    } else {
+                        "trace: off\n"
+                    },
+                ),
+                Some(o) => {
+                    sys::err(&format!("psh: trace: `{o}`: on or off\n"));
+                    2
+                }
+            },
             _ => err(format!("{name}: not a builtin")),
         })
     }

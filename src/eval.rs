@@ -253,7 +253,7 @@ impl Shell {
                 self.monitor = false;
                 // The copy of the job table is for `jobs` only: the jobs
                 // are the parent's children, not this process's.
-                self.jobs.inherited = true;
+                self.jobs.mark_foreign();
                 let st = match f(self) {
                     Ok(s) | Err(Flow::Exit(s)) | Err(Flow::Return(s)) => s,
                     Err(_) => self.status,
@@ -263,6 +263,9 @@ impl Shell {
                 unsafe { libc::_exit(st & 0xff) }
             }
             Ok(ForkResult::Parent { child }) => {
+                crate::trace::event(&format!(
+                    "fork() → pid {child} (a copy of psh runs the command)"
+                ));
                 spawn::set_group(child, group);
                 Launched::Pid(child)
             }
@@ -295,7 +298,12 @@ impl Shell {
     /// WNOHANG check then a sleep on the self-pipe, so a signal is never
     /// left waiting behind a long job.  None: a Ctrl-C ended an
     /// interruptible wait (`wait` at the prompt).
-    pub fn wait_child(&mut self, pid: Pid, flags: WaitPidFlag, interruptible: bool) -> Option<nix::Result<WaitStatus>> {
+    pub fn wait_child(
+        &mut self,
+        pid: Pid,
+        flags: WaitPidFlag,
+        interruptible: bool,
+    ) -> Option<nix::Result<WaitStatus>> {
         loop {
             if interruptible && signals::interrupted() {
                 return None;
@@ -325,6 +333,7 @@ impl Shell {
                 Ok(ws) => {
                     if let Some((_, st)) = jobs::state_of(ws) {
                         if st.done() {
+                            trace_wait(pid, st);
                             return Some(st);
                         }
                     }
@@ -343,7 +352,7 @@ impl Shell {
     /// status.  A Ctrl-C during an interactive `wait` gives 130 and keeps
     /// the job.
     pub fn wait_job(&mut self, id: usize) -> Option<i32> {
-        if self.jobs.inherited {
+        if self.jobs.get(id)?.foreign {
             return None;
         }
         let pids: Vec<Pid> = self
@@ -388,14 +397,20 @@ impl Shell {
         let flags = WaitPidFlag::WUNTRACED;
         for p in procs.iter_mut() {
             while p.pid.as_raw() != 0 && !p.state.done() && !stopped {
-                let Some(r) = self.wait_child(p.pid, flags, false) else { break };
+                let Some(r) = self.wait_child(p.pid, flags, false) else {
+                    break;
+                };
                 match r {
                     Ok(ws) => match jobs::state_of(ws) {
                         Some((_, st @ ProcState::Stopped(_))) => {
+                            trace_wait(p.pid, st);
                             p.state = st;
                             stopped = true;
                         }
-                        Some((_, st)) => p.state = st,
+                        Some((_, st)) => {
+                            trace_wait(p.pid, st);
+                            p.state = st;
+                        }
                         None => {}
                     },
                     Err(nix::errno::Errno::EINTR) => {}
@@ -440,6 +455,7 @@ impl Shell {
             procs,
             text,
             pipefail: self.opts.pipefail,
+            foreign: false,
             announced: None,
             modes: job_modes,
         };
@@ -519,20 +535,25 @@ impl Shell {
                 Ok(0)
             }
             Command::Handler(h) => self.arm_handler(h),
-            Command::Lab(l) => {
-                let what = match l.kind {
-                    LabKind::Threads => "threads",
-                    LabKind::Procs => "procs",
-                };
-                sys::err(&format!(
-                    "psh: {what}: the concurrency lab is not implemented yet\n"
-                ));
-                Ok(2)
-            }
+            Command::Lab(l) => self.with_redirects(&l.redirects, |sh| sh.run_lab(l)),
             Command::Control(kind, arg, r) => {
                 self.with_redirects(r, |sh| sh.run_control(*kind, arg.as_ref()))
             }
         }
+    }
+
+    /// `threads N …` / `procs N …`: the shell has no other threads when it
+    /// forks, and the lab joins every thread before it returns.
+    fn run_lab(&mut self, l: &Lab) -> Res {
+        let args = match self.expand_words(&l.args) {
+            Ok(a) => a,
+            Err(e) => return self.expand_failed(e),
+        };
+        let mode = match l.kind {
+            LabKind::Threads => crate::lab::Mode::Threads,
+            LabKind::Procs => crate::lab::Mode::Procs,
+        };
+        Ok(crate::lab::run(mode, &args))
     }
 
     /// Run `f` with the shell's own descriptors redirected, then put
@@ -964,6 +985,18 @@ impl Shell {
             Ok(s) => s,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         }
+    }
+}
+
+fn trace_wait(pid: Pid, st: ProcState) {
+    if crate::trace::on() {
+        let what = match st {
+            ProcState::Exited(n) => format!("exited {n}"),
+            ProcState::Killed(s) => format!("killed by {}", s.as_str()),
+            ProcState::Stopped(s) => format!("stopped by {}", s.as_str()),
+            ProcState::Running => "continued".into(),
+        };
+        crate::trace::event(&format!("waitpid({pid}) → {what}"));
     }
 }
 

@@ -105,12 +105,70 @@ fn describe<'a>(sh: &Shell, cmd: &'a Command) -> (Kind, &'a [Redirect]) {
             );
             (Kind::Inside(text), &[])
         }
-        Command::Lab(l) => (
-            Kind::Inside("concurrency lab: spawn threads/processes, join/waitpid each".into()),
-            &l.redirects,
-        ),
+        Command::Lab(l) => (Kind::Inside(lab(l)), &l.redirects),
         Command::Control(_, _, r) => (Kind::Inside("leave the loop/function/shell".into()), r),
     }
+}
+
+/// What a lab command does, primitive by primitive.
+fn lab(l: &crate::ast::Lab) -> String {
+    let words: Vec<String> = l.args.iter().map(show_word).collect();
+    let has = |f: &str| words.iter().any(|w| w == f);
+    let n = words.first().cloned().unwrap_or_else(|| "N".into());
+    let task = words.get(1).map_or("", String::as_str);
+    let count = words.get(2).cloned().unwrap_or_default();
+    let threads = l.kind == crate::ast::LabKind::Threads;
+    let steps: Vec<String> = match (threads, task) {
+        (true, "worker") => vec![
+            format!("pthread_create ×{n} (clone: same memory, same pid)"),
+            "each: mutex lock, print `thread I PID TID`, unlock".into(),
+            format!("pthread_join ×{n}"),
+        ],
+        (false, "worker") => vec![
+            format!("fork ×{n} (each child: own pid, prints `process I PID TID` in one write, _exit)"),
+            format!("waitpid ×{n}"),
+        ],
+        (true, "booth") if has("--nolock") => vec![
+            format!("counter = {count} (shared, no lock)"),
+            format!("pthread_create ×{n}"),
+            "each: read counter; [chore]; write counter-1 — another thread may sell the same ticket".into(),
+            format!("pthread_join ×{n}; count sales per ticket number"),
+        ],
+        (true, "booth") => vec![
+            format!("counter = {count}; one mutex"),
+            format!("pthread_create ×{n}"),
+            "each: mutex lock; counter-1; print `TID :now left: N`; [chore]; unlock; [chore] — until 0".into(),
+            format!("pthread_join ×{n}"),
+        ],
+        (false, "booth") => vec![
+            "pipe() → [tickets r, w]; pipe() → [results r, w]".into(),
+            format!("fork ×{n} (each child reads 8-byte tickets from r until end of file)"),
+            format!("write tickets {count}..1 into w; close w"),
+            format!("read the results; waitpid ×{n}"),
+        ],
+        (true, "cond") => vec![
+            "one mutex + one condition variable around a queue".into(),
+            format!("pthread_create: 1 producer + {n} consumers"),
+            format!(
+                "producer: push item, {} ×{count}",
+                if has("--notify-all") { "pthread_cond_broadcast (notify_all)" } else { "pthread_cond_signal (notify_one)" }
+            ),
+            "consumer: lock; while empty: pthread_cond_wait (count the wake-up); take item".into(),
+            format!("pthread_join ×{}", "all"),
+        ],
+        _ => vec!["(not a valid lab command: see `help lab`)".into()],
+    };
+    let mut text = format!(
+        "{} {}:",
+        if threads { "threads" } else { "procs" },
+        words.join(" ")
+    );
+    for s in steps {
+        text.push_str("\n  ");
+        text.push_str(&s);
+    }
+    text.push_str("\n  summary line to stderr");
+    text
 }
 
 fn simple(sh: &Shell, s: &Simple) -> Kind {

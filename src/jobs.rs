@@ -49,6 +49,9 @@ pub struct Job {
     /// Statuses of stages that never started (e.g. command not found),
     /// kept so the job's status is computed over every stage.
     pub pipefail: bool,
+    /// In a forked child: a job copied from the parent, listed by `jobs`
+    /// but not this process's child to wait for.
+    pub foreign: bool,
     /// The state last announced to the user (interactive notifications).
     pub announced: Option<String>,
     /// The terminal modes the job had when it stopped, given back by `fg`.
@@ -114,9 +117,6 @@ pub struct JobTable {
     /// Ids of the current (`%+`) and previous (`%-`) jobs.
     current: Option<usize>,
     previous: Option<usize>,
-    /// In a forked child: the table is a copy of the parent's, whose
-    /// processes this one cannot wait for.
-    pub inherited: bool,
 }
 
 pub fn state_of(ws: WaitStatus) -> Option<(Pid, ProcState)> {
@@ -143,6 +143,13 @@ pub fn describe_signal(sig: Signal) -> String {
 }
 
 impl JobTable {
+    /// In a forked child: every job so far is the parent's.
+    pub fn mark_foreign(&mut self) {
+        for j in &mut self.jobs {
+            j.foreign = true;
+        }
+    }
+
     /// The number a new job would get.
     pub fn next_id(&self) -> usize {
         self.jobs.last().map_or(1, |j| j.id + 1)
@@ -162,6 +169,7 @@ impl JobTable {
             procs,
             text,
             pipefail,
+            foreign: false,
             announced: None,
             modes: None,
         })
@@ -234,13 +242,14 @@ impl JobTable {
 
     /// Collect every state change without blocking, SIGCHLD or not.
     pub fn reap_now(&mut self) {
-        if self.jobs.is_empty() || self.inherited {
+        if self.jobs.is_empty() {
             return;
         }
         let flags = WaitPidFlag::WNOHANG | WaitPidFlag::WUNTRACED | WaitPidFlag::WCONTINUED;
         let pids: Vec<Pid> = self
             .jobs
             .iter()
+            .filter(|j| !j.foreign)
             .flat_map(|j| j.procs.iter().filter(|p| !p.state.done()).map(|p| p.pid))
             .collect();
         for pid in pids {

@@ -56,6 +56,7 @@ impl Plan {
                     )
                     .map_err(|e| format!("psh: {path}: {}", e.desc()))?;
                     let f = Fd::new(raw);
+                    crate::trace::event(&format!("open({path}) → {}", f.raw()));
                     plan.set(*fd, f.raw());
                     if *both {
                         plan.set(2, f.raw());
@@ -113,6 +114,7 @@ impl Plan {
                 None
             };
             saved.push((target, copy));
+            crate::trace::event(&format!("dup2({source}, {target}) in the shell"));
             if let Err(e) = sys::dup2(source, target) {
                 drop(Restore { saved });
                 return Err(format!("psh: cannot redirect fd {target}: {}", e.desc()));

@@ -435,7 +435,10 @@ fn snapshot(sh: &Shell) -> Snapshot {
 
 /// The largest char boundary of `s` at or before `i`.
 fn floor_boundary(s: &str, i: usize) -> usize {
-    (0..=i.min(s.len())).rev().find(|&j| s.is_char_boundary(j)).unwrap_or(0)
+    (0..=i.min(s.len()))
+        .rev()
+        .find(|&j| s.is_char_boundary(j))
+        .unwrap_or(0)
 }
 
 /// A line that needs another one: the parser ran out of input, or it ends

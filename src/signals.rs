@@ -54,7 +54,11 @@ extern "C" fn on_trapped(sig: libc::c_int) {
 pub fn trap(sig: Signal) {
     // No SA_RESTART: a blocking read in the line editor must see EINTR to
     // notice (psh's own blocking calls retry on EINTR).
-    let act = SigAction::new(SigHandler::Handler(on_trapped), SaFlags::empty(), SigSet::empty());
+    let act = SigAction::new(
+        SigHandler::Handler(on_trapped),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
     // SAFETY: the handler only touches atomics and writes to a pipe.
     let _ = unsafe { sigaction(sig, &act) };
     TRAPPED.fetch_or(1 << (sig as i32), Ordering::Relaxed);
@@ -72,7 +76,12 @@ pub fn untrap(sig: Signal, interactive: bool) {
         SigHandler::SigDfl
     };
     // SAFETY: installing SIG_IGN or SIG_DFL.
-    let _ = unsafe { sigaction(sig, &SigAction::new(handler, SaFlags::empty(), SigSet::empty())) };
+    let _ = unsafe {
+        sigaction(
+            sig,
+            &SigAction::new(handler, SaFlags::empty(), SigSet::empty()),
+        )
+    };
 }
 
 /// Any handler block armed?
@@ -86,7 +95,10 @@ pub fn take_pending() -> Vec<Signal> {
     if bits == 0 {
         return Vec::new();
     }
-    (1..64).filter(|n| bits & (1 << n) != 0).filter_map(|n| Signal::try_from(n).ok()).collect()
+    (1..64)
+        .filter(|n| bits & (1 << n) != 0)
+        .filter_map(|n| Signal::try_from(n).ok())
+        .collect()
 }
 
 pub fn has_pending() -> bool {
@@ -100,7 +112,11 @@ pub fn wait_for_signal() {
     if fd < 0 {
         return;
     }
-    let mut p = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
     // SAFETY: one valid pollfd; then drain the non-blocking pipe.
     unsafe {
         libc::poll(&mut p, 1, -1);

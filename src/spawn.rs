@@ -95,6 +95,9 @@ pub fn spawn(
                     argv_p.as_ptr(),
                     envp_p.as_ptr(),
                 ))?;
+                if crate::trace::on() {
+                    trace_spawn(path, argv, fds, group, pid);
+                }
                 Ok(Pid::from_raw(pid))
             })();
             libc::posix_spawnattr_destroy(at);
@@ -103,6 +106,40 @@ pub fn spawn(
         libc::posix_spawn_file_actions_destroy(fa_p);
         r
     }
+}
+
+#[cold]
+fn trace_spawn(path: &CStr, argv: &[CString], fds: &[FdMove], group: Group, pid: libc::pid_t) {
+    let args: Vec<String> = argv
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut notes: Vec<String> = fds
+        .iter()
+        .filter(|(t, s)| t != s)
+        .map(|(t, s)| format!("dup2({s}, {t})"))
+        .collect();
+    match group {
+        Group::Inherit => {}
+        Group::New { foreground } => {
+            notes.push("setpgid(0, 0)".into());
+            if foreground {
+                notes.push("tcsetpgrp(tty, own pgid)".into());
+            }
+        }
+        Group::Join(pg) => notes.push(format!("setpgid(0, {pg})")),
+    }
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", notes.join(", "))
+    };
+    crate::trace::event(&format!(
+        "posix_spawn {} {}{notes} → pid {pid}, exec'd",
+        path.to_string_lossy(),
+        args.join(" ")
+    ));
 }
 
 fn check(r: libc::c_int) -> nix::Result<()> {

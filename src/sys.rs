@@ -57,7 +57,9 @@ pub fn close_held_in_child() {
 /// A pipe whose both ends are close-on-exec.
 pub fn pipe() -> nix::Result<(Fd, Fd)> {
     let (r, w) = nix::unistd::pipe2(OFlag::O_CLOEXEC)?;
-    Ok((Fd::new(r), Fd::new(w)))
+    let (r, w) = (Fd::new(r), Fd::new(w));
+    crate::trace::event(&format!("pipe() → [{}, {}]", r.raw(), w.raw()));
+    Ok((r, w))
 }
 
 /// A close-on-exec copy of `fd`, numbered 10 or above (out of the range

@@ -54,6 +54,7 @@ pub fn init() -> Option<Terminal> {
 
 /// Hand the terminal to the process group `pgid`.
 pub fn give_to(pgid: Pid) {
+    crate::trace::event(&format!("tcsetpgrp(tty, {pgid})"));
     let _ = tcsetpgrp(tty(), pgid);
 }
 

@@ -44,7 +44,10 @@ impl Traps {
 fn timer(seconds: f64) -> libc::itimerval {
     let whole = seconds.trunc();
     libc::itimerval {
-        it_interval: libc::timeval { tv_sec: 0, tv_usec: 0 },
+        it_interval: libc::timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        },
         it_value: libc::timeval {
             tv_sec: whole as libc::time_t,
             tv_usec: ((seconds - whole) * 1e6).round() as libc::suseconds_t,
@@ -82,7 +85,9 @@ fn parse_seconds(s: &str) -> Result<f64, String> {
         return Err(format!("alarm: `{s}`: seconds must be 0 or more"));
     }
     if v > MAX_ALARM {
-        return Err(format!("alarm: `{s}`: too far away (at most {MAX_ALARM:e} s)"));
+        return Err(format!(
+            "alarm: `{s}`: too far away (at most {MAX_ALARM:e} s)"
+        ));
     }
     if v > 0.0 && v < 1e-6 {
         return Err(format!("alarm: `{s}`: shorter than a microsecond"));
@@ -94,11 +99,14 @@ fn parse_seconds(s: &str) -> Result<f64, String> {
 fn trappable(name: &str) -> Result<Signal, String> {
     let sig = signals::parse(name).ok_or_else(|| format!("trap: `{name}`: no such signal"))?;
     match sig {
-        Signal::SIGKILL | Signal::SIGSTOP => Err(format!("trap: {}: cannot be caught", sig.as_str())),
-        Signal::SIGCHLD => Err("trap: SIGCHLD: psh uses it to follow its jobs".into()),
-        Signal::SIGSEGV | Signal::SIGBUS | Signal::SIGFPE | Signal::SIGILL => {
-            Err(format!("trap: {}: a fault, not an event a handler can wait for", sig.as_str()))
+        Signal::SIGKILL | Signal::SIGSTOP => {
+            Err(format!("trap: {}: cannot be caught", sig.as_str()))
         }
+        Signal::SIGCHLD => Err("trap: SIGCHLD: psh uses it to follow its jobs".into()),
+        Signal::SIGSEGV | Signal::SIGBUS | Signal::SIGFPE | Signal::SIGILL => Err(format!(
+            "trap: {}: a fault, not an event a handler can wait for",
+            sig.as_str()
+        )),
         s => Ok(s),
     }
 }
@@ -121,9 +129,14 @@ impl Shell {
                 }
                 self.traps.set(Signal::SIGALRM, Some(h.clone()));
                 signals::trap(Signal::SIGALRM);
+                crate::trace::event(&format!(
+                    "setitimer(ITIMER_REAL, {secs} s); handler block kept"
+                ));
                 let left = set_timer(secs);
                 if left > 0.0 {
-                    sys::err(&format!("alarm: replaced the pending alarm, which had {left:.3} s left\n"));
+                    sys::err(&format!(
+                        "alarm: replaced the pending alarm, which had {left:.3} s left\n"
+                    ));
                 }
                 Ok(0)
             }
@@ -134,6 +147,10 @@ impl Shell {
                 };
                 self.traps.set(sig, Some(h.clone()));
                 signals::trap(sig);
+                crate::trace::event(&format!(
+                    "sigaction({}, record-only handler); handler block kept",
+                    sig.as_str()
+                ));
                 Ok(0)
             }
         }
@@ -156,7 +173,9 @@ impl Shell {
             [] => {
                 let left = timer_left();
                 let text = match self.traps.get(Signal::SIGALRM) {
-                    Some(h) if left > 0.0 => format!("alarm: {left:.3} s left, then < {} >\n", h.text),
+                    Some(h) if left > 0.0 => {
+                        format!("alarm: {left:.3} s left, then < {} >\n", h.text)
+                    }
                     _ => "alarm: none pending\n".to_string(),
                 };
                 match sys::out(&text) {
@@ -166,7 +185,9 @@ impl Shell {
             }
             [s] => match parse_seconds(s) {
                 Ok(0.0) => self.cancel_alarm(),
-                Ok(_) => usage(&format!("alarm: a handler block is needed: alarm {s} < echo now >")),
+                Ok(_) => usage(&format!(
+                    "alarm: a handler block is needed: alarm {s} < echo now >"
+                )),
                 Err(m) => usage(&m),
             },
             _ => usage("alarm: usage: alarm [SECONDS < handler >]"),
@@ -204,7 +225,9 @@ impl Shell {
                 }
                 Err(m) => usage(&m),
             },
-            [name] => usage(&format!("trap: a handler block or `-` is needed: trap {name} < echo got it >")),
+            [name] => usage(&format!(
+                "trap: a handler block or `-` is needed: trap {name} < echo got it >"
+            )),
             _ => usage("trap: usage: trap [SIGNAL < handler > | SIGNAL -]"),
         }
     }
@@ -220,7 +243,13 @@ impl Shell {
         let mut result = Ok(());
         while signals::has_pending() && result.is_ok() {
             for sig in signals::take_pending() {
-                let Some(h) = self.traps.get(sig).cloned() else { continue };
+                let Some(h) = self.traps.get(sig).cloned() else {
+                    continue;
+                };
+                crate::trace::event(&format!(
+                    "signal {} received → its handler block runs",
+                    sig.as_str()
+                ));
                 if sig == Signal::SIGALRM && h.kind == HandlerKind::Alarm {
                     // One-shot: the alarm is spent.
                     self.traps.set(sig, None);

@@ -33,11 +33,16 @@ fn timed_lines(line: &str) -> (Vec<(Duration, String)>, i32) {
 
 #[test]
 fn the_course_example_interrupts_a_busy_loop_and_exits_0() {
-    let (lines, status) = timed_lines("alarm 0.3 < echo \"Now, it's the time\"; exit >\nwhile true { echo not yet }");
+    let (lines, status) =
+        timed_lines("alarm 0.3 < echo \"Now, it's the time\"; exit >\nwhile true { echo not yet }");
     assert_eq!(status, 0);
     let (at, last) = lines.last().expect("output");
     assert_eq!(last, "Now, it's the time");
-    assert!(lines.len() > 10, "the loop ran before the alarm: {} lines", lines.len());
+    assert!(
+        lines.len() > 10,
+        "the loop ran before the alarm: {} lines",
+        lines.len()
+    );
     assert!(lines[..lines.len() - 1].iter().all(|(_, l)| l == "not yet"));
     assert!(*at >= Duration::from_millis(250), "fired too early: {at:?}");
 }
@@ -50,7 +55,10 @@ fn a_handler_runs_while_a_foreground_job_keeps_running() {
     assert_eq!(texts, ["fired", "after"]);
     let (fired, after) = (lines[0].0, lines[1].0);
     assert!(fired < Duration::from_millis(1500), "fired at {fired:?}");
-    assert!(after >= Duration::from_millis(1900), "sleep was cut short: {after:?}");
+    assert!(
+        after >= Duration::from_millis(1900),
+        "sleep was cut short: {after:?}"
+    );
     assert!(after - fired >= Duration::from_millis(400));
 }
 
@@ -65,7 +73,10 @@ fn traps_by_name_and_number_list_and_reset() {
     let r = psh(
         "trap USR1 < echo one >; kill -USR1 $$; trap 12 < echo two >; kill -USR2 $$; trap SIGUSR1 < echo three >; kill -s USR1 $$; trap",
     );
-    assert_eq!(r.stdout, "one\ntwo\nthree\ntrap USR1 < echo three >\ntrap USR2 < echo two >\n");
+    assert_eq!(
+        r.stdout,
+        "one\ntwo\nthree\ntrap USR1 < echo three >\ntrap USR2 < echo two >\n"
+    );
     let r = psh("trap USR1 < echo caught >; trap USR1 -; trap; kill -USR1 $$; echo survived");
     assert_eq!(r.stdout, "");
     assert_eq!(r.status, 128 + 10, "default action of SIGUSR1 ends psh");
@@ -75,13 +86,28 @@ fn traps_by_name_and_number_list_and_reset() {
 fn alarm_replace_cancel_query_and_fractions() {
     let r = psh("alarm 5 < echo a >; alarm 0.2 < echo b >; sleep 0.6; echo end");
     assert_eq!(r.stdout, "b\nend\n");
-    assert!(r.stderr.contains("replaced the pending alarm, which had 4.9") || r.stderr.contains("which had 5.000 s left"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("replaced the pending alarm, which had 4.9")
+            || r.stderr.contains("which had 5.000 s left"),
+        "{}",
+        r.stderr
+    );
     let r = psh("alarm 0.2 < echo a >; alarm 0; sleep 0.4; echo end");
     assert_eq!(r.stdout, "end\n");
     assert!(r.stderr.contains("alarm: cancelled"), "{}", r.stderr);
     let r = psh("alarm; alarm 30 < echo later >; alarm");
-    assert!(r.stdout.starts_with("alarm: none pending\nalarm: 29.9") || r.stdout.starts_with("alarm: none pending\nalarm: 30.000"), "{}", r.stdout);
-    assert!(r.stdout.ends_with("s left, then < echo later >\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("alarm: none pending\nalarm: 29.9")
+            || r.stdout.starts_with("alarm: none pending\nalarm: 30.000"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.ends_with("s left, then < echo later >\n"),
+        "{}",
+        r.stdout
+    );
     let r = psh("alarm 0.25 < echo quarter >; sleep 1; echo done");
     assert_eq!(r.stdout, "quarter\ndone\n");
 }
@@ -120,7 +146,9 @@ fn handler_blocks_take_redirections_pipelines_and_exit() {
 #[test]
 fn children_do_not_inherit_handlers() {
     // A trapped signal is back at default in a child: USR1 kills it.
-    let r = psh("trap USR1 < echo parent >; sh -c 'kill -USR1 $$; echo child survived'; echo status $?");
+    let r = psh(
+        "trap USR1 < echo parent >; sh -c 'kill -USR1 $$; echo child survived'; echo status $?",
+    );
     assert_eq!(r.stdout, "status 138\n");
 }
 

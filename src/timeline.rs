@@ -1,0 +1,162 @@
+//! `--timeline`: one row per worker showing, over time, when it held the
+//! lock, ran, or waited.  Workers record state changes with a monotonic
+//! clock (the same in every process), and the chart is drawn after the join.
+
+/// What a worker was doing from one event to the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum State {
+    /// Waiting: for the lock, for a condition, for input.
+    Wait = 0,
+    /// Holding the lock (for `--nolock`: inside the unprotected
+    /// read-modify-write).
+    Lock = 1,
+    /// Running outside the lock.
+    Run = 2,
+    /// Finished.
+    Done = 3,
+}
+
+impl State {
+    pub fn from_u64(v: u64) -> State {
+        match v {
+            0 => State::Wait,
+            1 => State::Lock,
+            2 => State::Run,
+            _ => State::Done,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Event {
+    pub at_ns: u64,
+    pub state: State,
+}
+
+/// Nanoseconds on CLOCK_MONOTONIC (comparable across processes).
+pub fn now_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: a valid timespec pointer.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    (ts.tv_sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(ts.tv_nsec as u64)
+}
+
+/// Colour only for a terminal, and never with NO_COLOR set.
+pub fn colors_on_stderr() -> bool {
+    // SAFETY: isatty only queries.
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && unsafe { libc::isatty(2) == 1 }
+}
+
+const WIDTH: usize = 64;
+
+/// Draw the chart.
+pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool) -> String {
+    let t0 = rows.iter().filter_map(|r| r.first()).map(|e| e.at_ns).min();
+    let t1 = rows.iter().filter_map(|r| r.last()).map(|e| e.at_ns).max();
+    let (Some(t0), Some(t1)) = (t0, t1) else {
+        return String::from("timeline: nothing recorded\n");
+    };
+    let span = (t1.saturating_sub(t0)).max(1) as f64;
+    let col_ns = span / WIDTH as f64;
+    let label = if threads { "thread" } else { "process" };
+    let mut out = format!(
+        "timeline: {:.3} ms, one column = {:.1} µs   {} held the lock  {} ran  {} waited\n",
+        span / 1e6,
+        col_ns / 1e3,
+        paint(State::Lock, colors),
+        paint(State::Run, colors),
+        paint(State::Wait, colors)
+    );
+    for (i, row) in rows.iter().enumerate() {
+        // Time spent in each state within each column.
+        let mut acc = vec![[0f64; 3]; WIDTH];
+        for w in row.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let s = a.state as usize;
+            if s > 2 {
+                continue;
+            }
+            let (from, to) = ((a.at_ns - t0) as f64, (b.at_ns.max(a.at_ns) - t0) as f64);
+            let first = ((from / col_ns) as usize).min(WIDTH - 1);
+            let last = ((to / col_ns) as usize).min(WIDTH - 1);
+            for (c, slot) in acc.iter_mut().enumerate().take(last + 1).skip(first) {
+                let lo = from.max(c as f64 * col_ns);
+                let hi = to.min((c + 1) as f64 * col_ns);
+                if hi > lo {
+                    slot[s] += hi - lo;
+                }
+            }
+        }
+        out.push_str(&format!("{label:>7} {i:<4}|"));
+        for slot in &acc {
+            let best = (0..3)
+                .max_by(|&x, &y| slot[x].total_cmp(&slot[y]))
+                .unwrap_or(0);
+            if slot[best] <= 0.0 {
+                out.push(' ');
+            } else {
+                out.push_str(&paint(State::from_u64(best as u64), colors));
+            }
+        }
+        out.push_str("|\n");
+    }
+    out
+}
+
+fn paint(s: State, colors: bool) -> String {
+    use nu_ansi_term::Color;
+    match (s, colors) {
+        (State::Lock, true) => Color::Red.paint("█").to_string(),
+        (State::Run, true) => Color::Green.paint("▒").to_string(),
+        (State::Wait, true) => Color::DarkGray.paint("·").to_string(),
+        (State::Lock, false) => "#".into(),
+        (State::Run, false) => "=".into(),
+        (State::Wait, false) => ".".into(),
+        (State::Done, _) => " ".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_show_the_dominant_state_per_column() {
+        let ev = |t: u64, s: State| Event { at_ns: t, state: s };
+        let rows = vec![
+            vec![
+                ev(0, State::Lock),
+                ev(500, State::Run),
+                ev(1000, State::Done),
+            ],
+            vec![
+                ev(0, State::Wait),
+                ev(500, State::Lock),
+                ev(1000, State::Done),
+            ],
+        ];
+        let chart = render(&rows, true, false);
+        let lines: Vec<&str> = chart.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(
+            lines[1].starts_with(" thread 0   |################################"),
+            "{chart}"
+        );
+        assert!(
+            lines[1].ends_with("================================|"),
+            "{chart}"
+        );
+        assert!(
+            lines[2].contains("|................................################################|"),
+            "{chart}"
+        );
+        assert!(!chart.contains('\x1b'));
+        assert_eq!(render(&[], true, false), "timeline: nothing recorded\n");
+    }
+}

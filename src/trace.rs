@@ -1,0 +1,34 @@
+//! `trace on|off`: each primitive printed to stderr, dimmed, as it
+//! happens — spawn, fork, pipe, dup2, setpgid, tcsetpgrp, waitpid, signals,
+//! timers, threads.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static ON: AtomicBool = AtomicBool::new(false);
+
+pub fn set(on: bool) {
+    ON.store(on, Ordering::Relaxed);
+}
+
+#[inline]
+pub fn on() -> bool {
+    ON.load(Ordering::Relaxed)
+}
+
+/// Print one primitive (cheap when tracing is off: one atomic load).
+#[inline]
+pub fn event(what: &str) {
+    if on() {
+        emit(what);
+    }
+}
+
+#[cold]
+fn emit(what: &str) {
+    let line = if crate::timeline::colors_on_stderr() {
+        format!("\x1b[2mtrace: {what}\x1b[0m\n")
+    } else {
+        format!("trace: {what}\n")
+    };
+    crate::sys::err(&line);
+}

@@ -1,0 +1,362 @@
+//! The concurrency lab (SPEC §5): threads and procs, worker, booth with and
+//! without the lock, the pipe-fed booth, cond, bounds, lab commands as
+//! ordinary commands, explain and trace.
+
+mod common;
+use common::*;
+
+/// `TID :now left: N` lines in output order.
+fn sales(out: &str) -> Vec<(usize, u64)> {
+    out.lines()
+        .filter_map(|l| {
+            let (tid, rest) = l.split_once(" :now left: ")?;
+            Some((tid.parse().ok()?, rest.parse().ok()?))
+        })
+        .collect()
+}
+
+#[test]
+fn booth_sells_each_ticket_once_in_countdown_order() {
+    for (n, t) in [
+        (1, 1),
+        (1, 50),
+        (2, 0),
+        (3, 10),
+        (10, 100),
+        (10, 1000),
+        (64, 5000),
+        (4, 3),
+    ] {
+        let r = psh(&format!("threads {n} booth {t}"));
+        assert_eq!(r.status, 0, "{n}/{t}: {}", r.stderr);
+        let s = sales(&r.stdout);
+        let lefts: Vec<u64> = s.iter().map(|x| x.1).collect();
+        let want: Vec<u64> = (0..t).rev().collect();
+        assert_eq!(lefts, want, "{n} threads, {t} tickets");
+        assert!(s.iter().all(|(tid, _)| *tid < n));
+        let done = r
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("Thread_id ") && l.ends_with("  No more tickets"))
+            .count();
+        assert_eq!(done, n, "every booth says it is done");
+        assert!(
+            r.stderr
+                .contains(&format!("sold {t} of {t}, each exactly once")),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.starts_with(&format!("threads {n} booth {t}: ")),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn per_worker_counts_add_up() {
+    let r = psh("threads 4 booth 1000 --quiet");
+    assert_eq!(r.stdout, "");
+    let counts = r
+        .stderr
+        .trim()
+        .rsplit_once("per worker ")
+        .expect("counts")
+        .1;
+    let total: u64 = counts
+        .split_whitespace()
+        .map(|c| c.parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, 1000);
+    assert_eq!(counts.split_whitespace().count(), 4);
+}
+
+#[test]
+fn booth_without_the_lock_reports_the_race_and_exits_1() {
+    let r = psh("threads 10 booth 100 --nolock --chore 1 --quiet");
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("WRONG"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("oversold") && r.stderr.contains("sold more than once"),
+        "{}",
+        r.stderr
+    );
+    // The same command with the lock is exact.
+    let r = psh("threads 10 booth 100 --chore 1 --quiet");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+#[test]
+fn procs_booth_sells_every_ticket_once_through_a_pipe() {
+    for (n, t) in [(1, 10), (4, 1000), (8, 20000)] {
+        let r = psh(&format!("procs {n} booth {t}"));
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        let mut seen = vec![0u32; t + 1];
+        for l in r.stdout.lines() {
+            if let Some((_, k)) = l.split_once(" :sold ticket ") {
+                seen[k.parse::<usize>().unwrap()] += 1;
+            }
+        }
+        assert!(
+            seen[1..].iter().all(|&c| c == 1),
+            "{n}/{t}: a ticket sold twice or never"
+        );
+        let done = r
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("Process_id "))
+            .count();
+        assert_eq!(done, n);
+        assert!(
+            r.stderr.contains(&format!(
+                "sold {t} of {t}, each exactly once (handed out through a pipe"
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+fn pids(out: &str, kind: &str) -> Vec<String> {
+    out.lines()
+        .filter(|l| l.starts_with(kind))
+        .map(|l| l.split_whitespace().nth(2).unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn worker_threads_share_a_pid_processes_do_not() {
+    let r = psh("echo psh $$; threads 5 worker; procs 5 worker");
+    let psh_pid = r
+        .stdout
+        .lines()
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let t = pids(&r.stdout, "thread ");
+    assert_eq!(t.len(), 5);
+    assert!(
+        t.iter().all(|p| *p == psh_pid),
+        "threads run in psh's own process: {t:?}"
+    );
+    let mut tids: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("thread "))
+        .filter_map(|l| l.split_whitespace().nth(3))
+        .collect();
+    tids.sort();
+    tids.dedup();
+    assert_eq!(tids.len(), 5, "five different thread ids");
+    let mut p = pids(&r.stdout, "process ");
+    assert_eq!(p.len(), 5);
+    assert!(!p.contains(&psh_pid));
+    p.sort();
+    p.dedup();
+    assert_eq!(p.len(), 5, "five different pids");
+    assert!(r.stderr.contains("threads 5 worker: 5 threads in process"));
+    assert!(r.stderr.contains("procs 5 worker: 5 processes, 5 reaped"));
+}
+
+fn numbers_after(text: &str, key: &str) -> u64 {
+    let at = text.find(key).unwrap_or_else(|| panic!("{key} in {text}"));
+    text[..at]
+        .trim_end()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn cond_counts_wakeups_and_notify_all_wastes_more() {
+    let one = psh("threads 4 cond 40 --quiet");
+    assert_eq!(one.status, 0, "{}", one.stderr);
+    assert!(
+        one.stderr
+            .contains("1 producer, 4 consumers, 40 of 40 items taken; notify_one:"),
+        "{}",
+        one.stderr
+    );
+    let all = psh("threads 4 cond 40 --notify-all --quiet");
+    assert_eq!(all.status, 0, "{}", all.stderr);
+    assert!(
+        all.stderr.contains("40 of 40 items taken; notify_all:"),
+        "{}",
+        all.stderr
+    );
+    let (w1, w2) = (
+        numbers_after(&one.stderr, "wake-ups"),
+        numbers_after(&all.stderr, "wake-ups"),
+    );
+    let wasted_all = numbers_after(&all.stderr, "wasted");
+    assert!(w2 > w1, "notify_all wakes everyone: {w2} vs {w1}");
+    assert!(wasted_all > 0);
+    let r = psh("threads 2 cond 5");
+    assert_eq!(
+        r.stdout
+            .lines()
+            .filter(|l| l.contains(" took item "))
+            .count(),
+        5
+    );
+}
+
+#[test]
+fn bounds_and_bad_arguments_are_status_2() {
+    for (line, msg) in [
+        ("threads 0 worker", "N (workers) must be from 1 to 1024"),
+        ("threads 1025 worker", "must be from 1 to 1024"),
+        ("procs 1000000 worker", "must be from 1 to 1024"),
+        ("threads 4 booth 1000000000000", "TICKETS must be from 0 to"),
+        ("threads 4 booth -1", "TICKETS must be a whole number"),
+        ("threads 4 booth", "booth needs a number of tickets"),
+        ("threads 4 juggle", "unknown task"),
+        ("threads 4 booth 10 --fast", "unknown option --fast"),
+        (
+            "threads 4 booth 10 --chore 99999",
+            "--chore must be from 0 to",
+        ),
+        ("procs 4 cond 10", "cond runs on threads"),
+        ("procs 4 booth 10 --nolock", "no lock to drop"),
+        ("threads", "usage: threads N"),
+    ] {
+        let r = psh(&format!("{line}; echo status $?"));
+        assert_eq!(r.stdout, "status 2\n", "{line}");
+        assert!(r.stderr.contains(msg), "{line}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn lab_commands_are_ordinary_commands() {
+    let r = psh("threads 4 booth 50 | grep -c left");
+    assert_eq!(r.stdout, "50\n");
+    let r = psh("threads 2 booth 10 > out; wc -l < out; procs 2 booth 5 2> err > /dev/null; grep -c 'sold 5 of 5' err");
+    assert_eq!(r.stdout, "12\n1\n");
+    let r = psh("threads 3 booth 30 > bg.txt & wait $!; echo status $?; grep -c left bg.txt");
+    assert_eq!(r.stdout, "status 0\n30\n");
+    let r = psh("spawn threads 10 booth 100 --nolock --chore 1 --quiet; wait %1; echo status $?");
+    assert_eq!(r.stdout, "status 1\n");
+    let r = psh("procs 3 booth 10000 | head -2 | wc -l");
+    assert_eq!(r.stdout, "2\n");
+}
+
+#[test]
+fn big_booths_are_fast_enough_to_finish() {
+    let r = psh("threads 10 booth 200000 > /dev/null");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let r = psh("threads 10 booth 1000000 --quiet");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+#[test]
+fn explain_runs_nothing_for_lab_commands() {
+    let r = psh("explain threads 4 booth 10");
+    assert!(r.stdout.contains("pthread_create ×4"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains(":now left: 9"),
+        "nothing was sold: {}",
+        r.stdout
+    );
+    assert_eq!(r.stderr, "");
+    let r = psh("explain procs 2 booth 10");
+    assert!(r.stdout.contains("fork ×2"), "{}", r.stdout);
+    assert_eq!(r.stderr, "");
+}
+
+#[test]
+fn timeline_draws_one_row_per_worker() {
+    let r = run_in(
+        &scratch("tl"),
+        PSH,
+        &["-c", "threads 3 booth 30 --chore 1 --timeline --quiet"],
+        b"",
+    );
+    let rows: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.trim_start().starts_with("thread "))
+        .collect();
+    assert_eq!(rows.len(), 3, "{}", r.stderr);
+    assert!(
+        rows.iter().all(|l| l.contains('#')),
+        "everyone held the lock: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("timeline: "));
+    assert!(
+        !r.stderr.contains('\x1b'),
+        "no colour when stderr is not a terminal"
+    );
+    let r = psh("procs 2 booth 100 --timeline --quiet");
+    assert_eq!(
+        r.stderr
+            .lines()
+            .filter(|l| l.trim_start().starts_with("process "))
+            .count(),
+        2,
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn trace_shows_primitives_as_they_happen() {
+    let r = psh(
+        "trace on; echo x | cat > /dev/null; threads 2 worker > /dev/null; trace off; echo y | cat",
+    );
+    for want in [
+        "trace: pipe() → [",
+        "trace: posix_spawn /",
+        "dup2(",
+        "trace: waitpid(",
+        "trace: fork() → pid",
+        "trace: thread spawn #1",
+        "trace: thread join #1",
+    ] {
+        assert!(r.stderr.contains(want), "{want} missing:\n{}", r.stderr);
+    }
+    assert_eq!(
+        r.stderr.matches("trace: pipe()").count(),
+        1,
+        "trace off stops it:\n{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout, "y\n");
+}
+
+#[test]
+fn course_scripts_run() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts");
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "psh"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10, "{names:?}");
+    for p in &names {
+        let r = psh_args(&["--check", p.to_str().unwrap()], b"");
+        assert_eq!(r.status, 0, "{}: {}", p.display(), r.stderr);
+    }
+    let r = psh_args(&[&format!("{dir}/tour.psh")], b"");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    for want in [
+        "thread 0",
+        "process 0",
+        "Now, it's the time",
+        "No more tickets",
+    ] {
+        assert!(
+            r.stdout.contains(want),
+            "tour output lacks {want}:\n{}",
+            r.stdout
+        );
+    }
+}
