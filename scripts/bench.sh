@@ -61,6 +61,22 @@ print(f"| {name} | {fmt(p)} | {fmt(d)} | {fmt(b)} | {ratio:.2f} {ok} | ≤ {t} |
 PY
 done
 
+# The booth beside a bare Rust program doing the same with std::sync::Mutex.
+rustc -O -o "$tmp/booth_bare" scripts/booth_bare.rs
+hyperfine -N --warmup 2 --runs "$runs" --export-json "$tmp/booth.json" \
+  "$tmp/booth_bare 10 1000000" "$PSH -c 'threads 10 booth 1000000 --quiet'" "$PSH -c 'threads 10 booth 100000'" \
+  --output=null > /dev/null 2>&1
+echo
+echo '| concurrency lab | psh | bare Rust (std Mutex) | psh/bare | target |'
+echo '| --- | ---: | ---: | ---: | ---: |'
+python3 - "$(mean "$tmp/booth.json" 1)" "$(mean "$tmp/booth.json" 0)" "$(mean "$tmp/booth.json" 2)" <<'PY'
+import sys
+p, b, out = map(float, sys.argv[1:4])
+ok = "✓" if p / b <= 1.5 else "✗"
+print(f"| `threads 10 booth 1000000 --quiet` | {p*1000:.1f} ms | {b*1000:.1f} ms | {p/b:.2f} {ok} | ≤ 1.5 |")
+print(f"| `threads 10 booth 100000 > /dev/null` (100 000 lines) | {out*1000:.1f} ms | | | not slowed by per-line writes |")
+PY
+
 if command -v valgrind > /dev/null; then
   echo
   echo '| instructions for `-c true` (callgrind) | psh | dash | bash | target |'

@@ -28,8 +28,8 @@ const TOPICS: &[(&str, &str)] = &[
     ("expansion", "$name ${name} $? $! $$ $# $@ $* $0 $1… $(cmd) $((expr)) ~ *.txt\n  A variable is always one word (never split); unquoted $(…) splits at blanks;\n  \"$@\" gives one word per argument; globs come only from literal, unquoted * ? [ ]."),
     ("syntax", "if C { … } else if C { … } else { … }   while C { … }   for x in W… { … }\nfn name { … }   { list }   ( list )   a && b || c   cmd &   # comment"),
     ("signals", "alarm SECONDS < handler >   alarm   alarm 0\ntrap SIGNAL < handler >   trap SIGNAL -   trap\n  A handler block runs when the signal arrives: the OS handler only records it,\n  the block runs between commands, while psh waits for a job, or at the prompt.\n  Ctrl-C sends SIGINT and Ctrl-Z SIGTSTP to the foreground job, never to psh."),
-    ("trace", "trace on|off\n  Print each primitive to stderr as it happens (not implemented yet in this build)."),
-    ("lab", "threads N TASK …   procs N TASK …\n  The concurrency lab: N threads or N processes running worker, booth or cond\n  (not implemented yet in this build)."),
+    ("trace", "trace on|off\n  Print each primitive to stderr, dimmed, as it happens: pipe, posix_spawn, fork,\n  open, dup2, setpgid, tcsetpgrp, waitpid results, signals, timers, threads."),
+    ("lab", "threads N TASK [ARGS] [OPTIONS]   procs N TASK [ARGS] [OPTIONS]\n  N (1-1024) OS threads in psh's process, or N forked processes; all joined/reaped,\n  then a summary on stderr. Tasks: worker (who am I?), booth TICKETS (a counter\n  under a mutex; --nolock races for real; procs get tickets through a pipe),\n  cond ITEMS (a producer, consumers on a condition variable; --notify-all).\n  Options: --chore MS, --quiet, --timeline."),
 ];
 
 /// The help text for `topic`, or None if there is none.
