@@ -139,12 +139,7 @@ impl Shell {
                 Ok(()) => std::env::current_dir()
                     .map(|p| p.to_string_lossy().into_owned())
                     .unwrap_or(target.clone()),
-                Err(e) => {
-                    let why = e.raw_os_error().map_or(e.to_string(), |n| {
-                        nix::errno::Errno::from_raw(n).desc().to_string()
-                    });
-                    return err(format!("cd: {target}: {why}"));
-                }
+                Err(e) => return err(format!("cd: {target}: {}", sys::why(&e))),
             }
         };
         self.vars.export("OLDPWD", Some(old));
@@ -302,12 +297,9 @@ impl Shell {
                 .find(|f| std::path::Path::new(f).is_file())
                 .unwrap_or(file.clone())
         };
-        let text = match std::fs::read(&path) {
-            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-            Err(e) => {
-                let why = e.raw_os_error().map_or(e.to_string(), |n| {
-                    nix::errno::Errno::from_raw(n).desc().to_string()
-                });
+        let text = match sys::read_script(&path) {
+            Ok(t) => t,
+            Err(why) => {
                 sys::err(&format!("psh: source: {file}: {why}\n"));
                 return Ok(1);
             }

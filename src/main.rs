@@ -94,12 +94,9 @@ fn run(mut args: Vec<String>) -> i32 {
         }
     }
     if let Some(file) = args.first().cloned() {
-        let text = match std::fs::read(&file) {
-            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-            Err(e) => {
-                let why = e.raw_os_error().map_or(e.to_string(), |n| {
-                    nix::errno::Errno::from_raw(n).desc().to_string()
-                });
+        let text = match sys::read_script(&file) {
+            Ok(t) => t,
+            Err(why) => {
                 sys::err(&format!("psh: {file}: {why}\n"));
                 return 127;
             }
@@ -191,15 +188,15 @@ fn check(files: &[String]) -> i32 {
     }
     let mut status = 0;
     for f in files {
-        match std::fs::read(f) {
-            Ok(b) => {
-                if let Err(e) = parser::parse(&String::from_utf8_lossy(&b), f) {
+        match sys::read_script(f) {
+            Ok(text) => {
+                if let Err(e) = parser::parse(&text, f) {
                     sys::err(&format!("{e}\n"));
                     status = 2;
                 }
             }
-            Err(e) => {
-                sys::err(&format!("psh: {f}: {e}\n"));
+            Err(why) => {
+                sys::err(&format!("psh: {f}: {why}\n"));
                 status = 2;
             }
         }

@@ -174,6 +174,20 @@ pub fn ensure_std_fds() {
     }
 }
 
+/// The reason of an I/O error as the C library words it ("No such file
+/// or directory"), without Rust's "(os error 2)".
+pub fn why(e: &std::io::Error) -> String {
+    e.raw_os_error()
+        .map_or(e.to_string(), |n| Errno::from_raw(n).desc().to_string())
+}
+
+/// A script's text (invalid UTF-8 replaced, never an error), or why not.
+pub fn read_script(path: &str) -> Result<String, String> {
+    std::fs::read(path)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .map_err(|e| why(&e))
+}
+
 /// Wrap a raw descriptor the caller just created and owns.
 pub fn own(raw: RawFd) -> Fd {
     // SAFETY: the caller passes a descriptor it owns and no one else closes.
