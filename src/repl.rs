@@ -484,7 +484,7 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
         Ok(e) => e,
         Err(e) => {
             sys::err(&format!("psh: cannot start the line editor: {e}\n"));
-            return crate::run_stdin(sh, true);
+            return crate::cli::run_stdin(sh, true);
         }
     };
     editor.set_helper(Some(PshHelper {
