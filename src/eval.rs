@@ -15,7 +15,7 @@ use crate::builtins;
 use crate::expand::ExpandError;
 use crate::jobs::{self, Proc, ProcState};
 use crate::redirect::{self, Plan, Step};
-use crate::shell::{Flow, Res, Shell, MAX_CALL_DEPTH, MAX_EVAL_DEPTH};
+use crate::shell::{max_eval_depth, Flow, Res, Shell, MAX_CALL_DEPTH};
 use crate::signals;
 use crate::spawn::{self, FdMove, Group};
 use crate::sys;
@@ -40,9 +40,10 @@ impl Shell {
     // ------------------------------------------------------------ lists
 
     pub fn run_list(&mut self, list: &List) -> Res {
-        if self.depth >= MAX_EVAL_DEPTH {
+        let max = max_eval_depth();
+        if self.depth >= max {
             sys::err(&format!(
-                "psh: blocks and calls nested more than {MAX_EVAL_DEPTH} deep\n"
+                "psh: blocks and calls nested more than {max} deep\n"
             ));
             return Ok(2);
         }

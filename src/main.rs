@@ -3,7 +3,7 @@
 // psh provides C's `main` itself: Rust's runtime start-up would read
 // /proc/self/maps through sscanf to place a stack guard, a third of the
 // instructions of `psh -c true`.  Recursion is bounded instead (see
-// parser::MAX_NESTING and shell::MAX_EVAL_DEPTH).
+// parser::max_nesting and shell::max_eval_depth, scaled to the stack).
 #![cfg_attr(not(test), no_main)]
 
 #[cfg_attr(not(test), export_name = "main")]

@@ -17,8 +17,14 @@ struct Grammar;
 
 /// Blocks nested deeper than this are refused before pest sees them, so
 /// hostile input cannot overflow the stack of the recursive-descent parser
-/// or of the evaluator.
+/// or of the evaluator.  A smaller stack (`ulimit -s`) lowers it: a level
+/// takes up to about 5 KiB of stack in a release build and 20 KiB in a
+/// debug build, so one level is allowed per 32 KiB.
 pub const MAX_NESTING: usize = 200;
+
+pub fn max_nesting() -> usize {
+    (crate::sys::stack_budget() / (32 << 10)).clamp(8, MAX_NESTING)
+}
 
 /// A syntax error with its position (1-based line and column, in chars).
 #[derive(Debug, Clone)]
@@ -92,7 +98,7 @@ fn rule_name(r: &Rule) -> &'static str {
             "a parameter name"
         }
         Rule::else_if | Rule::else_part => "`else`",
-        Rule::handler_cmd | Rule::handler_kind => "a handler block `< … >`",
+        Rule::handler_cmd | Rule::handler_kind | Rule::handler_block => "a handler block `< … >`",
         Rule::kw_explain | Rule::kw_spawn | Rule::bang => "a command",
         Rule::lab_cmd | Rule::lab_kind | Rule::control | Rule::control_kind => "a command",
         Rule::subshell => "`( … )`",
@@ -231,11 +237,12 @@ fn error_at(src: &str, file: &str, pos: usize, message: String) -> SyntaxError {
     }
 }
 
-/// Refuse input nested deeper than `MAX_NESTING` before the recursive
+/// Refuse input nested deeper than `max_nesting()` before the recursive
 /// parser sees it.  Quotes are skipped; `{`, `(`, `$(` and handler blocks
 /// count as one level each.
 fn check_nesting(src: &str, file: &str) -> Result<(), SyntaxError> {
     let b = src.as_bytes();
+    let max = max_nesting();
     let mut depth = 0usize;
     let mut in_dq = Vec::new(); // stack: true = inside "…" at that level
     let mut dq = false;
@@ -311,12 +318,12 @@ fn check_nesting(src: &str, file: &str) -> Result<(), SyntaxError> {
                 }
             }
         }
-        if depth > MAX_NESTING {
+        if depth > max {
             return Err(error_at(
                 src,
                 file,
                 i,
-                format!("blocks nested more than {MAX_NESTING} deep"),
+                format!("blocks nested more than {max} deep"),
             ));
         }
         i += 1;
@@ -557,26 +564,40 @@ fn first_list(p: Pair<Rule>) -> List {
         .unwrap_or_default()
 }
 
+/// `alarm …` / `trap …`: a handler block makes a Handler; without one it is
+/// an ordinary simple command (`alarm`, `alarm 0`, `trap`, `trap INT -`).
 fn build_handler(p: Pair<Rule>) -> Command {
     let mut kind = HandlerKind::Alarm;
-    let mut arg = Word::default();
-    let mut body = List::default();
-    let mut text: Rc<str> = Rc::from("");
+    let mut simple = Simple::default();
+    let mut block = None;
     for c in p.into_inner() {
         match c.as_rule() {
-            Rule::handler_kind if c.as_str() == "trap" => kind = HandlerKind::Trap,
-            Rule::word => arg = build_word(c),
-            Rule::list => {
-                text = Rc::from(c.as_str().trim());
-                body = build_list(c);
+            Rule::handler_kind => {
+                if c.as_str() == "trap" {
+                    kind = HandlerKind::Trap;
+                }
+                simple.words.push(Word(vec![WordPart::Lit {
+                    text: c.as_str().to_string(),
+                    quoted: false,
+                }]));
             }
+            Rule::word => simple.words.push(build_word(c)),
+            Rule::redirect => simple.redirects.push(build_redirect(c)),
+            Rule::handler_block => block = c.into_inner().find(|l| l.as_rule() == Rule::list),
             _ => {}
         }
     }
+    let Some(list) = block else {
+        return Command::Simple(simple);
+    };
+    // The block takes exactly one argument; more (or none) is for the
+    // builtin to refuse with a message.
+    let arg = if simple.words.len() == 2 { simple.words.pop().unwrap_or_default() } else { Word::default() };
+    let text: Rc<str> = Rc::from(list.as_str().trim());
     Command::Handler(Rc::new(Handler {
         kind,
         arg,
-        body,
+        body: build_list(list),
         text,
     }))
 }

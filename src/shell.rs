@@ -85,6 +85,11 @@ pub const MAX_CALL_DEPTH: usize = 200;
 /// one) before the shell refuses to go deeper.
 pub const MAX_EVAL_DEPTH: usize = 1000;
 
+/// The limit for this process's stack: one list level per 8 KiB.
+pub fn max_eval_depth() -> usize {
+    (crate::sys::stack_budget() / (8 << 10)).clamp(16, MAX_EVAL_DEPTH)
+}
+
 impl Shell {
     pub fn new(arg0: String, args: Vec<String>, interactive: bool) -> Shell {
         let mut vars = Vars::from_env();

@@ -174,6 +174,28 @@ pub fn ensure_std_fds() {
     }
 }
 
+/// The main thread's stack size (RLIMIT_STACK), read once: the recursion
+/// limits of the parser and the evaluator are scaled to it, so a shell run
+/// under a small `ulimit -s` refuses deep input instead of crashing.
+pub fn stack_budget() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static BUDGET: AtomicUsize = AtomicUsize::new(0);
+    let b = BUDGET.load(Ordering::Relaxed);
+    if b != 0 {
+        return b;
+    }
+    let mut r = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: a valid rlimit pointer.
+    let ok = unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut r) } == 0;
+    let b = if !ok || r.rlim_cur == libc::RLIM_INFINITY {
+        64 << 20
+    } else {
+        usize::try_from(r.rlim_cur).unwrap_or(usize::MAX)
+    };
+    BUDGET.store(b.max(1), Ordering::Relaxed);
+    b.max(1)
+}
+
 /// The reason of an I/O error as the C library words it ("No such file
 /// or directory"), without Rust's "(os error 2)".
 pub fn why(e: &std::io::Error) -> String {
