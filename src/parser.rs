@@ -592,7 +592,11 @@ fn build_handler(p: Pair<Rule>) -> Command {
     };
     // The block takes exactly one argument; more (or none) is for the
     // builtin to refuse with a message.
-    let arg = if simple.words.len() == 2 { simple.words.pop().unwrap_or_default() } else { Word::default() };
+    let arg = if simple.words.len() == 2 {
+        simple.words.pop().unwrap_or_default()
+    } else {
+        Word::default()
+    };
     let text: Rc<str> = Rc::from(list.as_str().trim());
     Command::Handler(Rc::new(Handler {
         kind,

@@ -367,6 +367,14 @@ fn prepare_history(path: &PathBuf) -> std::io::Result<()> {
             .mode(0o700)
             .create(dir)?;
     }
+    // Only ever a regular file of the user's: never chmod a device or
+    // whatever a link points at.
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => {
+            return Err(std::io::Error::other("not a regular file"));
+        }
+        _ => {}
+    }
     std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -457,6 +465,7 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
         sh.term = Some(t);
         sh.monitor = true;
     }
+    signals::interactive_defaults();
     let colors = colors_wanted();
     if !norc {
         if let Some(f) = init_file().filter(|f| f.is_file()) {
@@ -617,6 +626,18 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
 }
 
 impl Shell {
+    /// SIGHUP to an interactive shell: every job, running or stopped, gets
+    /// SIGHUP (and SIGCONT, so a stopped one sees it), as bash does.
+    pub fn hang_up_all_jobs(&mut self) {
+        use nix::sys::signal::{killpg, Signal};
+        for j in self.jobs.jobs.iter().filter(|j| !j.done()) {
+            if let Some(pg) = j.pgid {
+                let _ = killpg(pg, Signal::SIGHUP);
+                let _ = killpg(pg, Signal::SIGCONT);
+            }
+        }
+    }
+
     /// Leaving the shell: stopped jobs get SIGHUP, then SIGCONT so they
     /// see it (as bash does).
     pub fn hang_up_stopped_jobs(&mut self) {

@@ -70,7 +70,7 @@ pub fn trap(sig: Signal) {
 pub fn untrap(sig: Signal, interactive: bool) {
     TRAPPED.fetch_and(!(1 << (sig as i32)), Ordering::Relaxed);
     PENDING.fetch_and(!(1 << (sig as i32)), Ordering::Relaxed);
-    let handler = if interactive && JOB_CONTROL.contains(&sig) {
+    let handler = if interactive && (JOB_CONTROL.contains(&sig) || sig == Signal::SIGTERM) {
         SigHandler::SigIgn
     } else {
         SigHandler::SigDfl
@@ -82,6 +82,23 @@ pub fn untrap(sig: Signal, interactive: bool) {
             &SigAction::new(handler, SaFlags::empty(), SigSet::empty()),
         )
     };
+}
+
+/// An interactive shell ignores SIGTERM (as bash does) and catches SIGHUP
+/// to hang up its jobs before it goes.
+pub fn interactive_defaults() {
+    let ign = SigAction::new(SigHandler::SigIgn, SaFlags::empty(), SigSet::empty());
+    // SAFETY: installing SIG_IGN.
+    let _ = unsafe { sigaction(Signal::SIGTERM, &ign) };
+    mark_changed(Signal::SIGTERM);
+    let hup = SigAction::new(
+        SigHandler::Handler(on_trapped),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    // SAFETY: the handler only touches atomics and writes to a pipe.
+    let _ = unsafe { sigaction(Signal::SIGHUP, &hup) };
+    mark_changed(Signal::SIGHUP);
 }
 
 /// Any handler block armed?

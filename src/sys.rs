@@ -184,7 +184,10 @@ pub fn stack_budget() -> usize {
     if b != 0 {
         return b;
     }
-    let mut r = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    let mut r = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
     // SAFETY: a valid rlimit pointer.
     let ok = unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut r) } == 0;
     let b = if !ok || r.rlim_cur == libc::RLIM_INFINITY {

@@ -244,6 +244,12 @@ impl Shell {
         while signals::has_pending() && result.is_ok() {
             for sig in signals::take_pending() {
                 let Some(h) = self.traps.get(sig).cloned() else {
+                    if sig == Signal::SIGHUP && self.interactive {
+                        // The terminal went away: hang up every job, go.
+                        crate::trace::event("signal SIGHUP received → jobs hung up, psh exits");
+                        self.hang_up_all_jobs();
+                        self.exit_now(128 + Signal::SIGHUP as i32);
+                    }
                     continue;
                 };
                 crate::trace::event(&format!(

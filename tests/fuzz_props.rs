@@ -11,11 +11,78 @@ use psh::parser::{parse, SyntaxError};
 const CASES: u32 = 3000;
 
 const TOKENS: &[&str] = &[
-    "echo", "ls", "-l", "a", "b=1", "x", "$x", "${y}", "$?", "$@", "\"", "'", "\"q $v\"", "'s'", "$(", ")", "$((",
-    "))", "1+2", "(", "{", "}", "{}", "|", "||", "&", "&&", ";", ";;", "\n", "\\\n", "\\", "<", ">", ">>", "2>",
-    "2>&1", ">&2", "&>", "#", "# c", "if", "else", "while", "for", "in", "fn", "f", "spawn", "explain", "!",
-    "alarm", "trap", "threads", "procs", "booth", "break", "continue", "return", "exit", "~", "~/d", "*", "?",
-    "[a]", "\0", "é", "\u{1F600}", "=", "$", " ", "\t",
+    "echo",
+    "ls",
+    "-l",
+    "a",
+    "b=1",
+    "x",
+    "$x",
+    "${y}",
+    "$?",
+    "$@",
+    "\"",
+    "'",
+    "\"q $v\"",
+    "'s'",
+    "$(",
+    ")",
+    "$((",
+    "))",
+    "1+2",
+    "(",
+    "{",
+    "}",
+    "{}",
+    "|",
+    "||",
+    "&",
+    "&&",
+    ";",
+    ";;",
+    "\n",
+    "\\\n",
+    "\\",
+    "<",
+    ">",
+    ">>",
+    "2>",
+    "2>&1",
+    ">&2",
+    "&>",
+    "#",
+    "# c",
+    "if",
+    "else",
+    "while",
+    "for",
+    "in",
+    "fn",
+    "f",
+    "spawn",
+    "explain",
+    "!",
+    "alarm",
+    "trap",
+    "threads",
+    "procs",
+    "booth",
+    "break",
+    "continue",
+    "return",
+    "exit",
+    "~",
+    "~/d",
+    "*",
+    "?",
+    "[a]",
+    "\0",
+    "é",
+    "\u{1F600}",
+    "=",
+    "$",
+    " ",
+    "\t",
 ];
 
 /// Every line of the project's own scripts and test sources: realistic
@@ -29,10 +96,16 @@ fn read_corpus() -> Vec<String> {
     let root = env!("CARGO_MANIFEST_DIR");
     let mut lines = Vec::new();
     for dir in ["scripts", "tests"] {
-        let Ok(rd) = std::fs::read_dir(format!("{root}/{dir}")) else { continue };
+        let Ok(rd) = std::fs::read_dir(format!("{root}/{dir}")) else {
+            continue;
+        };
         for e in rd.flatten() {
             if let Ok(text) = std::fs::read_to_string(e.path()) {
-                lines.extend(text.lines().map(|l| l.trim().trim_matches(['"', ',']).to_string()).filter(|l| !l.is_empty()));
+                lines.extend(
+                    text.lines()
+                        .map(|l| l.trim().trim_matches(['"', ',']).to_string())
+                        .filter(|l| !l.is_empty()),
+                );
             }
         }
     }
@@ -61,10 +134,22 @@ fn check(src: &str) -> Result<(), TestCaseError> {
 /// The error names a position inside the input and shows a caret.
 fn check_error(src: &str, e: &SyntaxError) -> Result<(), TestCaseError> {
     let lines = src.split('\n').count();
-    prop_assert!(e.line >= 1 && e.line <= lines, "line {} of {}", e.line, lines);
+    prop_assert!(
+        e.line >= 1 && e.line <= lines,
+        "line {} of {}",
+        e.line,
+        lines
+    );
     prop_assert!(e.col >= 1);
-    let line_len = src.split('\n').nth(e.line - 1).map_or(0, |l| l.chars().count());
-    prop_assert!(e.col <= line_len + 1, "col {} past the line ({line_len})", e.col);
+    let line_len = src
+        .split('\n')
+        .nth(e.line - 1)
+        .map_or(0, |l| l.chars().count());
+    prop_assert!(
+        e.col <= line_len + 1,
+        "col {} past the line ({line_len})",
+        e.col
+    );
     let shown = e.to_string();
     prop_assert!(shown.starts_with("psh: fuzz:"), "{}", shown);
     prop_assert!(shown.ends_with('^'), "{}", shown);
