@@ -437,3 +437,36 @@ fn hostile_input_never_panics() {
     let many = "a | ".repeat(10_000) + "b";
     ok(&many);
 }
+
+/// Each of these took time exponential in the nesting before the grammar
+/// stopped reading text two ways (the fuzzer found the last one); at 60
+/// levels each must now fail at once.
+#[test]
+fn malformed_nesting_fails_fast() {
+    for tok in [
+        "$((",
+        "\"$(",
+        "$(",
+        "a=$(",
+        "2>$(",
+        "${",
+        "$(( (",
+        "$(alarm 1 < ",
+        "alarm 1 < ",
+        "a$(",
+        "$(b",
+        "x=a$(",
+        "for x in a$(",
+        "threads a$(",
+        "exit a$(",
+    ] {
+        let src = format!("echo {}", tok.repeat(60));
+        let start = std::time::Instant::now();
+        assert!(parse(&src, "t").is_err(), "{tok}");
+        // Generous (debug build, shared machine): exponential would be years.
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "{tok}"
+        );
+    }
+}
