@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use nix::errno::Errno;
 use nix::sys::signal::Signal;
-use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+use nix::sys::wait::{waitid, waitpid, Id, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
 
 use crate::signals;
@@ -245,7 +245,63 @@ impl JobTable {
         if self.jobs.is_empty() {
             return;
         }
+        // Peek (WNOWAIT) at the next child with news; reap it by its pid
+        // only if it is one of ours.  Cost is per change, not per job, and
+        // a child that other code is waiting for is never stolen.
+        let peek = WaitPidFlag::WEXITED
+            | WaitPidFlag::WSTOPPED
+            | WaitPidFlag::WCONTINUED
+            | WaitPidFlag::WNOHANG
+            | WaitPidFlag::WNOWAIT;
+        loop {
+            let pid = match waitid(Id::All, peek) {
+                Ok(ws) => match ws.pid() {
+                    Some(pid) => pid,
+                    None => return,
+                },
+                Err(Errno::EINTR) => continue,
+                Err(_) => return,
+            };
+            if !self.owns(pid) {
+                // Someone else's child is ready: look at ours one by one.
+                return self.reap_each();
+            }
+            if !self.reap_pid(pid) {
+                return;
+            }
+        }
+    }
+
+    fn owns(&self, pid: Pid) -> bool {
+        self.jobs
+            .iter()
+            .filter(|j| !j.foreign)
+            .any(|j| j.procs.iter().any(|p| p.pid == pid && !p.state.done()))
+    }
+
+    /// waitpid(pid, WNOHANG…) and record what it says; false if nothing.
+    fn reap_pid(&mut self, pid: Pid) -> bool {
         let flags = WaitPidFlag::WNOHANG | WaitPidFlag::WUNTRACED | WaitPidFlag::WCONTINUED;
+        loop {
+            match waitpid(pid, Some(flags)) {
+                Ok(WaitStatus::StillAlive) => return false,
+                Ok(ws) => {
+                    if let Some((p, st)) = state_of(ws) {
+                        self.record(p, st);
+                    }
+                    return true;
+                }
+                Err(Errno::EINTR) => continue,
+                Err(_) => {
+                    self.record(pid, ProcState::Exited(0));
+                    return true;
+                }
+            }
+        }
+    }
+
+    /// Every live process of every job, one waitpid each.
+    fn reap_each(&mut self) {
         let pids: Vec<Pid> = self
             .jobs
             .iter()
@@ -253,22 +309,7 @@ impl JobTable {
             .flat_map(|j| j.procs.iter().filter(|p| !p.state.done()).map(|p| p.pid))
             .collect();
         for pid in pids {
-            loop {
-                match waitpid(pid, Some(flags)) {
-                    Ok(WaitStatus::StillAlive) => break,
-                    Ok(ws) => {
-                        if let Some((p, st)) = state_of(ws) {
-                            self.record(p, st);
-                        }
-                        break;
-                    }
-                    Err(Errno::EINTR) => continue,
-                    Err(_) => {
-                        self.record(pid, ProcState::Exited(0));
-                        break;
-                    }
-                }
-            }
+            self.reap_pid(pid);
         }
     }
 
