@@ -63,7 +63,8 @@ done
 
 # The booth beside a bare Rust program doing the same with std::sync::Mutex.
 rustc -O -o "$tmp/booth_bare" scripts/booth_bare.rs
-hyperfine -N --warmup 2 --runs "$runs" --export-json "$tmp/booth.json" \
+# Lock contention on 2 cores scatters single runs widely: take more.
+hyperfine -N --warmup 3 --runs $((runs * 4)) --export-json "$tmp/booth.json" \
   "$tmp/booth_bare 10 1000000" "$PSH -c 'threads 10 booth 1000000 --quiet'" "$PSH -c 'threads 10 booth 100000'" \
   --output=null > /dev/null 2>&1
 echo
