@@ -164,23 +164,7 @@ fn sighup_to_an_interactive_psh_hangs_up_its_jobs() {
     unsafe { libc::kill(p.child.id() as i32, libc::SIGHUP) };
     assert_eq!(p.wait_exit(), 128 + 1);
     for job in [pid, stopped] {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let stat = std::fs::read_to_string(format!("/proc/{job}/stat")).unwrap_or_default();
-            let state = stat
-                .rsplit(')')
-                .next()
-                .and_then(|s| s.split_whitespace().next())
-                .unwrap_or("gone");
-            if state == "gone" || state == "Z" {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "job {job} survived SIGHUP: {state}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_gone(job, "a job after SIGHUP to psh");
     }
 }
 

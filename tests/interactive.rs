@@ -132,23 +132,7 @@ fn exit_with_a_stopped_job_warns_once_then_leaves_and_the_job_is_gone() {
     p.line("exit");
     p.wait_exit();
     // SIGHUP then SIGCONT: the job ends (or is a zombie awaiting its new parent).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let state = stat
-            .rsplit(')')
-            .next()
-            .and_then(|s| s.split_whitespace().next())
-            .unwrap_or("gone");
-        if state == "gone" || state == "Z" {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "job {pid} still alive: {state}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    wait_gone(pid, "the stopped job after exit");
 }
 
 #[test]

@@ -104,3 +104,25 @@ pub fn psh_script(text: &str, args: &[&str]) -> Run {
     all.extend_from_slice(args);
     run_in(&dir, PSH, &all, b"")
 }
+
+/// Wait (up to 10 s) until process `pid` has ended — gone, or a zombie
+/// waiting for a new parent; panics with `what` otherwise.
+pub fn wait_gone(pid: i32, what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = stat
+            .rsplit(')')
+            .next()
+            .and_then(|s| s.split_whitespace().next())
+            .unwrap_or("gone");
+        if state == "gone" || state == "Z" {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what}: process {pid} is still {state}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
