@@ -345,7 +345,9 @@ impl Shell {
         let mut line = Vec::new();
         let mut got_newline = false;
         loop {
-            match sys::read_byte(0) {
+            match sys::read_byte_once(0) {
+                // A signal with a handler block: run it, then read on.
+                Err(nix::errno::Errno::EINTR) => self.run_traps_or_exit(),
                 Ok(Some(b'\n')) => {
                     if !raw && line.last() == Some(&b'\\') {
                         line.pop();

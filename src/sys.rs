@@ -129,19 +129,24 @@ pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>) -> nix::Result<()> {
 
 /// Read one byte (None at end of file).
 pub fn read_byte(fd: RawFd) -> nix::Result<Option<u8>> {
-    let mut b = [0u8; 1];
     loop {
-        // SAFETY: b is a valid one-byte buffer.
-        let n = unsafe { libc::read(fd, b.as_mut_ptr().cast(), 1) };
-        if n < 0 {
-            let e = Errno::last();
-            if e == Errno::EINTR {
-                continue;
-            }
-            return Err(e);
+        match read_byte_once(fd) {
+            Err(Errno::EINTR) => continue,
+            r => return r,
         }
-        return Ok(if n == 0 { None } else { Some(b[0]) });
     }
+}
+
+/// One read of one byte; EINTR comes back to the caller (who may have
+/// handler blocks to run).
+pub fn read_byte_once(fd: RawFd) -> nix::Result<Option<u8>> {
+    let mut b = [0u8; 1];
+    // SAFETY: b is a valid one-byte buffer.
+    let n = unsafe { libc::read(fd, b.as_mut_ptr().cast(), 1) };
+    if n < 0 {
+        return Err(Errno::last());
+    }
+    Ok(if n == 0 { None } else { Some(b[0]) })
 }
 
 /// Text for stdout of the shell process; errors are the caller's to report.

@@ -201,3 +201,29 @@ fn with_a_trap_set_ctrl_c_still_goes_to_the_foreground_job() {
     p.expect("psh-caught-int\r\n");
     p.expect("after-int\r\n");
 }
+
+#[test]
+fn a_handler_runs_while_read_waits_for_its_line() {
+    use std::io::Write;
+    let mut child = Command::new(PSH)
+        .args(["-c", "trap USR1 < echo handled >; sh -c 'sleep 0.2; kill -USR1 $PPID' & read x; echo \"x=$x\""])
+        .current_dir(scratch("read-trap"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut input = child.stdin.take().expect("stdin");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    // The handler runs while `read` is still waiting: no input given yet.
+    assert_eq!(
+        lines.next().and_then(Result::ok).as_deref(),
+        Some("handled")
+    );
+    input.write_all(b"typed later\n").expect("write");
+    drop(input);
+    assert_eq!(
+        lines.next().and_then(Result::ok).as_deref(),
+        Some("x=typed later")
+    );
+    assert_eq!(child.wait().expect("wait").code(), Some(0));
+}
