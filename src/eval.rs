@@ -63,6 +63,9 @@ impl Shell {
             self.status = st;
             self.jobs.reap();
             self.run_pending_traps()?;
+            if self.interactive && signals::take_job_interrupt() {
+                return Err(Flow::Interrupted);
+            }
         }
         Ok(self.status)
     }
@@ -430,6 +433,7 @@ impl Shell {
                     sys::err(&format!("{}\n", jobs::describe_signal(sig)));
                 } else if sig == Signal::SIGINT {
                     sys::err("\n");
+                    signals::note_job_interrupt();
                 }
             }
             return pipeline_status(&statuses, self.opts.pipefail);

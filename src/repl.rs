@@ -613,9 +613,13 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
             }
         };
         let warned_before = sh.exit_warned;
-        if let Err(Flow::Exit(st)) = sh.run_list(&list) {
-            sh.status = st;
-            break;
+        match sh.run_list(&list) {
+            Err(Flow::Exit(st)) => {
+                sh.status = st;
+                break;
+            }
+            Err(Flow::Interrupted) => sh.status = 130,
+            _ => {}
         }
         if warned_before {
             sh.exit_warned = false;

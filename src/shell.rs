@@ -26,6 +26,9 @@ pub enum Flow {
     Continue(usize),
     Return(i32),
     Exit(i32),
+    /// A foreground job died of Ctrl-C: the interactive shell stops the
+    /// whole command line (a loop included), `$?` is 130, as in bash.
+    Interrupted,
 }
 
 /// A status, or control leaving early.

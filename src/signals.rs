@@ -259,6 +259,18 @@ pub fn interruptible<T>(f: impl FnOnce() -> T) -> T {
     r
 }
 
+static JOB_INTERRUPT: AtomicBool = AtomicBool::new(false);
+
+/// A foreground job died of SIGINT (Ctrl-C): the command line stops.
+pub fn note_job_interrupt() {
+    JOB_INTERRUPT.store(true, Ordering::Relaxed);
+}
+
+/// True once after a foreground job died of SIGINT.
+pub fn take_job_interrupt() -> bool {
+    JOB_INTERRUPT.swap(false, Ordering::Relaxed)
+}
+
 pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::Relaxed)
 }

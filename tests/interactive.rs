@@ -345,3 +345,22 @@ fn help_explains_builtins_and_concepts() {
     p.line("help nosuchtopic; echo status=$?");
     p.expect("status=1");
 }
+
+#[test]
+fn ctrl_c_stops_a_loop_whose_job_it_kills() {
+    let mut p = shell();
+    p.command("while true { sh -c 'echo tick; exec sleep 5' }; echo not-reached");
+    // After "tick" the sleep owns the terminal: Ctrl-C is for it.
+    p.expect("tick\r\n");
+    p.send("\x03");
+    p.prompt();
+    p.line("echo status=$?");
+    p.expect("status=130");
+    assert!(!p.seen.contains("\r\nnot-reached"), "{}", p.seen);
+    assert_eq!(
+        p.seen.matches("tick").count(),
+        2,
+        "the loop stopped at once: {}",
+        p.seen
+    );
+}
