@@ -294,7 +294,7 @@ impl Shell {
                 Launched::Done(st) => st,
             });
         }
-        pipeline_status(&statuses, self.opts.pipefail)
+        jobs::pipeline_status(&statuses, self.opts.pipefail)
     }
 
     /// Block until `pid` changes state as `flags` ask, running handler
@@ -436,7 +436,7 @@ impl Shell {
                     signals::note_job_interrupt();
                 }
             }
-            return pipeline_status(&statuses, self.opts.pipefail);
+            return jobs::pipeline_status(&statuses, self.opts.pipefail);
         }
         // The others got the same SIGTSTP: collect what is known now.
         for p in procs
@@ -1015,21 +1015,6 @@ fn proc_of(l: Launched) -> Proc {
             pid: Pid::from_raw(0),
             state: ProcState::Exited(st),
         },
-    }
-}
-
-/// A pipeline's status: the last stage's, or with pipefail the last
-/// non-zero one.
-fn pipeline_status(statuses: &[i32], pipefail: bool) -> i32 {
-    if pipefail {
-        statuses
-            .iter()
-            .rev()
-            .copied()
-            .find(|&s| s != 0)
-            .unwrap_or(0)
-    } else {
-        statuses.last().copied().unwrap_or(0)
     }
 }
 

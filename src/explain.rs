@@ -48,6 +48,10 @@ pub fn explain_pipeline(sh: &Shell, p: &Pipeline) -> i32 {
                 forks += 1;
                 out.push(format!("posix_spawn {text}{notes}"));
             }
+            Kind::Fork(text) => {
+                forks += 1;
+                out.push(format!("fork → child runs {text}{notes}"));
+            }
         }
     }
     if n > 1 {
@@ -75,16 +79,15 @@ enum Kind {
     Inside(String),
     /// An external program.
     Spawn(String),
+    /// A forked copy of the shell (a subshell), wherever it stands.
+    Fork(String),
 }
 
 fn describe<'a>(sh: &Shell, cmd: &'a Command) -> (Kind, &'a [Redirect]) {
     match cmd {
         Command::Simple(s) => (simple(sh, s), &s.redirects),
         Command::Group(_, r) => (Kind::Inside("{ … } in the shell".into()), r),
-        Command::Subshell(_, r) => (
-            Kind::Spawn("( … ): fork, the child runs the list".into()),
-            r,
-        ),
+        Command::Subshell(_, r) => (Kind::Fork("the list of ( … )".into()), r),
         Command::If(_, r) => (
             Kind::Inside("if … (the shell runs the condition, then one branch)".into()),
             r,

@@ -46,8 +46,7 @@ pub struct Job {
     pub pgid: Option<Pid>,
     pub procs: Vec<Proc>,
     pub text: Rc<str>,
-    /// Statuses of stages that never started (e.g. command not found),
-    /// kept so the job's status is computed over every stage.
+    /// `set -o pipefail` was on when the job started.
     pub pipefail: bool,
     /// In a forked child: a job copied from the parent, listed by `jobs`
     /// but not this process's child to wait for.
@@ -75,17 +74,8 @@ impl Job {
     /// The job's exit status: the last stage's, or with pipefail the last
     /// non-zero one.
     pub fn status(&self) -> i32 {
-        let last = self.procs.last().map_or(0, |p| p.state.status());
-        if self.pipefail {
-            self.procs
-                .iter()
-                .rev()
-                .map(|p| p.state.status())
-                .find(|&s| s != 0)
-                .unwrap_or(0)
-        } else {
-            last
-        }
+        let statuses: Vec<i32> = self.procs.iter().map(|p| p.state.status()).collect();
+        pipeline_status(&statuses, self.pipefail)
     }
     /// `Running`, `Stopped`, `Done`, `Exit 3`, `Killed (TERM)`.
     pub fn state_text(&self) -> String {
@@ -126,6 +116,21 @@ pub fn state_of(ws: WaitStatus) -> Option<(Pid, ProcState)> {
         WaitStatus::Stopped(p, s) => Some((p, ProcState::Stopped(s))),
         WaitStatus::Continued(p) => Some((p, ProcState::Running)),
         _ => None,
+    }
+}
+
+/// A pipeline's status: the last stage's, or with pipefail the last
+/// non-zero one.
+pub fn pipeline_status(statuses: &[i32], pipefail: bool) -> i32 {
+    if pipefail {
+        statuses
+            .iter()
+            .rev()
+            .copied()
+            .find(|&s| s != 0)
+            .unwrap_or(0)
+    } else {
+        statuses.last().copied().unwrap_or(0)
     }
 }
 

@@ -167,18 +167,14 @@ pub const JOB_CONTROL: [Signal; 5] = [
 pub fn init() {
     let mut ignored = 0u64;
     for sig in JOB_CONTROL {
-        // SAFETY: querying a disposition (installing the same one back).
-        if let Ok(old) = unsafe {
-            sigaction(
-                sig,
-                &SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty()),
-            )
-        } {
-            if matches!(old.handler(), SigHandler::SigIgn) {
-                ignored |= 1 << (sig as i32);
-            }
-            // SAFETY: restoring what was there.
-            let _ = unsafe { sigaction(sig, &old) };
+        // Query only (a null new action): never a moment at the default,
+        // when a signal ignored under nohup could end psh.
+        let mut old = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
+        // SAFETY: a null act only reads the disposition into `old`.
+        let r = unsafe { libc::sigaction(sig as libc::c_int, std::ptr::null(), old.as_mut_ptr()) };
+        // SAFETY: filled by the successful call above.
+        if r == 0 && unsafe { old.assume_init() }.sa_sigaction == libc::SIG_IGN {
+            ignored |= 1 << (sig as i32);
         }
     }
     IGNORED_AT_START.store(ignored, Ordering::Relaxed);
