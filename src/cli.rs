@@ -1,8 +1,11 @@
 //! The command line: picks the mode (script, `-c`, stdin, the REPL,
 //! `--check`) and hands the parsed program to the evaluator.
 
-use crate::shell::{Flow, Shell};
-use crate::{input, parser, repl, sys};
+use crate::exec::shell::{Hooks, Shell};
+use crate::exec::source::{run_stdin, run_text};
+use crate::lang::parser;
+use crate::os::sys;
+use crate::repl;
 
 const USAGE: &str = "usage: psh [--norc] [FILE [ARGS…] | -c LINE [ARGS…] | --check FILE…]
   psh                 interactive on a terminal; otherwise read commands from stdin
@@ -11,6 +14,17 @@ const USAGE: &str = "usage: psh [--norc] [FILE [ARGS…] | -c LINE [ARGS…] | -
   psh --check FILE…   parse only: report every syntax error, exit 2 if any
   psh --version       print the version
 ";
+
+/// The layers above exec that the shell reaches at run time.
+pub const HOOKS: Hooks = Hooks {
+    builtin: crate::builtins::lookup,
+    explain: crate::teach::explain::explain_pipeline,
+};
+
+/// A shell with psh's builtins and teaching aids.
+pub fn new_shell(arg0: String, args: Vec<String>, interactive: bool) -> Shell {
+    Shell::new(arg0, args, interactive, HOOKS)
+}
 
 /// Run psh with these arguments (without the program name); the exit
 /// status.
@@ -38,7 +52,7 @@ pub fn run(mut args: Vec<String>) -> i32 {
                 };
                 let arg0 = args.get(2).cloned().unwrap_or_else(|| "psh".into());
                 let rest = args.get(3..).unwrap_or(&[]).to_vec();
-                let mut sh = Shell::new(arg0, rest, false);
+                let mut sh = new_shell(arg0, rest, false);
                 return run_text(&mut sh, &line, "-c");
             }
             "-" | "-s" => {
@@ -60,83 +74,15 @@ pub fn run(mut args: Vec<String>) -> i32 {
                 return 127;
             }
         };
-        let mut sh = Shell::new(file.clone(), args.get(1..).unwrap_or(&[]).to_vec(), false);
+        let mut sh = new_shell(file.clone(), args.get(1..).unwrap_or(&[]).to_vec(), false);
         return run_text(&mut sh, &text, &file);
     }
-    // SAFETY: isatty only queries.
-    let tty = unsafe { libc::isatty(0) == 1 };
-    let mut sh = Shell::new("psh".into(), Vec::new(), tty);
+    let tty = crate::os::process::isatty(0);
+    let mut sh = new_shell("psh".into(), Vec::new(), tty);
     if tty {
         return repl::run(&mut sh, norc);
     }
     run_stdin(&mut sh, false)
-}
-
-/// Parse all of `text` first (nothing runs if any of it is wrong), then run.
-fn run_text(sh: &mut Shell, text: &str, file: &str) -> i32 {
-    let list = match parser::parse(text, file) {
-        Ok(l) => l,
-        Err(e) => {
-            sys::err(&format!("{e}\n"));
-            return 2;
-        }
-    };
-    match sh.run_list(&list) {
-        Ok(st) => st,
-        Err(Flow::Exit(st)) | Err(Flow::Return(st)) => st,
-        Err(_) => sh.status,
-    }
-}
-
-/// Commands from stdin, one complete command at a time.
-pub fn run_stdin(sh: &mut Shell, tty: bool) -> i32 {
-    let mut pending = String::new();
-    let mut lineno = 0usize;
-    let mut start_line = 1usize;
-    loop {
-        if tty {
-            sys::err(if pending.is_empty() { "psh$ " } else { "> " });
-        }
-        let Some(line) = input::read_line() else {
-            if !pending.is_empty() {
-                if let Err(e) = parser::parse(&pending, "stdin") {
-                    sys::err(&format!("{}\n", shift_lines(e, start_line)));
-                    return 2;
-                }
-            }
-            return sh.status;
-        };
-        lineno += 1;
-        if pending.is_empty() {
-            start_line = lineno;
-        }
-        pending.push_str(&String::from_utf8_lossy(&line));
-        let list = match parser::parse(&pending, "stdin") {
-            Ok(l) => l,
-            Err(e) if e.incomplete => continue,
-            Err(e) => {
-                sys::err(&format!("{}\n", shift_lines(e, start_line)));
-                pending.clear();
-                if tty {
-                    sh.status = 2;
-                    continue;
-                }
-                return 2;
-            }
-        };
-        pending.clear();
-        match sh.run_list(&list) {
-            Ok(_) => {}
-            Err(Flow::Exit(st)) => return st,
-            Err(_) => {}
-        }
-    }
-}
-
-/// An error in a chunk that starts at line `start` of the whole input.
-fn shift_lines(mut e: parser::SyntaxError, start: usize) -> parser::SyntaxError {
-    e.line += start - 1;
-    e
 }
 
 /// `--check FILE…`: report every syntax error, run nothing.

@@ -5,7 +5,7 @@
 //! stable; `fuzz/` holds the coverage-guided cargo-fuzz target.)
 
 use proptest::prelude::*;
-use psh::parser::{parse, SyntaxError};
+use psh::lang::parser::{parse, SyntaxError};
 
 /// How many inputs each property tries (bounded so CI stays quick).
 const CASES: u32 = 3000;
@@ -119,7 +119,7 @@ fn read_corpus() -> Vec<String> {
 fn check(src: &str) -> Result<(), TestCaseError> {
     let r = std::thread::scope(|s| {
         std::thread::Builder::new()
-            .stack_size(psh::sys::stack_budget())
+            .stack_size(psh::os::sys::stack_budget())
             .spawn_scoped(s, || parse(src, "fuzz").map(drop))
             .expect("thread")
             .join()
@@ -206,22 +206,22 @@ proptest! {
 
     #[test]
     fn arithmetic_never_panics(expr in "[-+*/%()!<>=&| 0-9a-z]{0,60}") {
-        let _ = psh::arith::eval(&expr, &mut |_| Ok(3));
+        let _ = psh::expand::arith::eval(&expr, &mut |_| Ok(3));
     }
 
     #[test]
     fn test_builtin_never_panics(args in prop::collection::vec(prop::sample::select(&["-f", "-d", "-z", "-n", "=", "!=", "-eq", "-lt", "!", "(", ")", "-a", "-o", "1", "x", "", "/"][..]), 0..8)) {
         let args: Vec<String> = args.into_iter().map(String::from).collect();
-        let _ = psh::test_cmd::test(&args);
+        let _ = psh::builtins::test::test(&args);
     }
 
     #[test]
     fn expansion_never_panics(words in prop::collection::vec(prop::sample::select(&["$x", "${y}", "\"$x\"", "$@", "\"$@\"", "$#", "$1", "${10}", "~", "~nosuchuser/x", "*.nomatch", "a*b", "'*'", "$((1+2))", "$((x/0))", "$((99999999999999999999))", "plain", "\"\"", "''", "[z"][..]), 1..6)) {
         let line = format!("echo {}", words.join(" "));
         let list = parse(&line, "fuzz").map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let mut sh = psh::shell::Shell::new("psh".into(), vec!["a b".into(), String::new()], false);
+        let mut sh = psh::cli::new_shell("psh".into(), vec!["a b".into(), String::new()], false);
         sh.vars.set("x", "one two".into());
-        if let Some(psh::ast::Command::Simple(s)) = list.0.first().and_then(|j| j.body.first.stages.first()) {
+        if let Some(psh::lang::ast::Command::Simple(s)) = list.0.first().and_then(|j| j.body.first.stages.first()) {
             // Errors (division by zero, huge numbers) are values, not panics.
             let _ = sh.expand_words(&s.words);
         }
@@ -234,7 +234,7 @@ fn simple_words_round_trip() {
         // After `echo` every word is an argument, keywords included.
         let line = format!("echo {}", words.join(" "));
         let list = parse(&line, "t").map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let Some(psh::ast::Command::Simple(s)) = list.0.first().and_then(|j| j.body.first.stages.first()) else {
+        let Some(psh::lang::ast::Command::Simple(s)) = list.0.first().and_then(|j| j.body.first.stages.first()) else {
             return Err(TestCaseError::fail(format!("not a simple command: {line}")));
         };
         let got: Vec<String> = s.words.iter().skip(1).filter_map(|w| w.as_literal()).collect();

@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let src = String::from_utf8_lossy(data);
-    match psh::parser::parse(&src, "fuzz") {
+    match psh::lang::parser::parse(&src, "fuzz") {
         Ok(_) => {}
         Err(e) => {
             let lines = src.split('\n').count();
@@ -20,6 +20,6 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if data.len() < 200 {
-        let _ = psh::arith::eval(&src, &mut |_| Ok(1));
+        let _ = psh::expand::arith::eval(&src, &mut |_| Ok(1));
     }
 });

@@ -1,10 +1,9 @@
 //! `explain PIPELINE`: print the primitives psh would call for a pipeline
 //! — pipe, spawn/fork, dup2, close, waitpid — without running anything.
 
-use crate::ast::{Command, HandlerKind, Pipeline, RedirOp, Redirect, Simple, Word, WordPart};
-use crate::builtins;
-use crate::shell::Shell;
-use crate::sys;
+use crate::exec::shell::Shell;
+use crate::lang::ast::{Command, HandlerKind, Pipeline, RedirOp, Redirect, Simple, Word, WordPart};
+use crate::os::sys;
 
 /// Print the plan for `p`; the status is 0 (or 1 if stdout failed).
 pub fn explain_pipeline(sh: &Shell, p: &Pipeline) -> i32 {
@@ -114,13 +113,13 @@ fn describe<'a>(sh: &Shell, cmd: &'a Command) -> (Kind, &'a [Redirect]) {
 }
 
 /// What a lab command does, primitive by primitive.
-fn lab(l: &crate::ast::Lab) -> String {
+fn lab(l: &crate::lang::ast::Lab) -> String {
     let words: Vec<String> = l.args.iter().map(show_word).collect();
     let has = |f: &str| words.iter().any(|w| w == f);
     let n = words.first().cloned().unwrap_or_else(|| "N".into());
     let task = words.get(1).map_or("", String::as_str);
     let count = words.get(2).cloned().unwrap_or_default();
-    let threads = l.kind == crate::ast::LabKind::Threads;
+    let threads = l.kind == crate::lang::ast::LabKind::Threads;
     let steps: Vec<String> = match (threads, task) {
         (true, "worker") => vec![
             format!("pthread_create ×{n} (clone: same memory, same pid)"),
@@ -185,7 +184,7 @@ fn simple(sh: &Shell, s: &Simple) -> Kind {
     };
     if sh.funcs.contains_key(&name) {
         Kind::Inside(format!("call function {text}"))
-    } else if builtins::is_builtin(&name) {
+    } else if sh.is_builtin(&name) {
         Kind::Inside(format!("builtin {text}"))
     } else {
         Kind::Spawn(text)

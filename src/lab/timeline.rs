@@ -34,23 +34,11 @@ pub struct Event {
     pub state: State,
 }
 
-/// Nanoseconds on CLOCK_MONOTONIC (comparable across processes).
-pub fn now_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: a valid timespec pointer.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    (ts.tv_sec as u64)
-        .saturating_mul(1_000_000_000)
-        .saturating_add(ts.tv_nsec as u64)
-}
+pub use crate::os::process::now_ns;
 
 /// Colour only for a terminal, and never with NO_COLOR set.
 pub fn colors_on_stderr() -> bool {
-    // SAFETY: isatty only queries.
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && unsafe { libc::isatty(2) == 1 }
+    crate::os::process::colors_on(2)
 }
 
 const WIDTH: usize = 64;

@@ -8,8 +8,10 @@ use std::os::fd::RawFd;
 use nix::fcntl::{open, OFlag};
 use nix::sys::stat::Mode;
 
-use crate::spawn::FdMove;
-use crate::sys::{self, Fd};
+use crate::exec::shell::{Res, Shell};
+use crate::lang::ast::{RedirOp, Redirect};
+use crate::os::spawn::FdMove;
+use crate::os::sys::{self, Fd};
 
 /// One redirection, its target already expanded to a file name.
 #[derive(Debug)]
@@ -56,7 +58,7 @@ impl Plan {
                     )
                     .map_err(|e| format!("psh: {path}: {}", e.desc()))?;
                     let f = Fd::new(raw);
-                    crate::trace::event(&format!("open({path}) → {}", f.raw()));
+                    crate::os::trace::event(&format!("open({path}) → {}", f.raw()));
                     plan.set(*fd, f.raw());
                     if *both {
                         plan.set(2, f.raw());
@@ -114,7 +116,7 @@ impl Plan {
                 None
             };
             saved.push((target, copy));
-            crate::trace::event(&format!("dup2({source}, {target}) in the shell"));
+            crate::os::trace::event(&format!("dup2({source}, {target}) in the shell"));
             if let Err(e) = sys::dup2(source, target) {
                 drop(Restore { saved });
                 return Err(format!("psh: cannot redirect fd {target}: {}", e.desc()));
@@ -154,4 +156,65 @@ pub fn write_flags(append: bool) -> OFlag {
         } else {
             OFlag::O_TRUNC
         }
+}
+
+impl Shell {
+    /// Run `f` with the shell's own descriptors redirected, then put
+    /// them back.
+    pub fn with_redirects(&mut self, r: &[Redirect], f: impl FnOnce(&mut Shell) -> Res) -> Res {
+        if r.is_empty() {
+            return f(self);
+        }
+        let plan = match self.open_redirects(r, &[]) {
+            Ok(p) => p,
+            Err(m) => {
+                sys::err(&m);
+                return Ok(1);
+            }
+        };
+        let guard = match plan.apply_here() {
+            Ok(g) => g,
+            Err(m) => {
+                sys::err(&format!("{m}\n"));
+                return Ok(1);
+            }
+        };
+        let r = f(self);
+        drop(guard);
+        r
+    }
+
+    /// Expand redirection targets and open them (messages end in '\n').
+    pub fn open_redirects(&mut self, r: &[Redirect], base: &[FdMove]) -> Result<Plan, String> {
+        if r.is_empty() {
+            return Ok(Plan::base(base));
+        }
+        let mut steps = Vec::with_capacity(r.len());
+        for red in r {
+            let (word, flags, both) = match &red.op {
+                RedirOp::Dup(from) => {
+                    steps.push(Step::Dup {
+                        fd: red.fd,
+                        from: *from,
+                    });
+                    continue;
+                }
+                RedirOp::Read(w) => (w, read_flags(), false),
+                RedirOp::Write(w) => (w, write_flags(false), false),
+                RedirOp::Append(w) => (w, write_flags(true), false),
+                RedirOp::WriteBoth(w) => (w, write_flags(false), true),
+                RedirOp::AppendBoth(w) => (w, write_flags(true), true),
+            };
+            let path = self
+                .expand_target(word)
+                .map_err(|e| format!("{}\n", e.message()))?;
+            steps.push(Step::Open {
+                fd: red.fd,
+                path,
+                flags,
+                both,
+            });
+        }
+        Plan::open(base, &steps).map_err(|m| format!("{m}\n"))
+    }
 }

@@ -1,40 +1,15 @@
 //! Word expansion: parameters, `$(…)`, `$((…))`, `~`, then globbing.
 //! A variable's value is never split into several words; unquoted `$(…)`
 //! is split at whitespace; `$@` gives one word per argument.  Only glob
-//! characters written literally and unquoted are patterns.
+//! characters written literally and unquoted are patterns.  The shell's
+//! state is reached only through `Env`; nothing here runs a command
+//! itself (`$(…)` is `Env::command_subst`).
 
-use crate::arith;
-use crate::ast::{Word, WordPart};
-use crate::shell::Shell;
+use super::glob::glob_into;
+use super::{arith, Env, ExpandError};
+use crate::lang::ast::{Word, WordPart};
 
-#[derive(Debug)]
-pub enum ExpandError {
-    /// `set -u` and an unset variable.
-    Unbound(String),
-    /// Bad arithmetic.
-    Arith(String),
-    /// A redirection target that is not exactly one word.
-    Ambiguous(String),
-}
-
-impl ExpandError {
-    pub fn message(&self) -> String {
-        match self {
-            ExpandError::Unbound(n) => format!("psh: {n}: unbound variable"),
-            ExpandError::Arith(m) => format!("psh: arithmetic: {m}"),
-            ExpandError::Ambiguous(w) => format!("psh: {w}: ambiguous redirect"),
-        }
-    }
-    /// The status bash gives the same failure.
-    pub fn status(&self) -> i32 {
-        match self {
-            ExpandError::Unbound(_) => 127,
-            _ => 1,
-        }
-    }
-}
-
-type Ex<T> = Result<T, ExpandError>;
+use super::Ex;
 
 /// A field being built: its text and, once an unquoted glob character
 /// appears, the same text as a glob pattern with quoted parts escaped.
@@ -82,9 +57,18 @@ impl Fields {
     }
 }
 
-impl Shell {
+/// Expands words against one shell environment.
+pub struct Expander<'a> {
+    env: &'a mut dyn Env,
+}
+
+impl<'a> Expander<'a> {
+    pub fn new(env: &'a mut dyn Env) -> Expander<'a> {
+        Expander { env }
+    }
+
     /// Expand command words into fields (split and globbed).
-    pub fn expand_words(&mut self, words: &[crate::ast::Word]) -> Ex<Vec<String>> {
+    pub fn words(&mut self, words: &[Word]) -> Ex<Vec<String>> {
         let mut out = Vec::with_capacity(words.len());
         for w in words {
             self.expand_into(w, &mut out)?;
@@ -116,7 +100,7 @@ impl Shell {
 
     /// Expand to exactly one string: no splitting, no globbing (assignment
     /// values, `for` over nothing, `case`-like uses).
-    pub fn expand_string(&mut self, w: &Word) -> Ex<String> {
+    pub fn string(&mut self, w: &Word) -> Ex<String> {
         if let [WordPart::Lit { text, .. }] = w.0.as_slice() {
             return Ok(text.clone());
         }
@@ -136,7 +120,7 @@ impl Shell {
     }
 
     /// A redirection target: one field (globbed only if one path matches).
-    pub fn expand_target(&mut self, w: &Word) -> Ex<String> {
+    pub fn target(&mut self, w: &Word) -> Ex<String> {
         let mut v = Vec::new();
         self.expand_into(w, &mut v)?;
         if v.len() == 1 {
@@ -167,13 +151,10 @@ impl Shell {
                 }
             }
             WordPart::Positional(n) => {
-                let v = match n {
-                    0 => Some(self.arg0.clone()),
-                    n => self.args.get(n - 1).cloned(),
-                };
+                let v = self.env.positional(*n).map(str::to_string);
                 let v = match v {
                     Some(v) => v,
-                    None if self.opts.nounset => return Err(ExpandError::Unbound(n.to_string())),
+                    None if self.env.nounset() => return Err(ExpandError::Unbound(n.to_string())),
                     None => String::new(),
                 };
                 let was = f.cur.started;
@@ -183,7 +164,7 @@ impl Shell {
                 }
             }
             WordPart::Special('@') => {
-                let args = self.args.clone();
+                let args = self.env.args().to_vec();
                 if args.is_empty() {
                     return Ok(());
                 }
@@ -196,11 +177,11 @@ impl Shell {
                 }
             }
             WordPart::Special(c) => {
-                let v = self.special(*c);
+                let v = self.env.special(*c);
                 f.cur.push(&v, false);
             }
             WordPart::CmdSub(list) => {
-                let text = self.command_substitution(list);
+                let text = self.env.command_subst(list);
                 if quoted {
                     f.cur.push(&text, false);
                     f.cur.started = true;
@@ -234,7 +215,10 @@ impl Shell {
             }
             WordPart::Tilde(user) => {
                 let home = if user.is_empty() {
-                    self.var("HOME").map(str::to_string).or_else(home_of_uid)
+                    self.env
+                        .var("HOME")
+                        .map(str::to_string)
+                        .or_else(home_of_uid)
                 } else {
                     nix::unistd::User::from_name(user)
                         .ok()
@@ -251,21 +235,10 @@ impl Shell {
     }
 
     fn lookup_var(&self, name: &str) -> Ex<String> {
-        match self.vars.get(name) {
+        match self.env.var(name) {
             Some(v) => Ok(v.to_string()),
-            None if self.opts.nounset => Err(ExpandError::Unbound(name.to_string())),
+            None if self.env.nounset() => Err(ExpandError::Unbound(name.to_string())),
             None => Ok(String::new()),
-        }
-    }
-
-    fn special(&self, c: char) -> String {
-        match c {
-            '?' => self.status.to_string(),
-            '$' => self.pid.to_string(),
-            '!' => self.last_bg.map(|p| p.to_string()).unwrap_or_default(),
-            '#' => self.args.len().to_string(),
-            '*' => self.args.join(" "),
-            _ => String::new(),
         }
     }
 
@@ -277,9 +250,9 @@ impl Shell {
 
     fn arith_depth(&self, expr: &str, depth: usize) -> Ex<i64> {
         let mut lookup = |name: &str| -> Result<i64, String> {
-            let v = match self.vars.get(name) {
+            let v = match self.env.var(name) {
                 Some(v) => v,
-                None if self.opts.nounset => return Err(format!("{name}: unbound variable")),
+                None if self.env.nounset() => return Err(format!("{name}: unbound variable")),
                 None => return Ok(0),
             };
             let t = v.trim();
@@ -306,36 +279,6 @@ fn home_of_uid() -> Option<String> {
         .ok()
         .flatten()
         .map(|u| u.dir.to_string_lossy().into_owned())
-}
-
-/// Sorted matches of `pattern`, or the word itself when nothing matches.
-fn glob_into(pattern: &str, text: String, out: &mut Vec<String>) {
-    let opts = glob::MatchOptions {
-        case_sensitive: true,
-        require_literal_separator: true,
-        require_literal_leading_dot: true,
-    };
-    let mut hits: Vec<String> = match glob::glob_with(pattern, opts) {
-        Ok(paths) => paths
-            .filter_map(Result::ok)
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    if hits.is_empty() {
-        out.push(text);
-    } else {
-        hits.sort();
-        // glob drops a leading "./" the pattern had; sh keeps it.
-        if pattern.starts_with("./") {
-            for h in &mut hits {
-                if !h.starts_with("./") {
-                    h.insert_str(0, "./");
-                }
-            }
-        }
-        out.extend(hits);
-    }
 }
 
 /// A word as the user wrote it, roughly (for messages).

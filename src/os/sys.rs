@@ -58,7 +58,7 @@ pub fn close_held_in_child() {
 pub fn pipe() -> nix::Result<(Fd, Fd)> {
     let (r, w) = nix::unistd::pipe2(OFlag::O_CLOEXEC)?;
     let (r, w) = (Fd::new(r), Fd::new(w));
-    crate::trace::event(&format!("pipe() → [{}, {}]", r.raw(), w.raw()));
+    crate::os::trace::event(&format!("pipe() → [{}, {}]", r.raw(), w.raw()));
     Ok((r, w))
 }
 

@@ -11,9 +11,11 @@ use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::sys;
-use crate::timeline::{self, Event, State};
-use crate::trace;
+use crate::os::sys;
+pub mod timeline;
+
+use crate::os::trace;
+use timeline::{Event, State};
 
 pub const MAX_WORKERS: usize = 1024;
 /// Tickets and items: enough to measure, small enough to fit in memory

@@ -2,7 +2,7 @@
 //! time, never past the end of the line, so input meant for the commands
 //! themselves (`read`, `cat`) stays where it is.
 
-use crate::sys;
+use crate::os::sys;
 
 /// Read one line (with its newline) from fd 0; None at end of input.
 pub fn read_line() -> Option<Vec<u8>> {

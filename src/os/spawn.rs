@@ -1,19 +1,16 @@
-//! Starting processes: posix_spawn for external programs (one vfork-class
-//! call, flat in cost however large the shell is), fork only for a child
-//! that must run shell code (a builtin pipeline stage, a subshell), and the
-//! PATH search.
+//! posix_spawn, with the file actions and attributes psh needs: fds
+//! dup2'd in order, the child's process group, the terminal handed to a
+//! foreground leader by the child itself, default signal dispositions and
+//! an empty mask.  Knows nothing of PATH, jobs or the shell.
 
-use std::collections::HashMap;
 use std::ffi::{CStr, CString};
 use std::os::fd::RawFd;
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
 
 use nix::errno::Errno;
 use nix::sys::signal::SigSet;
 use nix::unistd::Pid;
 
-use crate::signals;
+use crate::os::signals;
 
 /// Where a spawned child's descriptor `target` comes from.
 pub type FdMove = (RawFd, RawFd); // (target, source)
@@ -95,7 +92,7 @@ pub fn spawn(
                     argv_p.as_ptr(),
                     envp_p.as_ptr(),
                 ))?;
-                if crate::trace::on() {
+                if crate::os::trace::on() {
                     trace_spawn(path, argv, fds, group, pid);
                 }
                 Ok(Pid::from_raw(pid))
@@ -135,7 +132,7 @@ fn trace_spawn(path: &CStr, argv: &[CString], fds: &[FdMove], group: Group, pid:
     } else {
         format!(" [{}]", notes.join(", "))
     };
-    crate::trace::event(&format!(
+    crate::os::trace::event(&format!(
         "posix_spawn {} {}{notes} → pid {pid}, exec'd",
         path.to_string_lossy(),
         args.join(" ")
@@ -159,70 +156,4 @@ pub fn set_group(pid: Pid, group: Group) {
         Group::Join(pg) => pg,
     };
     let _ = nix::unistd::setpgid(pid, pg);
-}
-
-/// Why a command could not be started, as the shell reports it.
-pub fn spawn_error(name: &str, e: Errno) -> (String, i32) {
-    match e {
-        Errno::ENOENT => (format!("psh: {name}: No such file or directory"), 127),
-        Errno::EACCES if std::path::Path::new(name).is_dir() => {
-            (format!("psh: {name}: Is a directory"), 126)
-        }
-        Errno::EACCES => (format!("psh: {name}: Permission denied"), 126),
-        Errno::ENOEXEC => (
-            format!("psh: {name}: cannot execute: exec format error"),
-            126,
-        ),
-        Errno::EAGAIN | Errno::ENOMEM => (
-            format!(
-                "psh: {name}: cannot start: {} (out of processes?)",
-                e.desc()
-            ),
-            126,
-        ),
-        _ => (format!("psh: {name}: cannot start: {}", e.desc()), 126),
-    }
-}
-
-/// Cached PATH lookups, emptied whenever PATH changes.
-#[derive(Debug, Default)]
-pub struct PathCache {
-    path: String,
-    hits: HashMap<String, CString>,
-}
-
-impl PathCache {
-    /// The full path of `name` on `path`, or None when not found.  A name
-    /// with a slash is used as it is; an empty PATH entry is not the
-    /// current directory unless PATH says `.`.
-    pub fn lookup(&mut self, name: &str, path: &str) -> Option<CString> {
-        if name.contains('/') {
-            return CString::new(name).ok();
-        }
-        if self.path != path {
-            self.path = path.to_string();
-            self.hits.clear();
-        }
-        if let Some(p) = self.hits.get(name) {
-            return Some(p.clone());
-        }
-        for dir in path.split(':') {
-            if dir.is_empty() {
-                continue;
-            }
-            let full = std::path::Path::new(dir).join(name);
-            if let Ok(m) = std::fs::metadata(&full) {
-                if m.is_file() && m.permissions().mode() & 0o111 != 0 {
-                    let c = CString::new(full.as_os_str().as_bytes()).ok()?;
-                    self.hits.insert(name.to_string(), c.clone());
-                    return Some(c);
-                }
-            }
-        }
-        None
-    }
-
-    pub fn forget(&mut self) {
-        self.hits.clear();
-    }
 }

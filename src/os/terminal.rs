@@ -8,7 +8,7 @@ use nix::sys::signal::{killpg, Signal};
 use nix::sys::termios::{tcgetattr, tcsetattr, SetArg, Termios};
 use nix::unistd::{getpgrp, getpid, setpgid, tcgetpgrp, tcsetpgrp, Pid};
 
-use crate::signals;
+use crate::os::signals;
 
 /// The terminal psh reads from (its stdin).
 const TTY: i32 = 0;
@@ -54,7 +54,7 @@ pub fn init() -> Option<Terminal> {
 
 /// Hand the terminal to the process group `pgid`.
 pub fn give_to(pgid: Pid) {
-    crate::trace::event(&format!("tcsetpgrp(tty, {pgid})"));
+    crate::os::trace::event(&format!("tcsetpgrp(tty, {pgid})"));
     let _ = tcsetpgrp(tty(), pgid);
 }
 

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::ast::FnDef;
-use crate::jobs::JobTable;
-use crate::spawn::PathCache;
-use crate::vars::Vars;
+use crate::exec::jobs::JobTable;
+use crate::exec::spawn::PathCache;
+use crate::exec::vars::Vars;
+use crate::lang::ast::{FnDef, Pipeline};
 
 /// `set -e`, `-x`, `-u`, `-o pipefail`.
 #[derive(Debug, Default, Clone, Copy)]
@@ -34,6 +34,25 @@ pub enum Flow {
 /// A status, or control leaving early.
 pub type Res = Result<i32, Flow>;
 
+/// A builtin: runs in the shell itself, given its arguments (not its name).
+pub type Builtin = fn(&mut Shell, &[String]) -> Res;
+
+/// What runs in the shell but lives in the layers above exec: the
+/// builtin table (`builtins/`) and `explain` (`teach/`).  Whoever creates
+/// the shell supplies them (`cli::new_shell`), so exec never depends on
+/// the layers that depend on it.
+#[derive(Clone, Copy)]
+pub struct Hooks {
+    pub builtin: fn(&str) -> Option<Builtin>,
+    pub explain: fn(&Shell, &Pipeline) -> i32,
+}
+
+impl std::fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hooks")
+    }
+}
+
 #[derive(Debug)]
 pub struct Shell {
     pub vars: Vars,
@@ -53,14 +72,14 @@ pub struct Shell {
     /// Job control is on: each job gets its own process group.
     pub monitor: bool,
     /// The terminal, when job control is on.
-    pub term: Option<crate::terminal::Terminal>,
+    pub term: Option<crate::os::terminal::Terminal>,
     /// The text of the pipeline running in the foreground (for the job
     /// table if it is stopped).
     pub fg_text: Rc<str>,
     /// `exit` was refused once because of stopped jobs.
     pub exit_warned: bool,
     /// Handler blocks of `alarm` and `trap`.
-    pub traps: crate::traps::Traps,
+    pub traps: crate::exec::traps::Traps,
     /// Where the REPL keeps its history (for the `history` builtin).
     pub history_file: Option<std::path::PathBuf>,
     /// The status of the last `$(…)` of the current command (what `$?`
@@ -79,6 +98,7 @@ pub struct Shell {
     /// Lists being run inside one another (blocks, loops, calls): bounded
     /// so no input can overflow the stack.
     pub depth: usize,
+    pub hooks: Hooks,
 }
 
 /// Functions may recurse this deep before the call is refused.
@@ -90,11 +110,11 @@ pub const MAX_EVAL_DEPTH: usize = 1000;
 
 /// The limit for this process's stack: one list level per 8 KiB.
 pub fn max_eval_depth() -> usize {
-    (crate::sys::stack_budget() / (8 << 10)).clamp(16, MAX_EVAL_DEPTH)
+    (crate::os::sys::stack_budget() / (8 << 10)).clamp(16, MAX_EVAL_DEPTH)
 }
 
 impl Shell {
-    pub fn new(arg0: String, args: Vec<String>, interactive: bool) -> Shell {
+    pub fn new(arg0: String, args: Vec<String>, interactive: bool, hooks: Hooks) -> Shell {
         let mut vars = Vars::from_env();
         if !vars.is_set("PATH") {
             vars.set("PATH", "/usr/local/bin:/usr/bin:/bin".into());
@@ -123,7 +143,7 @@ impl Shell {
             fg_text: Rc::from(""),
             exit_warned: false,
             history_file: None,
-            traps: crate::traps::Traps::default(),
+            traps: crate::exec::traps::Traps::default(),
             subst_status: None,
             in_child: false,
             path_cache: PathCache::default(),
@@ -132,6 +152,23 @@ impl Shell {
             fn_depth: 0,
             source_depth: 0,
             depth: 0,
+            hooks,
+        }
+    }
+
+    pub fn is_builtin(&self, name: &str) -> bool {
+        (self.hooks.builtin)(name).is_some()
+    }
+
+    /// Run the builtin named by `argv[0]`.
+    pub fn builtin(&mut self, argv: &[String]) -> Res {
+        let name = argv.first().map_or("", String::as_str);
+        match (self.hooks.builtin)(name) {
+            Some(f) => f(self, argv.get(1..).unwrap_or(&[])),
+            None => {
+                crate::os::sys::err(&format!("psh: {name}: not a builtin\n"));
+                Ok(1)
+            }
         }
     }
 

@@ -25,10 +25,10 @@ pub fn event(what: &str) {
 
 #[cold]
 fn emit(what: &str) {
-    let line = if crate::timeline::colors_on_stderr() {
+    let line = if crate::os::process::colors_on(2) {
         format!("\x1b[2mtrace: {what}\x1b[0m\n")
     } else {
         format!("trace: {what}\n")
     };
-    crate::sys::err(&line);
+    crate::os::sys::err(&line);
 }

@@ -3,6 +3,8 @@
 
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 
+use crate::os::process::{self, access, Access};
+
 /// Evaluate the arguments of `test` (without the closing `]`).
 pub fn test(args: &[String]) -> Result<bool, String> {
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -136,13 +138,6 @@ fn is_binary(op: &str) -> bool {
     )
 }
 
-fn access(path: &str, mode: libc::c_int) -> bool {
-    std::ffi::CString::new(path)
-        // SAFETY: a valid C string and an access mode.
-        .map(|c| unsafe { libc::access(c.as_ptr(), mode) } == 0)
-        .unwrap_or(false)
-}
-
 fn unary(op: &str, arg: &str) -> Result<bool, String> {
     let meta = || std::fs::metadata(arg);
     Ok(match op {
@@ -160,15 +155,14 @@ fn unary(op: &str, arg: &str) -> Result<bool, String> {
         "-u" => meta().is_ok_and(|m| m.permissions().mode() & 0o4000 != 0),
         "-g" => meta().is_ok_and(|m| m.permissions().mode() & 0o2000 != 0),
         "-k" => meta().is_ok_and(|m| m.permissions().mode() & 0o1000 != 0),
-        "-r" => access(arg, libc::R_OK),
-        "-w" => access(arg, libc::W_OK),
-        "-x" => access(arg, libc::X_OK),
+        "-r" => access(arg, Access::Read),
+        "-w" => access(arg, Access::Write),
+        "-x" => access(arg, Access::Exec),
         "-t" => {
             let fd: i32 = arg
                 .parse()
                 .map_err(|_| format!("{arg}: integer expected"))?;
-            // SAFETY: isatty only queries.
-            unsafe { libc::isatty(fd) == 1 }
+            process::isatty(fd)
         }
         _ => return Err(format!("{op}: unary operator expected")),
     })

@@ -17,12 +17,12 @@ use rustyline::history::DefaultHistory;
 use rustyline::validate::Validator;
 use rustyline::{Context, Editor, Helper};
 
-use crate::builtins::{BUILTINS, KEYWORDS};
-use crate::parser;
-use crate::shell::{Flow, Shell};
-use crate::signals;
-use crate::sys;
-use crate::terminal;
+use crate::builtins::{self, KEYWORDS};
+use crate::exec::shell::{Flow, Shell};
+use crate::lang::parser;
+use crate::os::signals;
+use crate::os::sys;
+use crate::os::terminal;
 
 /// What the editor's helper knows of the shell, refreshed before each
 /// prompt (the helper cannot borrow the shell while it runs commands).
@@ -223,7 +223,7 @@ fn highlight_line(line: &str, h: &PshHelper) -> String {
 
 fn is_assignment(word: &str) -> bool {
     word.split_once('=')
-        .is_some_and(|(n, _)| crate::vars::valid_name(n))
+        .is_some_and(|(n, _)| crate::exec::vars::valid_name(n))
 }
 
 impl Highlighter for PshHelper {
@@ -319,9 +319,8 @@ impl Completer for PshHelper {
         if words.is_empty() && !word.contains('/') {
             let mut names: BTreeSet<String> = BTreeSet::new();
             names.extend(
-                BUILTINS
-                    .iter()
-                    .chain(KEYWORDS)
+                builtins::names()
+                    .chain(KEYWORDS.iter().copied())
                     .filter(|b| b.starts_with(word))
                     .map(|s| s.to_string()),
             );
@@ -384,8 +383,7 @@ fn prepare_history(path: &PathBuf) -> std::io::Result<()> {
 }
 
 fn colors_wanted() -> bool {
-    // SAFETY: isatty only queries.
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && unsafe { libc::isatty(1) == 1 }
+    crate::os::process::colors_on(1)
 }
 
 /// The prompt: the directory (home as ~), the last status when non-zero,
@@ -493,7 +491,7 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
         Ok(e) => e,
         Err(e) => {
             sys::err(&format!("psh: cannot start the line editor: {e}\n"));
-            return crate::cli::run_stdin(sh, true);
+            return crate::exec::source::run_stdin(sh, true);
         }
     };
     editor.set_helper(Some(PshHelper {

@@ -8,10 +8,10 @@ use std::rc::Rc;
 
 use nix::sys::signal::Signal;
 
-use crate::ast::{Handler, HandlerKind};
-use crate::shell::{Flow, Res, Shell};
-use crate::signals;
-use crate::sys;
+use crate::exec::shell::{Flow, Res, Shell};
+use crate::lang::ast::{Handler, HandlerKind};
+use crate::os::sys;
+use crate::os::{process, signals};
 
 /// The longest alarm accepted, in seconds (about 31 years).
 const MAX_ALARM: f64 = 1e9;
@@ -19,16 +19,16 @@ const MAX_ALARM: f64 = 1e9;
 /// The handler blocks psh holds, one per signal number.
 #[derive(Debug, Default)]
 pub struct Traps {
-    handlers: Vec<Option<Rc<Handler>>>,
+    pub handlers: Vec<Option<Rc<Handler>>>,
     /// Running a handler block now (signals that come meanwhile wait).
     running: bool,
 }
 
 impl Traps {
-    fn get(&self, sig: Signal) -> Option<&Rc<Handler>> {
+    pub fn get(&self, sig: Signal) -> Option<&Rc<Handler>> {
         self.handlers.get(sig as usize).and_then(Option::as_ref)
     }
-    fn set(&mut self, sig: Signal, h: Option<Rc<Handler>>) {
+    pub fn set(&mut self, sig: Signal, h: Option<Rc<Handler>>) {
         let i = sig as usize;
         if self.handlers.len() <= i {
             self.handlers.resize(i + 1, None);
@@ -41,42 +41,8 @@ impl Traps {
     }
 }
 
-fn timer(seconds: f64) -> libc::itimerval {
-    let whole = seconds.trunc();
-    libc::itimerval {
-        it_interval: libc::timeval {
-            tv_sec: 0,
-            tv_usec: 0,
-        },
-        it_value: libc::timeval {
-            tv_sec: whole as libc::time_t,
-            tv_usec: ((seconds - whole) * 1e6).round() as libc::suseconds_t,
-        },
-    }
-}
-
-fn seconds_of(t: &libc::itimerval) -> f64 {
-    t.it_value.tv_sec as f64 + t.it_value.tv_usec as f64 / 1e6
-}
-
-/// Arm (or with 0, cancel) the real-time timer; what the old one had left.
-fn set_timer(seconds: f64) -> f64 {
-    let new = timer(seconds);
-    let mut old = timer(0.0);
-    // SAFETY: valid itimerval pointers.
-    unsafe { libc::setitimer(libc::ITIMER_REAL, &new, &mut old) };
-    seconds_of(&old)
-}
-
-fn timer_left() -> f64 {
-    let mut cur = timer(0.0);
-    // SAFETY: a valid itimerval pointer.
-    unsafe { libc::getitimer(libc::ITIMER_REAL, &mut cur) };
-    seconds_of(&cur)
-}
-
 /// `0.25`, `5`, `1e-3`: a number of seconds, or why not.
-fn parse_seconds(s: &str) -> Result<f64, String> {
+pub fn parse_seconds(s: &str) -> Result<f64, String> {
     let v: f64 = s
         .trim()
         .parse()
@@ -96,7 +62,7 @@ fn parse_seconds(s: &str) -> Result<f64, String> {
 }
 
 /// A signal that psh lets a handler block catch.
-fn trappable(name: &str) -> Result<Signal, String> {
+pub fn trappable(name: &str) -> Result<Signal, String> {
     let sig = signals::parse(name).ok_or_else(|| format!("trap: `{name}`: no such signal"))?;
     match sig {
         Signal::SIGKILL | Signal::SIGSTOP => {
@@ -129,10 +95,10 @@ impl Shell {
                 }
                 self.traps.set(Signal::SIGALRM, Some(h.clone()));
                 signals::trap(Signal::SIGALRM);
-                crate::trace::event(&format!(
+                crate::os::trace::event(&format!(
                     "setitimer(ITIMER_REAL, {secs} s); handler block kept"
                 ));
-                let left = set_timer(secs);
+                let left = process::set_real_timer(secs);
                 if left > 0.0 {
                     sys::err(&format!(
                         "alarm: replaced the pending alarm, which had {left:.3} s left\n"
@@ -147,7 +113,7 @@ impl Shell {
                 };
                 self.traps.set(sig, Some(h.clone()));
                 signals::trap(sig);
-                crate::trace::event(&format!(
+                crate::os::trace::event(&format!(
                     "sigaction({}, record-only handler); handler block kept",
                     sig.as_str()
                 ));
@@ -156,80 +122,14 @@ impl Shell {
         }
     }
 
-    fn cancel_alarm(&mut self) -> i32 {
-        let left = set_timer(0.0);
+    pub fn cancel_alarm(&mut self) -> i32 {
+        let left = process::set_real_timer(0.0);
         if left > 0.0 {
             sys::err(&format!("alarm: cancelled, {left:.3} s were left\n"));
         }
         self.traps.set(Signal::SIGALRM, None);
         signals::untrap(Signal::SIGALRM, self.interactive);
         0
-    }
-
-    /// `alarm` without a handler block: `alarm` (what is pending),
-    /// `alarm 0` (cancel).
-    pub fn alarm_builtin(&mut self, args: &[String]) -> i32 {
-        match args {
-            [] => {
-                let left = timer_left();
-                let text = match self.traps.get(Signal::SIGALRM) {
-                    Some(h) if left > 0.0 => {
-                        format!("alarm: {left:.3} s left, then < {} >\n", h.text)
-                    }
-                    _ => "alarm: none pending\n".to_string(),
-                };
-                match sys::out(&text) {
-                    Ok(()) => 0,
-                    Err(_) => 1,
-                }
-            }
-            [s] => match parse_seconds(s) {
-                Ok(0.0) => self.cancel_alarm(),
-                Ok(_) => usage(&format!(
-                    "alarm: a handler block is needed: alarm {s} < echo now >"
-                )),
-                Err(m) => usage(&m),
-            },
-            _ => usage("alarm: usage: alarm [SECONDS < handler >]"),
-        }
-    }
-
-    /// `trap` (list), `trap SIGNAL -` (back to the default).
-    pub fn trap_builtin(&mut self, args: &[String]) -> i32 {
-        match args {
-            [] => {
-                let mut text = String::new();
-                for (n, h) in self.traps.handlers.iter().enumerate() {
-                    if let (Some(h), Ok(sig)) = (h, Signal::try_from(n as i32)) {
-                        let what = if sig == Signal::SIGALRM && h.kind == HandlerKind::Alarm {
-                            format!("alarm ({:.3} s left)", timer_left())
-                        } else {
-                            format!("trap {}", signals::short_name(sig))
-                        };
-                        text.push_str(&format!("{what} < {} >\n", h.text));
-                    }
-                }
-                match sys::out(&text) {
-                    Ok(()) => 0,
-                    Err(_) => 1,
-                }
-            }
-            [name, dash] if dash == "-" => match trappable(name) {
-                Ok(sig) => {
-                    if sig == Signal::SIGALRM {
-                        set_timer(0.0);
-                    }
-                    self.traps.set(sig, None);
-                    signals::untrap(sig, self.interactive);
-                    0
-                }
-                Err(m) => usage(&m),
-            },
-            [name] => usage(&format!(
-                "trap: a handler block or `-` is needed: trap {name} < echo got it >"
-            )),
-            _ => usage("trap: usage: trap [SIGNAL < handler > | SIGNAL -]"),
-        }
     }
 
     /// Run the handler block of every signal that came.  `exit` inside one
@@ -246,13 +146,13 @@ impl Shell {
                 let Some(h) = self.traps.get(sig).cloned() else {
                     if sig == Signal::SIGHUP && self.interactive {
                         // The terminal went away: hang up every job, go.
-                        crate::trace::event("signal SIGHUP received → jobs hung up, psh exits");
+                        crate::os::trace::event("signal SIGHUP received → jobs hung up, psh exits");
                         self.hang_up_all_jobs();
                         self.exit_now(128 + Signal::SIGHUP as i32);
                     }
                     continue;
                 };
-                crate::trace::event(&format!(
+                crate::os::trace::event(&format!(
                     "signal {} received → its handler block runs",
                     sig.as_str()
                 ));
@@ -290,7 +190,7 @@ impl Shell {
     }
 }
 
-fn usage(msg: &str) -> i32 {
+pub fn usage(msg: &str) -> i32 {
     sys::err(&format!("psh: {msg}\n"));
     2
 }
@@ -321,13 +221,5 @@ mod tests {
         assert_eq!(trappable("usr1"), Ok(Signal::SIGUSR1));
         assert_eq!(trappable("SIGUSR2"), Ok(Signal::SIGUSR2));
         assert_eq!(trappable("10"), Ok(Signal::SIGUSR1));
-    }
-
-    #[test]
-    fn timer_values_round_trip() {
-        let t = timer(1.25);
-        assert_eq!(t.it_value.tv_sec, 1);
-        assert_eq!(t.it_value.tv_usec, 250_000);
-        assert!((seconds_of(&t) - 1.25).abs() < 1e-9);
     }
 }

@@ -1,0 +1,229 @@
+//! Job builtins: `jobs`, `wait`, `fg`, `bg`, `kill`, and sending a signal
+//! to a whole job.  Waiting itself is `exec/wait.rs`; this file turns
+//! arguments (`%N`, PIDs, signal names) into those calls.
+
+use nix::sys::signal::{self, Signal};
+use nix::unistd::Pid;
+
+use super::{err, out};
+use crate::exec::shell::Shell;
+use crate::os::{signals, sys};
+
+impl Shell {
+    pub(crate) fn jobs_cmd(&mut self, args: &[String]) -> i32 {
+        self.jobs.reap_now();
+        let long = args.iter().any(|a| a == "-l");
+        let pids_only = args.iter().any(|a| a == "-p");
+        let mut s = String::new();
+        for j in &self.jobs.jobs {
+            if pids_only {
+                if let Some(p) = j.procs.iter().find(|p| p.pid.as_raw() != 0) {
+                    s.push_str(&format!("{}\n", p.pid));
+                }
+                continue;
+            }
+            let mark = self.jobs.mark(j.id);
+            if long {
+                let pid = j.procs.first().map_or(0, |p| p.pid.as_raw());
+                s.push_str(&format!(
+                    "[{}]{} {:>7} {:<24}{}\n",
+                    j.id,
+                    mark,
+                    pid,
+                    j.state_text(),
+                    j.text
+                ));
+            } else {
+                s.push_str(&format!(
+                    "[{}]{}  {:<24}{}\n",
+                    j.id,
+                    mark,
+                    j.state_text(),
+                    j.text
+                ));
+            }
+        }
+        // Finished jobs have now been reported: they leave the table.
+        self.jobs.take_finished();
+        out("jobs", &s)
+    }
+
+    pub(crate) fn wait_cmd(&mut self, args: &[String]) -> i32 {
+        // Interactively, Ctrl-C ends the wait (the jobs go on).
+        if self.interactive {
+            return signals::interruptible(|| self.wait_jobs(args));
+        }
+        self.wait_jobs(args)
+    }
+
+    pub(crate) fn wait_jobs(&mut self, args: &[String]) -> i32 {
+        if args.is_empty() {
+            let ids: Vec<usize> = self.jobs.jobs.iter().map(|j| j.id).collect();
+            for id in ids {
+                if self.wait_job(id) == Some(130) && signals::interrupted() {
+                    return 130;
+                }
+            }
+            return 0;
+        }
+        let mut st = 0;
+        for a in args {
+            st = match self.jobs.find(a) {
+                Ok(id) => self.wait_job(id).unwrap_or(127),
+                Err(m) => {
+                    sys::err(&format!("psh: wait: {m}\n"));
+                    127
+                }
+            };
+            if st == 130 && signals::interrupted() {
+                break;
+            }
+        }
+        st
+    }
+
+    /// The job a `fg`/`bg` argument names (the current job by default).
+    pub(crate) fn job_arg(&mut self, cmd: &str, args: &[String]) -> Result<usize, i32> {
+        if !self.monitor {
+            sys::err(&format!("psh: {cmd}: no job control in this shell\n"));
+            return Err(1);
+        }
+        self.jobs.reap_now();
+        let spec = args.first().map_or("%+", String::as_str);
+        self.jobs.find(spec).map_err(|m| {
+            sys::err(&format!("psh: {cmd}: {m}\n"));
+            1
+        })
+    }
+
+    /// `fg [%N]`: continue the job in the foreground, with the terminal.
+    pub(crate) fn fg(&mut self, args: &[String]) -> i32 {
+        let id = match self.job_arg("fg", args) {
+            Ok(id) => id,
+            Err(st) => return st,
+        };
+        let Some(mut job) = self.jobs.take(id) else {
+            return 1;
+        };
+        if job.done() {
+            return job.status();
+        }
+        for p in job.procs.iter_mut().filter(|p| !p.state.done()) {
+            p.state = crate::exec::jobs::ProcState::Running;
+        }
+        // The terminal first, so a Ctrl-C typed after the job's name
+        // appears reaches the job.
+        if let Some(pg) = job.pgid {
+            if let Some(m) = &job.modes {
+                crate::os::terminal::set_modes(m);
+            }
+            crate::os::terminal::give_to(pg);
+            let _ = signal::killpg(pg, Signal::SIGCONT);
+        }
+        let _ = out("fg", &format!("{}\n", job.text));
+        self.wait_job_foreground(Some(job.id), job.procs, job.text, job.modes)
+    }
+
+    /// `bg [%N]`: continue a stopped job in the background.
+    pub(crate) fn bg(&mut self, args: &[String]) -> i32 {
+        let id = match self.job_arg("bg", args) {
+            Ok(id) => id,
+            Err(st) => return st,
+        };
+        let current = self.jobs.current() == Some(id);
+        let Some(job) = self.jobs.get_mut(id) else {
+            return 1;
+        };
+        if !job.stopped() {
+            sys::err(&format!("psh: bg: job {id} already in background\n"));
+            return 0;
+        }
+        for p in job.procs.iter_mut().filter(|p| !p.state.done()) {
+            p.state = crate::exec::jobs::ProcState::Running;
+        }
+        job.announced = None;
+        let line = format!("[{id}]{} {} &\n", if current { '+' } else { ' ' }, job.text);
+        let pgid = job.pgid;
+        if let Some(pg) = pgid {
+            let _ = signal::killpg(pg, Signal::SIGCONT);
+        }
+        out("bg", &line)
+    }
+
+    pub(crate) fn kill(&mut self, args: &[String]) -> i32 {
+        let mut sig = Signal::SIGTERM;
+        let mut i = 0;
+        while let Some(a) = args.get(i) {
+            if a == "-l" {
+                let names: Vec<&str> = Signal::iterator().map(signals::short_name).collect();
+                return out("kill", &format!("{}\n", names.join(" ")));
+            } else if a == "-s" || a == "-n" {
+                i += 1;
+                match args.get(i).and_then(|s| signals::parse(s)) {
+                    Some(s) => sig = s,
+                    None => {
+                        return err(format!(
+                            "kill: {}: invalid signal",
+                            args.get(i).map_or("", String::as_str)
+                        ))
+                    }
+                }
+            } else if a == "--" {
+                i += 1;
+                break;
+            } else if let Some(name) = a.strip_prefix('-').filter(|n| !n.is_empty()) {
+                // -9, -KILL, -SIGKILL (a negative pid needs `--` first)
+                match signals::parse(name) {
+                    Some(s) => sig = s,
+                    None => return err(format!("kill: {a}: invalid signal")),
+                }
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        let targets = args.get(i..).unwrap_or(&[]);
+        if targets.is_empty() {
+            sys::err("psh: kill: usage: kill [-SIG] %JOB|PID…\n");
+            return 2;
+        }
+        let mut st = 0;
+        for t in targets {
+            let r = if t.starts_with('%') {
+                match self.jobs.find(t) {
+                    Ok(id) => self.signal_job(id, sig),
+                    Err(m) => Err(m),
+                }
+            } else {
+                match t.parse::<i32>() {
+                    Ok(pid) => signal::kill(Pid::from_raw(pid), sig)
+                        .map_err(|e| format!("({pid}): {}", e.desc())),
+                    Err(_) => Err(format!("{t}: arguments must be process or job IDs")),
+                }
+            };
+            if let Err(m) = r {
+                st = err(format!("kill: {m}"));
+            }
+        }
+        st
+    }
+
+    /// Send `sig` to every process of a job (its group with job control).
+    pub fn signal_job(&mut self, id: usize, sig: Signal) -> Result<(), String> {
+        let job = self
+            .jobs
+            .get(id)
+            .ok_or_else(|| format!("%{id}: no such job"))?;
+        if let Some(pg) = job.pgid {
+            return signal::killpg(pg, sig).map_err(|e| format!("%{id}: {}", e.desc()));
+        }
+        for p in job
+            .procs
+            .iter()
+            .filter(|p| !p.state.done() && p.pid.as_raw() != 0)
+        {
+            signal::kill(p.pid, sig).map_err(|e| format!("%{id}: {}", e.desc()))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,139 @@
+//! The rest: `source`/`.` (a file run in this shell), `type`,
+//! `history`, and `test`/`[` (the evaluation is `test.rs`).
+
+use super::{err, is_builtin, out, KEYWORDS};
+use crate::exec::shell::{Flow, Res, Shell, MAX_CALL_DEPTH};
+use crate::lang::parser;
+use crate::os::sys;
+
+impl Shell {
+    pub(crate) fn source(&mut self, args: &[String]) -> Res {
+        let Some(file) = args.first() else {
+            sys::err("psh: source: a file name is needed\n");
+            return Ok(2);
+        };
+        let path = if file.contains('/') || std::path::Path::new(file).exists() {
+            file.clone()
+        } else {
+            let p = self.var("PATH").unwrap_or("").to_string();
+            p.split(':')
+                .filter(|d| !d.is_empty())
+                .map(|d| format!("{d}/{file}"))
+                .find(|f| std::path::Path::new(f).is_file())
+                .unwrap_or(file.clone())
+        };
+        let text = match sys::read_script(&path) {
+            Ok(t) => t,
+            Err(why) => {
+                sys::err(&format!("psh: source: {file}: {why}\n"));
+                return Ok(1);
+            }
+        };
+        if self.source_depth >= MAX_CALL_DEPTH {
+            sys::err(&format!(
+                "psh: source: {file}: nested more than {MAX_CALL_DEPTH} deep\n"
+            ));
+            return Ok(1);
+        }
+        let list = match parser::parse(&text, file) {
+            Ok(l) => l,
+            Err(e) => {
+                sys::err(&format!("{e}\n"));
+                return Ok(2);
+            }
+        };
+        let saved = (args.len() > 1).then(|| std::mem::replace(&mut self.args, args[1..].to_vec()));
+        self.source_depth += 1;
+        let r = self.run_list(&list);
+        self.source_depth -= 1;
+        if let Some(s) = saved {
+            self.args = s;
+        }
+        match r {
+            Err(Flow::Return(n)) => Ok(n),
+            other => other,
+        }
+    }
+
+    pub(crate) fn type_cmd(&mut self, args: &[String]) -> i32 {
+        let mut st = 0;
+        let mut s = String::new();
+        for name in args {
+            if KEYWORDS.contains(&name.as_str()) && !is_builtin(name) {
+                s.push_str(&format!("{name} is a shell keyword\n"));
+            } else if self.funcs.contains_key(name) {
+                s.push_str(&format!("{name} is a function\n"));
+            } else if is_builtin(name) {
+                s.push_str(&format!("{name} is a shell builtin\n"));
+            } else {
+                let path = self.var("PATH").unwrap_or("").to_string();
+                match self.path_cache.lookup(name, &path) {
+                    Some(p) if !name.contains('/') || std::path::Path::new(name).is_file() => {
+                        s.push_str(&format!("{name} is {}\n", p.to_string_lossy()))
+                    }
+                    _ => st = err(format!("type: {name}: not found")),
+                }
+            }
+        }
+        let w = out("type", &s);
+        st.max(w)
+    }
+
+    /// `history`: the entries of the history file, numbered.
+    pub(crate) fn history(&mut self) -> i32 {
+        let Some(path) = &self.history_file else {
+            return err("history: no history in this shell (not interactive)".into());
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => return err(format!("history: {}: {e}", path.display())),
+        };
+        let mut s = String::new();
+        let lines = text.lines().filter(|l| *l != "#V2");
+        for (i, line) in lines.enumerate() {
+            // The file escapes newlines and backslashes (rustyline's V2 format).
+            let entry = unescape_history(line);
+            s.push_str(&format!("{:>5}  {entry}\n", i + 1));
+        }
+        out("history", &s)
+    }
+}
+
+pub(crate) fn test(args: &[String]) -> i32 {
+    match super::test::test(args) {
+        Ok(true) => 0,
+        Ok(false) => 1,
+        Err(m) => {
+            sys::err(&format!("psh: test: {m}\n"));
+            2
+        }
+    }
+}
+
+/// A history file line: `\\n` is a newline and `\\\\` a backslash.
+fn unescape_history(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut it = line.chars();
+    while let Some(c) = it.next() {
+        match (c, c == '\\') {
+            (_, true) => match it.next() {
+                Some('n') => out.push('\n'),
+                Some(o) => out.push(o),
+                None => out.push('\\'),
+            },
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
+/// `[ … ]`: `test` with a closing `]`.
+pub(crate) fn bracket(args: &[String]) -> i32 {
+    match args.split_last() {
+        Some((last, rest)) if last == "]" => test(rest),
+        _ => {
+            sys::err("psh: [: missing `]`\n");
+            2
+        }
+    }
+}

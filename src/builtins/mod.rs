@@ -1,0 +1,109 @@
+//! Builtin commands: the ones that must change the shell itself (`cd`,
+//! `export`, `set`, `wait`…) and the cheap ones that need no process
+//! (`echo`, `test`).  This file is the table — name → function — that
+//! the evaluator reaches through `exec::Hooks`; each family lives in its
+//! own file.  Each builtin writes to the shell's fds 0/1/2, which the
+//! evaluator has redirected as the command line asked.
+
+pub mod dirs;
+pub mod io;
+pub mod jobs;
+pub mod misc;
+pub mod test;
+pub mod traps;
+pub mod vars;
+
+use crate::exec::shell::Builtin;
+use crate::os::sys;
+
+/// Every builtin, sorted by name (binary search; `type` and completion
+/// use the names too).
+const TABLE: &[(&str, Builtin)] = &[
+    (".", |sh, a| sh.source(a)),
+    (":", |_, _| Ok(0)),
+    ("[", |_, a| Ok(misc::bracket(a))),
+    ("alarm", |sh, a| Ok(sh.alarm_builtin(a))),
+    ("bg", |sh, a| Ok(sh.bg(a))),
+    ("cd", |sh, a| Ok(sh.cd(a))),
+    ("echo", |_, a| Ok(io::echo(a))),
+    ("export", |sh, a| Ok(sh.export(a))),
+    ("false", |_, _| Ok(1)),
+    ("fg", |sh, a| Ok(sh.fg(a))),
+    ("help", |_, a| {
+        Ok(crate::teach::help::builtin(a, &names().collect::<Vec<_>>()))
+    }),
+    ("history", |sh, _| Ok(sh.history())),
+    ("jobs", |sh, a| Ok(sh.jobs_cmd(a))),
+    ("kill", |sh, a| Ok(sh.kill(a))),
+    ("pwd", |sh, _| Ok(sh.pwd())),
+    ("read", |sh, a| Ok(sh.read(a))),
+    ("set", |sh, a| Ok(sh.set(a))),
+    ("shift", |sh, a| Ok(sh.shift(a))),
+    ("source", |sh, a| sh.source(a)),
+    ("test", |_, a| Ok(misc::test(a))),
+    ("trace", |_, a| Ok(crate::teach::trace::builtin(a))),
+    ("trap", |sh, a| Ok(sh.trap_builtin(a))),
+    ("true", |_, _| Ok(0)),
+    ("type", |sh, a| Ok(sh.type_cmd(a))),
+    ("unset", |sh, a| Ok(sh.unset(a))),
+    ("wait", |sh, a| Ok(sh.wait_cmd(a))),
+];
+
+/// Every builtin name, sorted.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    TABLE.iter().map(|(n, _)| *n)
+}
+
+/// Words the grammar treats specially.
+pub const KEYWORDS: &[&str] = &[
+    "if", "else", "while", "for", "in", "fn", "break", "continue", "return", "exit", "spawn",
+    "explain", "threads", "procs", "alarm", "trap", "!", "{", "}",
+];
+
+/// The builtin called `name` (the evaluator's hook).
+pub fn lookup(name: &str) -> Option<Builtin> {
+    TABLE
+        .binary_search_by(|(n, _)| n.cmp(&name))
+        .ok()
+        .and_then(|i| TABLE.get(i))
+        .map(|(_, f)| *f)
+}
+
+pub fn is_builtin(name: &str) -> bool {
+    lookup(name).is_some()
+}
+
+/// Report `psh: MSG`; status 1.
+pub(crate) fn err(msg: String) -> i32 {
+    sys::err(&format!("psh: {msg}\n"));
+    1
+}
+
+/// Write to stdout; a failure is reported and gives status 1.
+pub(crate) fn out(cmd: &str, s: &str) -> i32 {
+    match sys::out(s) {
+        Ok(()) => 0,
+        Err(e) => err(format!("{cmd}: write error: {}", e.desc())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_sorted_for_binary_search() {
+        let v: Vec<&str> = names().collect();
+        let mut sorted = v.clone();
+        sorted.sort_unstable();
+        assert_eq!(v, sorted);
+        assert!(is_builtin("cd") && is_builtin("[") && !is_builtin("ls"));
+    }
+
+    #[test]
+    fn every_builtin_has_help() {
+        for b in names() {
+            assert!(crate::teach::help::topic(b).is_some(), "no help for {b}");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Execution: the shell's state (`shell`, `vars`), the evaluator that maps
+//! each AST node onto its primitive (`eval`), and the primitives' shell
+//! side — pipelines and forks (`pipeline`), simple commands and functions
+//! (`simple`), external programs (`spawn`), redirections (`redirect`),
+//! waiting and reaping (`wait`), the job table (`jobs`), `$(…)` (`subst`),
+//! handler blocks (`traps`), and running program text (`source`).
+//! Nothing here parses grammar rules or calls libc directly; builtins and
+//! `explain` are reached through the `Hooks` the caller supplies.
+
+pub mod control;
+pub mod eval;
+pub mod jobs;
+pub mod pipeline;
+pub mod redirect;
+pub mod shell;
+pub mod simple;
+pub mod source;
+pub mod spawn;
+pub mod subst;
+pub mod traps;
+pub mod vars;
+pub mod wait;
+
+pub use shell::{Flow, Res, Shell};

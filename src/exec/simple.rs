@@ -1,0 +1,150 @@
+//! Simple commands: words expanded, then `NAME=value` prefixes, a
+//! function call, a builtin (through the shell's hooks) or an external
+//! program spawned and waited for.  Functions get their positional
+//! parameters here.  Nothing here parses or forks.
+
+use crate::exec::shell::{Flow, Res, Shell, MAX_CALL_DEPTH};
+use crate::expand::ExpandError;
+use crate::lang::ast::*;
+use crate::os::sys;
+
+/// A simple command with its words expanded.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    pub argv: Vec<String>,
+    pub assigns: Vec<(String, String)>,
+}
+
+impl Shell {
+    /// Expand a simple command's assignments and words.
+    pub fn expand_simple(&mut self, s: &Simple) -> Result<Expanded, ExpandError> {
+        let mut assigns = Vec::with_capacity(s.assigns.len());
+        for (name, w) in &s.assigns {
+            assigns.push((name.clone(), self.expand_string(w)?));
+        }
+        let argv = self.expand_words(&s.words)?;
+        Ok(Expanded { argv, assigns })
+    }
+
+    /// An expansion error: a message; a script stops there, as in sh.
+    pub fn expand_failed(&mut self, e: ExpandError) -> Res {
+        sys::err(&format!("{}\n", e.message()));
+        let st = e.status();
+        if !self.interactive && !matches!(e, ExpandError::Ambiguous(_)) {
+            return Err(Flow::Exit(st));
+        }
+        Ok(st)
+    }
+
+    pub(crate) fn run_simple(&mut self, s: &Simple) -> Res {
+        self.subst_status = None;
+        match self.expand_simple(s) {
+            Ok(ex) => self.run_expanded(s, ex),
+            Err(e) => self.expand_failed(e),
+        }
+    }
+
+    /// Run a simple command whose words are expanded: assignments, a
+    /// function, a builtin, or an external program.
+    pub fn run_expanded(&mut self, s: &Simple, ex: Expanded) -> Res {
+        let Some(name) = ex.argv.first() else {
+            for (n, v) in ex.assigns {
+                self.set_var(&n, v);
+            }
+            if !s.redirects.is_empty() {
+                // `> file` alone creates or truncates the file.
+                if let Err(m) = self.open_redirects(&s.redirects, &[]) {
+                    sys::err(&m);
+                    return Ok(1);
+                }
+            }
+            return Ok(self.subst_status.take().unwrap_or(0));
+        };
+        if self.opts.xtrace {
+            let mut line = String::from("+");
+            for (n, v) in &ex.assigns {
+                line.push_str(&format!(" {n}={v}"));
+            }
+            for a in &ex.argv {
+                line.push(' ');
+                line.push_str(a);
+            }
+            line.push('\n');
+            sys::err(&line);
+        }
+        if let Some(f) = self.funcs.get(name).cloned() {
+            return self.with_temp_env(&ex.assigns, |sh| {
+                sh.with_redirects(&s.redirects, |sh| sh.call_function(&f, &ex.argv))
+            });
+        }
+        if self.is_builtin(name) {
+            return self.with_temp_env(&ex.assigns, |sh| {
+                sh.with_redirects(&s.redirects, |sh| sh.builtin(&ex.argv))
+            });
+        }
+        let plan = match self.open_redirects(&s.redirects, &[]) {
+            Ok(p) => p,
+            Err(m) => {
+                sys::err(&m);
+                return Ok(1);
+            }
+        };
+        let group = self.group_for(None, true);
+        let l = self.spawn_external(&ex, &plan.moves, group);
+        drop(plan);
+        Ok(self.wait_foreground(&[l]))
+    }
+
+    /// Run `f` with `NAME=value` prefixes set and exported, then restore.
+    pub(crate) fn with_temp_env(
+        &mut self,
+        assigns: &[(String, String)],
+        f: impl FnOnce(&mut Shell) -> Res,
+    ) -> Res {
+        if assigns.is_empty() {
+            return f(self);
+        }
+        let saved: Vec<_> = assigns
+            .iter()
+            .map(|(n, v)| {
+                let old = self.vars.take(n);
+                self.vars.export(n, Some(v.clone()));
+                (n.clone(), old)
+            })
+            .collect();
+        let r = f(self);
+        for (n, old) in saved.into_iter().rev() {
+            self.vars.put_back(&n, old);
+        }
+        r
+    }
+
+    pub fn set_var(&mut self, name: &str, value: String) {
+        if name == "PATH" {
+            self.path_cache.forget();
+        }
+        self.vars.set(name, value);
+    }
+
+    pub(crate) fn call_function(&mut self, f: &FnDef, argv: &[String]) -> Res {
+        if self.fn_depth >= MAX_CALL_DEPTH {
+            sys::err(&format!(
+                "psh: {}: functions nested more than {MAX_CALL_DEPTH} deep\n",
+                f.name
+            ));
+            return Ok(1);
+        }
+        let saved = std::mem::replace(&mut self.args, argv.get(1..).unwrap_or(&[]).to_vec());
+        self.fn_depth += 1;
+        let saved_loops = std::mem::replace(&mut self.loop_depth, 0);
+        let r = self.run_list(&f.body);
+        self.loop_depth = saved_loops;
+        self.fn_depth -= 1;
+        self.args = saved;
+        match r {
+            Err(Flow::Return(n)) => Ok(n),
+            Err(Flow::Break(_)) | Err(Flow::Continue(_)) => Ok(self.status),
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! `$(…)`: the list runs with its stdout into a pipe that the shell reads
+//! to the end, then the child is reaped; trailing newlines are removed.
+//! Also the shell's side of expansion: `Shell` implements `expand::Env`.
+//! Splitting the output is expansion's job, not this file's.
+
+use crate::exec::jobs::ProcState;
+use crate::exec::pipeline::Launched;
+use crate::exec::shell::Shell;
+use crate::expand::{Env, Ex, Expander};
+use crate::lang::ast::*;
+use crate::os::spawn::Group;
+use crate::os::sys;
+
+impl Shell {
+    /// Run `list` with its stdout into a pipe; its output without trailing
+    /// newlines.  The shell reads while the child runs, so any amount of
+    /// output works.
+    pub fn command_substitution(&mut self, list: &List) -> String {
+        let (r, w) = match sys::pipe() {
+            Ok(p) => p,
+            Err(e) => {
+                sys::err(&format!("psh: pipe: {}\n", e.desc()));
+                self.subst_status = Some(1);
+                return String::new();
+            }
+        };
+        let moves = [(1, w.raw())];
+        let l = match single_command(list) {
+            Some(cmd) => self.launch(cmd, &moves, Group::Inherit),
+            None => self.fork_run(&moves, Group::Inherit, |sh| sh.run_list(list)),
+        };
+        drop(w);
+        let mut buf = Vec::new();
+        let _ = sys::read_to_end(r.raw(), &mut buf);
+        drop(r);
+        let st = match l {
+            Launched::Pid(pid) => self.wait_exit(pid).map_or(0, ProcState::status),
+            Launched::Done(st) => st,
+        };
+        self.status = st;
+        self.subst_status = Some(st);
+        while buf.last() == Some(&b'\n') {
+            buf.pop();
+        }
+        match String::from_utf8(buf) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        }
+    }
+}
+
+/// The one command of a list that is just one simple stage, if it is.
+fn single_command(list: &List) -> Option<&Command> {
+    match list.0.as_slice() {
+        [job] if !job.background && job.body.rest.is_empty() => {
+            let p = &job.body.first;
+            match p.stages.as_slice() {
+                [cmd] if !p.negate && !p.explain && !p.spawn => Some(cmd),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+impl Env for Shell {
+    fn var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name)
+    }
+    fn positional(&self, n: usize) -> Option<&str> {
+        match n {
+            0 => Some(&self.arg0),
+            n => self.args.get(n - 1).map(String::as_str),
+        }
+    }
+    fn args(&self) -> &[String] {
+        &self.args
+    }
+    fn special(&self, c: char) -> String {
+        match c {
+            '?' => self.status.to_string(),
+            '$' => self.pid.to_string(),
+            '!' => self.last_bg.map(|p| p.to_string()).unwrap_or_default(),
+            '#' => self.args.len().to_string(),
+            '*' => self.args.join(" "),
+            _ => String::new(),
+        }
+    }
+    fn nounset(&self) -> bool {
+        self.opts.nounset
+    }
+    fn command_subst(&mut self, list: &List) -> String {
+        self.command_substitution(list)
+    }
+}
+
+impl Shell {
+    /// Command words → fields (split and globbed).
+    pub fn expand_words(&mut self, words: &[Word]) -> Ex<Vec<String>> {
+        Expander::new(self).words(words)
+    }
+
+    /// One string: no splitting, no globbing (assignment values).
+    pub fn expand_string(&mut self, w: &Word) -> Ex<String> {
+        Expander::new(self).string(w)
+    }
+
+    /// A redirection target: exactly one field.
+    pub fn expand_target(&mut self, w: &Word) -> Ex<String> {
+        Expander::new(self).target(w)
+    }
+}

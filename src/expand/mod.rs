@@ -1,0 +1,59 @@
+//! Expansion: words of the AST → the fields a command receives.
+//! `words` does parameters, `$(…)`, `$((…))`, `~` and field building;
+//! `arith` evaluates `$((…))`; `glob` matches paths.  The shell's state
+//! (variables, positional parameters, `$(…)`) is reached only through the
+//! `Env` trait, which `exec` implements: nothing here knows how a command
+//! runs.
+
+pub mod arith;
+pub mod glob;
+pub mod words;
+
+use crate::lang::ast::List;
+
+pub use words::{display_word, Expander};
+
+/// What expansion needs of the shell.
+pub trait Env {
+    /// A variable's value.
+    fn var(&self, name: &str) -> Option<&str>;
+    /// `$0` (n = 0) and `$1…`.
+    fn positional(&self, n: usize) -> Option<&str>;
+    /// `$1…` as a list (`$@`).
+    fn args(&self) -> &[String];
+    /// `$?`, `$$`, `$!`, `$#`, `$*`.
+    fn special(&self, c: char) -> String;
+    /// `set -u` is on.
+    fn nounset(&self) -> bool;
+    /// Run `list` with its output captured (`$(…)`).
+    fn command_subst(&mut self, list: &List) -> String;
+}
+
+#[derive(Debug)]
+pub enum ExpandError {
+    /// `set -u` and an unset variable.
+    Unbound(String),
+    /// Bad arithmetic.
+    Arith(String),
+    /// A redirection target that is not exactly one word.
+    Ambiguous(String),
+}
+
+impl ExpandError {
+    pub fn message(&self) -> String {
+        match self {
+            ExpandError::Unbound(n) => format!("psh: {n}: unbound variable"),
+            ExpandError::Arith(m) => format!("psh: arithmetic: {m}"),
+            ExpandError::Ambiguous(w) => format!("psh: {w}: ambiguous redirect"),
+        }
+    }
+    /// The status bash gives the same failure.
+    pub fn status(&self) -> i32 {
+        match self {
+            ExpandError::Unbound(_) => 127,
+            _ => 1,
+        }
+    }
+}
+
+pub type Ex<T> = Result<T, ExpandError>;

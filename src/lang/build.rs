@@ -1,0 +1,425 @@
+//! AST building: walks the pest pairs of a parsed program and builds the
+//! commands of `ast.rs` (lists, jobs, pipelines, blocks, handlers, lab
+//! commands, redirections).  The grammar guarantees the shape of every
+//! pair, so the builders walk children in order and ignore what they do
+//! not expect.  Words are built in `words.rs`.  Never reports errors: the
+//! grammar has accepted the text already.
+
+use std::rc::Rc;
+
+use pest::iterators::Pair;
+
+use super::parser::Rule;
+use super::words::build_word;
+use crate::lang::ast::*;
+
+pub(crate) fn build_list(p: Pair<Rule>) -> List {
+    List(
+        p.into_inner()
+            .filter(|j| j.as_rule() == Rule::job)
+            .map(build_job)
+            .collect(),
+    )
+}
+
+fn build_job(p: Pair<Rule>) -> Job {
+    let mut body = None;
+    let mut background = false;
+    let mut text: Rc<str> = Rc::from("");
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::and_or => {
+                text = Rc::from(c.as_str().trim());
+                body = Some(build_and_or(c));
+            }
+            Rule::terminator => background = c.into_inner().any(|t| t.as_rule() == Rule::bg_op),
+            _ => {}
+        }
+    }
+    Job {
+        body: body.unwrap_or_else(empty_and_or),
+        background,
+        text,
+    }
+}
+
+fn empty_and_or() -> AndOr {
+    AndOr {
+        first: Pipeline {
+            explain: false,
+            spawn: false,
+            negate: false,
+            stages: vec![],
+            text: Rc::from(""),
+        },
+        rest: vec![],
+    }
+}
+
+fn build_and_or(p: Pair<Rule>) -> AndOr {
+    let mut first = None;
+    let mut rest = Vec::new();
+    let mut pending = Connector::And;
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::pipeline => {
+                let pl = build_pipeline(c);
+                if first.is_none() {
+                    first = Some(pl);
+                } else {
+                    rest.push((pending, pl));
+                }
+            }
+            Rule::and_or_op => {
+                pending = if c.as_str() == "&&" {
+                    Connector::And
+                } else {
+                    Connector::Or
+                }
+            }
+            _ => {}
+        }
+    }
+    match first {
+        Some(first) => AndOr { first, rest },
+        None => empty_and_or(),
+    }
+}
+
+fn build_pipeline(p: Pair<Rule>) -> Pipeline {
+    let text: Rc<str> = Rc::from(p.as_str().trim());
+    let mut pl = Pipeline {
+        explain: false,
+        spawn: false,
+        negate: false,
+        stages: Vec::new(),
+        text,
+    };
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::kw_explain => pl.explain = true,
+            Rule::kw_spawn => pl.spawn = true,
+            Rule::bang => pl.negate = true,
+            Rule::command => pl.stages.push(build_command(c)),
+            _ => {}
+        }
+    }
+    pl
+}
+
+fn build_command(p: Pair<Rule>) -> Command {
+    let Some(c) = p.into_inner().next() else {
+        return Command::Simple(Simple::default());
+    };
+    match c.as_rule() {
+        Rule::compound => build_compound(c),
+        Rule::handler_cmd => build_handler(c),
+        Rule::lab_cmd => build_lab(c),
+        Rule::control => build_control(c),
+        _ => Command::Simple(build_simple(c)),
+    }
+}
+
+fn build_redirects(p: Pair<Rule>) -> Vec<Redirect> {
+    p.into_inner()
+        .filter(|r| r.as_rule() == Rule::redirect)
+        .map(build_redirect)
+        .collect()
+}
+
+fn build_compound(p: Pair<Rule>) -> Command {
+    let mut inner = p.into_inner();
+    let body = inner.next();
+    let redirects = inner.next().map(build_redirects).unwrap_or_default();
+    let Some(body) = body else {
+        return Command::Simple(Simple::default());
+    };
+    match body.as_rule() {
+        Rule::brace_group => Command::Group(block_list(body), redirects),
+        Rule::subshell => Command::Subshell(first_list(body), redirects),
+        Rule::if_cmd => {
+            let mut branches = Vec::new();
+            let mut otherwise = None;
+            let mut cond = None;
+            for c in body.into_inner() {
+                match c.as_rule() {
+                    Rule::list1 => cond = Some(build_list(c)),
+                    Rule::block => {
+                        if let Some(cd) = cond.take() {
+                            branches.push((cd, block_list_of(c)));
+                        }
+                    }
+                    Rule::else_if => {
+                        let mut cd = None;
+                        for e in c.into_inner() {
+                            match e.as_rule() {
+                                Rule::list1 => cd = Some(build_list(e)),
+                                Rule::block => {
+                                    if let Some(cd) = cd.take() {
+                                        branches.push((cd, block_list_of(e)));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    Rule::else_part => otherwise = c.into_inner().next().map(block_list_of),
+                    _ => {}
+                }
+            }
+            Command::If(
+                Box::new(If {
+                    branches,
+                    otherwise,
+                }),
+                redirects,
+            )
+        }
+        Rule::while_cmd => {
+            let mut cond = List::default();
+            let mut blk = List::default();
+            for c in body.into_inner() {
+                match c.as_rule() {
+                    Rule::list1 => cond = build_list(c),
+                    Rule::block => blk = block_list_of(c),
+                    _ => {}
+                }
+            }
+            Command::While(Box::new(While { cond, body: blk }), redirects)
+        }
+        Rule::for_cmd => {
+            let mut var = String::new();
+            let mut words = Vec::new();
+            let mut blk = List::default();
+            for c in body.into_inner() {
+                match c.as_rule() {
+                    Rule::name => var = c.as_str().to_string(),
+                    Rule::word => words.push(build_word(c)),
+                    Rule::block => blk = block_list_of(c),
+                    _ => {}
+                }
+            }
+            Command::For(
+                Box::new(For {
+                    var,
+                    words,
+                    body: blk,
+                }),
+                redirects,
+            )
+        }
+        Rule::fn_def => {
+            let mut name = String::new();
+            let mut blk = List::default();
+            for c in body.into_inner() {
+                match c.as_rule() {
+                    Rule::fn_name => name = c.as_str().to_string(),
+                    Rule::block => blk = block_list_of(c),
+                    _ => {}
+                }
+            }
+            Command::FnDef(Rc::new(FnDef { name, body: blk }))
+        }
+        _ => Command::Simple(Simple::default()),
+    }
+}
+
+/// The list inside a `brace_group` (which holds one `block`).
+fn block_list(p: Pair<Rule>) -> List {
+    p.into_inner().next().map(block_list_of).unwrap_or_default()
+}
+
+/// The list inside a `block`.
+fn block_list_of(p: Pair<Rule>) -> List {
+    first_list(p)
+}
+
+fn first_list(p: Pair<Rule>) -> List {
+    p.into_inner()
+        .find(|c| matches!(c.as_rule(), Rule::list | Rule::list1))
+        .map(build_list)
+        .unwrap_or_default()
+}
+
+/// `alarm …` / `trap …`: a handler block makes a Handler; without one it is
+/// an ordinary simple command (`alarm`, `alarm 0`, `trap`, `trap INT -`).
+fn build_handler(p: Pair<Rule>) -> Command {
+    let mut kind = HandlerKind::Alarm;
+    let mut simple = Simple::default();
+    let mut block = None;
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::handler_kind => {
+                if c.as_str() == "trap" {
+                    kind = HandlerKind::Trap;
+                }
+                simple.words.push(Word(vec![WordPart::Lit {
+                    text: c.as_str().to_string(),
+                    quoted: false,
+                }]));
+            }
+            Rule::word => simple.words.push(build_word(c)),
+            Rule::redirect => simple.redirects.push(build_redirect(c)),
+            Rule::handler_block => block = c.into_inner().find(|l| l.as_rule() == Rule::list),
+            _ => {}
+        }
+    }
+    let Some(list) = block else {
+        return Command::Simple(simple);
+    };
+    // The block takes exactly one argument; more (or none) is for the
+    // builtin to refuse with a message.
+    let arg = if simple.words.len() == 2 {
+        simple.words.pop().unwrap_or_default()
+    } else {
+        Word::default()
+    };
+    let text: Rc<str> = Rc::from(list.as_str().trim());
+    Command::Handler(Rc::new(Handler {
+        kind,
+        arg,
+        body: build_list(list),
+        text,
+    }))
+}
+
+fn build_lab(p: Pair<Rule>) -> Command {
+    let mut lab = Lab {
+        kind: LabKind::Threads,
+        args: Vec::new(),
+        redirects: Vec::new(),
+    };
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::lab_kind if c.as_str() == "procs" => lab.kind = LabKind::Procs,
+            Rule::word => lab.args.push(build_word(c)),
+            Rule::redirect => lab.redirects.push(build_redirect(c)),
+            _ => {}
+        }
+    }
+    Command::Lab(lab)
+}
+
+fn build_control(p: Pair<Rule>) -> Command {
+    let mut kind = ControlKind::Exit;
+    let mut arg = None;
+    let mut redirects = Vec::new();
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::control_kind => {
+                kind = match c.as_str() {
+                    "break" => ControlKind::Break,
+                    "continue" => ControlKind::Continue,
+                    "return" => ControlKind::Return,
+                    _ => ControlKind::Exit,
+                }
+            }
+            Rule::word => arg = Some(build_word(c)),
+            Rule::redirects => redirects = build_redirects(c),
+            _ => {}
+        }
+    }
+    Command::Control(kind, arg, redirects)
+}
+
+fn build_simple(p: Pair<Rule>) -> Simple {
+    let mut s = Simple::default();
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::assignment => {
+                let mut it = c.into_inner();
+                let name = it
+                    .next()
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_default();
+                let value = it.next().map(build_word).unwrap_or_default();
+                s.assigns.push((name, value));
+            }
+            Rule::redirect => s.redirects.push(build_redirect(c)),
+            Rule::cmd_name => {
+                if let Some(w) = c.into_inner().next() {
+                    s.words.push(build_word(w));
+                }
+            }
+            Rule::word => s.words.push(build_word(c)),
+            _ => {}
+        }
+    }
+    s
+}
+
+fn build_redirect(p: Pair<Rule>) -> Redirect {
+    let Some(r) = p.into_inner().next() else {
+        return Redirect {
+            fd: 1,
+            op: RedirOp::Dup(1),
+        };
+    };
+    match r.as_rule() {
+        Rule::redir_dup => {
+            let mut fd = 1;
+            let mut target = 1;
+            for c in r.into_inner() {
+                match c.as_rule() {
+                    Rule::fd => fd = digit(c.as_str()),
+                    Rule::fd_target => target = digit(c.as_str()),
+                    _ => {}
+                }
+            }
+            Redirect {
+                fd,
+                op: RedirOp::Dup(target),
+            }
+        }
+        _ => {
+            let mut op_text = "";
+            let mut word = Word::default();
+            for c in r.into_inner() {
+                match c.as_rule() {
+                    Rule::redir_op => op_text = c.as_str(),
+                    Rule::word => word = build_word(c),
+                    _ => {}
+                }
+            }
+            let (fd_text, op) = op_text.split_at(
+                op_text.len()
+                    - op_text
+                        .trim_start_matches(|c: char| c.is_ascii_digit())
+                        .len(),
+            );
+            let explicit = if fd_text.is_empty() {
+                None
+            } else {
+                Some(digit(fd_text))
+            };
+            match op {
+                "&>" => Redirect {
+                    fd: 1,
+                    op: RedirOp::WriteBoth(word),
+                },
+                "&>>" => Redirect {
+                    fd: 1,
+                    op: RedirOp::AppendBoth(word),
+                },
+                "<" => Redirect {
+                    fd: explicit.unwrap_or(0),
+                    op: RedirOp::Read(word),
+                },
+                ">>" => Redirect {
+                    fd: explicit.unwrap_or(1),
+                    op: RedirOp::Append(word),
+                },
+                _ => Redirect {
+                    fd: explicit.unwrap_or(1),
+                    op: RedirOp::Write(word),
+                },
+            }
+        }
+    }
+}
+
+fn digit(s: &str) -> i32 {
+    s.bytes()
+        .next()
+        .map_or(1, |b| i32::from(b.wrapping_sub(b'0')))
+}

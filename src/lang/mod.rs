@@ -1,0 +1,10 @@
+//! The language: program text → AST.  The pest grammar
+//! (`grammar/psh.pest`) recognises the text, `parser` builds the AST from
+//! its pairs and `diagnostics` words the errors.  Nothing here expands,
+//! runs or touches a file descriptor.
+
+pub mod ast;
+mod build;
+pub mod diagnostics;
+pub mod parser;
+mod words;

@@ -1,0 +1,142 @@
+//! The parser's entry point: bounds the nesting of the text, runs the pest
+//! grammar (`grammar/psh.pest`) over it and hands the pairs to `build.rs`.
+//! Errors are worded in `diagnostics.rs`.  Never expands or runs anything.
+
+use pest::Parser as _;
+
+pub use super::diagnostics::SyntaxError;
+use super::diagnostics::{error_at, pest_error};
+use crate::lang::ast::*;
+use crate::lang::build::build_list;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/psh.pest"]
+struct Grammar;
+
+/// Blocks nested deeper than this are refused before pest sees them, so
+/// hostile input cannot overflow the stack of the recursive-descent parser
+/// or of the evaluator.  A smaller stack (`ulimit -s`) lowers it: a level
+/// takes up to about 5 KiB of stack in a release build and 20 KiB in a
+/// debug build, so one level is allowed per 32 KiB.
+pub const MAX_NESTING: usize = 200;
+
+pub fn max_nesting() -> usize {
+    (crate::os::sys::stack_budget() / (32 << 10)).clamp(8, MAX_NESTING)
+}
+
+/// Parse a whole program (a script, a `-c` string, a typed line).
+pub fn parse(src: &str, file: &str) -> Result<List, SyntaxError> {
+    check_nesting(src, file)?;
+    let mut pairs = Grammar::parse(Rule::program, src).map_err(|e| pest_error(e, src, file))?;
+    let program = pairs
+        .next()
+        .ok_or_else(|| error_at(src, file, 0, "empty parse".into()))?;
+    let list = program
+        .into_inner()
+        .next()
+        .ok_or_else(|| error_at(src, file, 0, "empty parse".into()))?;
+    Ok(build_list(list))
+}
+
+/// count as one level each.
+/// Refuse input nested deeper than `max_nesting()` before the recursive
+/// parser sees it.  Quotes are skipped; `{`, `(`, `$(` and handler blocks
+/// count as one level each.
+fn check_nesting(src: &str, file: &str) -> Result<(), SyntaxError> {
+    let b = src.as_bytes();
+    let max = max_nesting();
+    let mut depth = 0usize;
+    let mut in_dq = Vec::new(); // stack: true = inside "…" at that level
+    let mut dq = false;
+    let mut i = 0;
+    let mut prev_words: [&[u8]; 2] = [b"", b""];
+    while i < b.len() {
+        let c = b[i];
+        if dq {
+            match c {
+                b'\\' => i += 1,
+                b'"' => dq = false,
+                b'$' if b.get(i + 1) == Some(&b'(') => {
+                    in_dq.push(true);
+                    dq = false;
+                    depth += 1;
+                    i += 1;
+                }
+                _ => {}
+            }
+        } else {
+            match c {
+                b'\\' => i += 1,
+                b'\'' => {
+                    while i + 1 < b.len() && b[i + 1] != b'\'' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b'"' => dq = true,
+                b'{' | b'(' => {
+                    in_dq.push(false);
+                    depth += 1;
+                }
+                b'<' if matches!(prev_words[0], b"alarm" | b"trap") => {
+                    in_dq.push(false);
+                    depth += 1;
+                }
+                b'}' | b')' | b'>' => {
+                    if c != b'>' || !in_dq.is_empty() {
+                        if let Some(was_dq) = in_dq.pop() {
+                            depth = depth.saturating_sub(1);
+                            dq = was_dq;
+                        }
+                    }
+                }
+                b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' => {}
+                _ => {
+                    let start = i;
+                    while i + 1 < b.len()
+                        && !matches!(
+                            b[i + 1],
+                            b' ' | b'\t'
+                                | b'\n'
+                                | b';'
+                                | b'|'
+                                | b'&'
+                                | b'<'
+                                | b'>'
+                                | b'('
+                                | b')'
+                                | b'{'
+                                | b'}'
+                                | b'"'
+                                | b'\''
+                                | b'\\'
+                        )
+                    {
+                        i += 1;
+                    }
+                    prev_words = [prev_words[1], &b[start..=i]];
+                    i += 1;
+                    continue;
+                }
+            }
+        }
+        if depth > max {
+            return Err(error_at(
+                src,
+                file,
+                i,
+                format!("blocks nested more than {max} deep"),
+            ));
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- AST building
+//
+// The grammar guarantees the shape of every pair, so the builders walk
+// children in order and ignore what they do not expect.
+
+#[cfg(test)]
+mod tests;

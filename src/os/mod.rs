@@ -1,0 +1,14 @@
+//! The operating system, wrapped: descriptors and I/O (`sys`), signal
+//! dispositions and the self-pipe (`signals`), the controlling terminal
+//! (`terminal`), raw process calls (`process`), posix_spawn (`spawn`),
+//! line input from a non-terminal stdin (`input`) and the trace sink
+//! (`trace`).  The only home of `unsafe` and `libc`; nothing here knows
+//! psh's language, its AST or its shell state.
+
+pub mod input;
+pub mod process;
+pub mod signals;
+pub mod spawn;
+pub mod sys;
+pub mod terminal;
+pub mod trace;
