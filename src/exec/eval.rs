@@ -108,9 +108,6 @@ impl Shell {
         Ok(if p.negate { i32::from(st == 0) } else { st })
     }
 
-    /// Start every stage at once, each joined to the next by a kernel
-    /// pipe.  The shell closes its copies of the pipe ends as soon as the
-
     // ------------------------------------------------------------ commands
 
     pub fn run_command(&mut self, cmd: &Command) -> Res {

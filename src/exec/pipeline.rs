@@ -24,6 +24,8 @@ pub enum Launched {
 }
 
 impl Shell {
+    /// Start every stage at once, each joined to the next by a kernel
+    /// pipe.  The shell closes its copies of the pipe ends as soon as the
     /// stages that use them have started.
     pub(crate) fn launch_pipeline(
         &mut self,
@@ -170,8 +172,6 @@ impl Shell {
             }
         }
     }
-
-    /// Wait for a foreground job's stages; the pipeline's status.
 
     // ------------------------------------------------------------ background jobs
 

@@ -15,6 +15,7 @@ use crate::exec::shell::Shell;
 use crate::os::{signals, sys, terminal};
 
 impl Shell {
+    /// Wait for a foreground job's stages; the pipeline's status.
     pub(crate) fn wait_foreground(&mut self, launched: &[Launched]) -> i32 {
         if self.monitor {
             let procs = launched.iter().map(|l| proc_of(*l)).collect();
