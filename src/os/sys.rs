@@ -127,6 +127,21 @@ pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>) -> nix::Result<()> {
     }
 }
 
+/// One read(2) into `buf`, retried on EINTR; the number of bytes read.
+pub fn read_some(fd: RawFd, buf: &mut [u8]) -> nix::Result<usize> {
+    loop {
+        // SAFETY: buf is a valid buffer of its length.
+        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+        if n >= 0 {
+            return Ok(n as usize);
+        }
+        let e = Errno::last();
+        if e != Errno::EINTR {
+            return Err(e);
+        }
+    }
+}
+
 /// Read one byte (None at end of file).
 pub fn read_byte(fd: RawFd) -> nix::Result<Option<u8>> {
     loop {

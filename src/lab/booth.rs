@@ -1,0 +1,333 @@
+//! `booth TICKETS`: the course's ticket booth.  Threads share a counter
+//! under a mutex (or race on it with `--nolock`); processes get the
+//! ticket numbers through a pipe from the parent (no shared memory, no
+//! lock).  Every sale is counted independently of the printed lines.
+
+use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
+
+use super::engine::{reap_all, sleep, spawn_join, Out, Recorder, PIPE_BUF};
+use super::timeline::{Event, State};
+use super::{Options, Report};
+use crate::os::process::{self, Forked};
+use crate::os::{sys, trace};
+
+struct Booth {
+    left: u64,
+    out: Out,
+}
+
+/// The course's booth: a counter under a mutex; each sale prints
+/// `TID :now left: N`, a booth that finds none left says so and ends.
+pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String> {
+    let shared = Arc::new(Mutex::new(Booth {
+        left: tickets,
+        out: Out::new(),
+    }));
+    let (chore, quiet, timeline) = (o.chore, o.quiet, o.timeline);
+    let sh = shared.clone();
+    let res = spawn_join(o.n, move |tid| {
+        let mut sold = 0u64;
+        let mut rec = Recorder::new(timeline);
+        loop {
+            rec.mark(State::Wait);
+            let mut b = match sh.lock() {
+                Ok(b) => b,
+                Err(p) => p.into_inner(),
+            };
+            rec.mark(State::Lock);
+            if b.left == 0 {
+                if !quiet {
+                    b.out.line(format_args!("Thread_id {tid}  No more tickets"));
+                }
+                break;
+            }
+            b.left -= 1;
+            sold += 1;
+            if !quiet {
+                let left = b.left;
+                b.out.line(format_args!("{tid} :now left: {left}"));
+            }
+            sleep(chore);
+            drop(b);
+            rec.mark(State::Run);
+            sleep(chore);
+        }
+        rec.mark(State::Done);
+        (sold, rec.events)
+    })?;
+    if let Ok(mut b) = shared.lock() {
+        b.out.flush();
+    }
+    let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
+    let total: u64 = per_worker.iter().sum();
+    let exact = total == tickets;
+    Ok(Report {
+        summary: if exact {
+            format!("sold {total} of {tickets}, each exactly once (under the lock)")
+        } else {
+            format!("sold {total} of {tickets}: WRONG")
+        },
+        per_worker,
+        status: i32::from(!exact),
+        events: res.into_iter().map(|r| r.1).collect(),
+    })
+}
+
+/// The same booth without the lock: a real read-modify-write race on a
+/// shared counter (atomic loads and stores, so the race is the program's,
+/// not undefined behaviour).  Every sale is recorded to report exactly what
+/// went wrong.
+pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, String> {
+    let left = Arc::new(AtomicU64::new(tickets));
+    let len = usize::try_from(tickets).map_err(|_| "too many tickets".to_string())? + 1;
+    let mut counts_v = Vec::new();
+    counts_v
+        .try_reserve_exact(len)
+        .map_err(|_| format!("{tickets} tickets do not fit in memory"))?;
+    counts_v.resize_with(len, || AtomicU8::new(0));
+    let counts: Arc<Vec<AtomicU8>> = Arc::new(counts_v);
+    let (chore, quiet, timeline) = (o.chore, o.quiet, o.timeline);
+    let (l2, c2) = (left.clone(), counts.clone());
+    let res = spawn_join(o.n, move |tid| {
+        let mut sold = 0u64;
+        let mut out = Out::shared();
+        let mut rec = Recorder::new(timeline);
+        loop {
+            rec.mark(State::Run);
+            // read …
+            let n = l2.load(Ordering::Relaxed);
+            if n == 0 {
+                if !quiet {
+                    out.line(format_args!("Thread_id {tid}  No more tickets"));
+                }
+                break;
+            }
+            rec.mark(State::Lock);
+            sleep(chore);
+            // … modify, write: another thread may have sold `n` meanwhile.
+            l2.store(n - 1, Ordering::Relaxed);
+            if let Some(c) = c2.get(n as usize) {
+                let _ = c.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |v| {
+                    Some(v.saturating_add(1))
+                });
+            }
+            sold += 1;
+            if !quiet {
+                out.line(format_args!("{tid} :now left: {}", n - 1));
+            }
+            rec.mark(State::Run);
+            sleep(chore);
+        }
+        out.flush();
+        rec.mark(State::Done);
+        (sold, rec.events)
+    })?;
+    let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
+    let total: u64 = per_worker.iter().sum();
+    let mut dup_numbers = 0u64;
+    let mut extra = 0u64;
+    let mut unsold = 0u64;
+    let mut examples = Vec::new();
+    for (num, c) in counts.iter().enumerate().skip(1) {
+        match c.load(Ordering::Relaxed) {
+            0 => unsold += 1,
+            1 => {}
+            k => {
+                dup_numbers += 1;
+                extra += u64::from(k) - 1;
+                if examples.len() < 5 {
+                    examples.push(num.to_string());
+                }
+            }
+        }
+    }
+    let exact = total == tickets && dup_numbers == 0 && unsold == 0;
+    let summary = if exact {
+        format!("sold {total} of {tickets}, each exactly once — no race this time (try --chore 1)")
+    } else {
+        let mut s = format!("sold {total} of {tickets}: WRONG — ");
+        let mut parts = Vec::new();
+        if total > tickets {
+            parts.push(format!("{} oversold", total - tickets));
+        }
+        if dup_numbers > 0 {
+            parts.push(format!(
+                "{dup_numbers} ticket numbers sold more than once ({extra} extra sales; e.g. {})",
+                examples.join(", ")
+            ));
+        }
+        if unsold > 0 {
+            parts.push(format!("{unsold} never sold"));
+        }
+        s.push_str(&parts.join(", "));
+        s
+    };
+    Ok(Report {
+        summary,
+        per_worker,
+        status: i32::from(!exact),
+        events: res.into_iter().map(|r| r.1).collect(),
+    })
+}
+
+/// The booth with processes: the parent writes ticket numbers into a
+/// pipe, the children read them (8-byte reads, atomic for a pipe), so
+/// there is no shared memory and no lock, and every ticket is sold once.
+pub(crate) fn procs_booth(o: &Options, tickets: u64) -> Result<Report, String> {
+    let (tick_r, tick_w) = sys::pipe().map_err(|e| format!("pipe: {}", e.desc()))?;
+    let (res_r, res_w) = sys::pipe().map_err(|e| format!("pipe: {}", e.desc()))?;
+    trace::event(&format!(
+        "pipe() → [{}, {}] tickets, [{}, {}] results",
+        tick_r.raw(),
+        tick_w.raw(),
+        res_r.raw(),
+        res_w.raw()
+    ));
+    let mut children = Vec::with_capacity(o.n);
+    for i in 0..o.n {
+        // Single-threaded here; the child runs only the loop below
+        // and _exits.
+        match process::fork() {
+            Ok(Forked::Child) => {
+                sys::close(tick_w.raw());
+                sys::close(res_r.raw());
+                let st = booth_child(i, tick_r.raw(), res_w.raw(), o.quiet, o.timeline);
+                // Leave without the parent's destructors.
+                process::exit_child(st)
+            }
+            Ok(Forked::Parent(child)) => {
+                trace::event(&format!("fork → pid {child} (booth {i})"));
+                children.push(child);
+            }
+            Err(e) => {
+                drop(tick_w);
+                reap_all(&children);
+                return Err(format!("cannot fork booth {i}: {}", e.desc()));
+            }
+        }
+    }
+    drop(tick_r);
+    drop(res_w);
+    // Hand out the tickets, then close: the children see end of file.
+    // Blocks of PIPE_BUF bytes are written whole, so the pipe always holds
+    // whole 8-byte tickets and every 8-byte read gets one.
+    let mut block = Vec::with_capacity(PIPE_BUF);
+    for t in (1..=tickets).rev() {
+        block.extend_from_slice(&t.to_ne_bytes());
+        if block.len() >= PIPE_BUF {
+            if sys::write_all(tick_w.raw(), &block).is_err() {
+                break;
+            }
+            block.clear();
+        }
+    }
+    let _ = sys::write_all(tick_w.raw(), &block);
+    drop(tick_w);
+    // Collect what each child sold: (index, count, numbers…, events…).
+    let mut raw = Vec::new();
+    let _ = sys::read_to_end(res_r.raw(), &mut raw);
+    drop(res_r);
+    let statuses = reap_all(&children);
+    let mut seen = Vec::new();
+    seen.try_reserve_exact(
+        usize::try_from(tickets)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1),
+    )
+    .map_err(|_| format!("{tickets} tickets do not fit in memory"))?;
+    seen.resize(usize::try_from(tickets).unwrap_or(0) + 1, 0u8);
+    let mut per_worker = vec![0u64; o.n];
+    let mut events: Vec<Vec<Event>> = vec![Vec::new(); o.n];
+    // Chunks of (index, kind, n, n values): 0 = tickets sold, 1 = events
+    // (time, state pairs).
+    let mut words = raw
+        .chunks_exact(8)
+        .map(|c| u64::from_ne_bytes(c.try_into().unwrap_or([0; 8])));
+    while let (Some(idx), Some(kind), Some(n)) = (words.next(), words.next(), words.next()) {
+        let idx = usize::try_from(idx).unwrap_or(usize::MAX);
+        for _ in 0..n {
+            let v = words.next().unwrap_or(0);
+            match kind {
+                0 => {
+                    if let Some(s) = seen.get_mut(usize::try_from(v).unwrap_or(usize::MAX)) {
+                        *s = s.saturating_add(1);
+                    }
+                    if let Some(p) = per_worker.get_mut(idx) {
+                        *p += 1;
+                    }
+                }
+                _ => {
+                    if let Some(e) = events.get_mut(idx) {
+                        e.push(Event {
+                            at_ns: v >> 2,
+                            state: State::from_u64(v & 3),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let total: u64 = per_worker.iter().sum();
+    let once = seen.iter().skip(1).all(|&c| c == 1);
+    let failed = statuses.iter().filter(|&&s| s != 0).count();
+    let exact = total == tickets && once && failed == 0;
+    Ok(Report {
+        summary: if exact {
+            format!(
+                "sold {total} of {tickets}, each exactly once (handed out through a pipe, no lock)"
+            )
+        } else {
+            format!("sold {total} of {tickets}: WRONG ({failed} children failed)")
+        },
+        per_worker,
+        status: i32::from(!exact),
+        events,
+    })
+}
+
+/// A booth process: read ticket numbers until end of file; then report
+/// to the parent through the results pipe.
+fn booth_child(idx: usize, tickets: RawFd, results: RawFd, quiet: bool, timeline: bool) -> i32 {
+    let mut out = Out::shared();
+    let mut sold: Vec<u64> = Vec::new();
+    let mut rec = Recorder::new(timeline);
+    let mut buf = [0u8; 8];
+    loop {
+        rec.mark(State::Wait);
+        // 8-byte reads from a pipe are atomic: one ticket each.
+        if sys::read_some(tickets, &mut buf) != Ok(8) {
+            break;
+        }
+        rec.mark(State::Run);
+        let t = u64::from_ne_bytes(buf);
+        sold.push(t);
+        if !quiet {
+            out.line(format_args!("{idx} :sold ticket {t}"));
+        }
+    }
+    if !quiet {
+        out.line(format_args!("Process_id {idx}  No more tickets"));
+    }
+    out.flush();
+    rec.mark(State::Done);
+    // Several children report into one pipe: every chunk is one write of
+    // at most PIPE_BUF bytes, so chunks never mix.
+    let events: Vec<u64> = rec
+        .events
+        .iter()
+        .map(|e| (e.at_ns << 2) | e.state as u64)
+        .collect();
+    let mut failed = false;
+    for (kind, values) in [(0u64, &sold), (1u64, &events)] {
+        for part in values.chunks(PIPE_BUF / 8 - 3) {
+            let mut chunk = Vec::with_capacity(PIPE_BUF);
+            for w in [idx as u64, kind, part.len() as u64].iter().chain(part) {
+                chunk.extend_from_slice(&w.to_ne_bytes());
+            }
+            failed |= sys::write_all(results, &chunk).is_err();
+        }
+    }
+    i32::from(failed)
+}

@@ -1,0 +1,116 @@
+//! `cond ITEMS`: one producer and N consumers on a condition variable
+//! (`notify()` or `--notify-all`); counts wake-ups and wasted wake-ups.
+
+use std::sync::{Arc, Condvar, Mutex};
+
+use super::engine::{sleep, spawn_join, Out, Recorder};
+use super::timeline::State;
+use super::{Options, Report};
+use crate::os::trace;
+
+struct Queue {
+    items: std::collections::VecDeque<u64>,
+    done: bool,
+}
+
+/// One producer and N consumers on a condition variable.  Each wake-up of
+/// a consumer is counted; one that finds nothing to take is wasted.
+pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
+    let shared = Arc::new((
+        Mutex::new(Queue {
+            items: std::collections::VecDeque::new(),
+            done: false,
+        }),
+        Condvar::new(),
+    ));
+    let out = Arc::new(Mutex::new(Out::new()));
+    let (quiet, timeline, notify_all, chore) = (o.quiet, o.timeline, o.notify_all, o.chore);
+    // The producer is one more thread beside the consumers.
+    let producer = {
+        let sh = shared.clone();
+        std::thread::Builder::new()
+            .name("psh-lab-producer".into())
+            .spawn(move || {
+                for k in 1..=items {
+                    sleep(chore);
+                    let (m, cv) = &*sh;
+                    if let Ok(mut q) = m.lock() {
+                        q.items.push_back(k);
+                    }
+                    if notify_all {
+                        cv.notify_all();
+                    } else {
+                        cv.notify_one();
+                    }
+                }
+                let (m, cv) = &*sh;
+                if let Ok(mut q) = m.lock() {
+                    q.done = true;
+                }
+                cv.notify_all();
+            })
+            .map_err(|e| format!("cannot start the producer: {e}"))?
+    };
+    trace::event("thread spawn producer");
+    let (sh, out2) = (shared.clone(), out.clone());
+    let res = spawn_join(o.n, move |idx| {
+        let (m, cv) = &*sh;
+        let (mut got, mut wakeups, mut wasted) = (0u64, 0u64, 0u64);
+        let mut rec = Recorder::new(timeline);
+        rec.mark(State::Wait);
+        let mut q = match m.lock() {
+            Ok(q) => q,
+            Err(p) => p.into_inner(),
+        };
+        rec.mark(State::Lock);
+        loop {
+            if let Some(item) = q.items.pop_front() {
+                got += 1;
+                if !quiet {
+                    if let Ok(mut w) = out2.lock() {
+                        w.line(format_args!("consumer {idx} took item {item}"));
+                    }
+                }
+                continue;
+            }
+            if q.done {
+                break;
+            }
+            rec.mark(State::Wait);
+            q = match cv.wait(q) {
+                Ok(q) => q,
+                Err(p) => p.into_inner(),
+            };
+            rec.mark(State::Lock);
+            wakeups += 1;
+            if q.items.is_empty() && !q.done {
+                wasted += 1;
+            }
+        }
+        drop(q);
+        rec.mark(State::Done);
+        (got, wakeups, wasted, rec.events)
+    });
+    let joined = producer.join();
+    trace::event("thread join producer");
+    let res = res?;
+    joined.map_err(|_| "the producer failed".to_string())?;
+    if let Ok(mut w) = out.lock() {
+        w.flush();
+    }
+    let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
+    let total: u64 = per_worker.iter().sum();
+    let wakeups: u64 = res.iter().map(|r| r.1).sum();
+    let wasted: u64 = res.iter().map(|r| r.2).sum();
+    let how = if o.notify_all {
+        "notify_all"
+    } else {
+        "notify_one"
+    };
+    Ok(Report {
+        summary: format!("1 producer, {} consumers, {total} of {items} items taken; {how}: {wakeups} wake-ups, {wasted} wasted", o.n),
+        per_worker,
+        status: i32::from(total != items),
+        events: res.into_iter().map(|r| r.3).collect(),
+    })
+}

@@ -1,0 +1,157 @@
+//! The lab's machinery shared by every task: output gathered in blocks
+//! and written whole lines at a time (`Out`), each worker's record of its
+//! states for the timeline (`Recorder`), starting and joining N threads,
+//! and reaping N children.  Knows no task.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::timeline::{self, Event, State};
+use crate::os::{sys, trace};
+
+/// Output is gathered and written in blocks of this size.
+const OUT_BLOCK: usize = 64 * 1024;
+
+/// Output gathered in blocks so a million lines cost a few dozen writes.
+/// Writers that run side by side use blocks of at most PIPE_BUF bytes cut
+/// at line ends, so their lines never mix even in a pipe.
+pub(crate) struct Out {
+    buf: Vec<u8>,
+    limit: usize,
+}
+
+/// Writes of at most this many bytes to a pipe are atomic.
+pub(crate) const PIPE_BUF: usize = 4096;
+
+impl Out {
+    /// For a single writer (or writers serialised by a lock).
+    pub(crate) fn new() -> Out {
+        Out {
+            buf: Vec::with_capacity(OUT_BLOCK),
+            limit: OUT_BLOCK,
+        }
+    }
+    /// For writers that run at the same time.
+    pub(crate) fn shared() -> Out {
+        Out {
+            buf: Vec::with_capacity(PIPE_BUF),
+            limit: PIPE_BUF,
+        }
+    }
+    pub(crate) fn line(&mut self, args: std::fmt::Arguments<'_>) {
+        use std::io::Write;
+        let start = self.buf.len();
+        let _ = self.buf.write_fmt(args);
+        self.buf.push(b'\n');
+        if self.buf.len() > self.limit && start > 0 {
+            let _ = sys::write_all(1, &self.buf[..start]);
+            self.buf.drain(..start);
+        }
+        if self.buf.len() >= self.limit {
+            self.flush();
+        }
+    }
+    pub(crate) fn flush(&mut self) {
+        if !self.buf.is_empty() {
+            // A reader that went away (`| head`) ends the output, not psh.
+            let _ = sys::write_all(1, &self.buf);
+            self.buf.clear();
+        }
+    }
+}
+
+/// A worker's record of its states over time (only with --timeline).
+pub(crate) struct Recorder {
+    pub(crate) on: bool,
+    pub(crate) events: Vec<Event>,
+}
+
+/// Enough events to draw a chart; beyond this a worker stops recording.
+const MAX_EVENTS: usize = 200_000;
+
+impl Recorder {
+    pub(crate) fn new(on: bool) -> Recorder {
+        Recorder {
+            on,
+            events: Vec::new(),
+        }
+    }
+    #[inline]
+    pub(crate) fn mark(&mut self, state: State) {
+        if self.on && self.events.len() < MAX_EVENTS {
+            self.events.push(Event {
+                at_ns: timeline::now_ns(),
+                state,
+            });
+        }
+    }
+}
+
+pub(crate) fn sleep(d: Duration) {
+    if !d.is_zero() {
+        std::thread::sleep(d);
+    }
+}
+
+/// Spawn `n` threads running `f(index)` and join them all; their results
+/// in index order.  A thread that cannot start ends the command.
+pub(crate) fn spawn_join<T: Send + 'static>(
+    n: usize,
+    f: impl Fn(usize) -> T + Send + Sync + 'static,
+) -> Result<Vec<T>, String> {
+    let f = Arc::new(f);
+    let mut handles = Vec::with_capacity(n);
+    for i in 0..n {
+        let f = f.clone();
+        let h = std::thread::Builder::new()
+            .name(format!("psh-lab-{i}"))
+            .stack_size(256 * 1024)
+            .spawn(move || f(i));
+        match h {
+            Ok(h) => {
+                trace::event(&format!("thread spawn #{i}"));
+                handles.push(h);
+            }
+            Err(e) => {
+                // Join the ones that started before reporting.
+                for h in handles {
+                    let _ = h.join();
+                }
+                return Err(format!("cannot start thread {i}: {e}"));
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    for (i, h) in handles.into_iter().enumerate() {
+        match h.join() {
+            Ok(v) => {
+                trace::event(&format!("thread join #{i}"));
+                out.push(v);
+            }
+            Err(_) => return Err(format!("thread {i} failed")),
+        }
+    }
+    Ok(out)
+}
+
+/// waitpid every child; their exit statuses.
+pub(crate) fn reap_all(children: &[nix::unistd::Pid]) -> Vec<i32> {
+    children
+        .iter()
+        .map(|&pid| loop {
+            match nix::sys::wait::waitpid(pid, None) {
+                Ok(nix::sys::wait::WaitStatus::Exited(_, c)) => {
+                    trace::event(&format!("waitpid({pid}) → exited {c}"));
+                    break c;
+                }
+                Ok(nix::sys::wait::WaitStatus::Signaled(_, s, _)) => {
+                    trace::event(&format!("waitpid({pid}) → killed by {}", s.as_str()));
+                    break 128 + s as i32;
+                }
+                Ok(_) => continue,
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(_) => break 0,
+            }
+        })
+        .collect()
+}
