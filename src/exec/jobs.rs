@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use nix::errno::Errno;
-use nix::sys::signal::Signal;
+use nix::sys::signal::{self, Signal};
 use nix::sys::wait::{waitid, waitpid, Id, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
 
@@ -148,6 +148,21 @@ pub fn describe_signal(sig: Signal) -> String {
 }
 
 impl JobTable {
+    /// SIGHUP, then SIGCONT so a stopped job sees it, to every job (the
+    /// terminal went away) or only to the stopped ones (psh is leaving),
+    /// as bash does.
+    pub fn hang_up(&self, only_stopped: bool) {
+        for j in self.jobs.iter().filter(|j| !j.done()) {
+            if only_stopped && !j.stopped() {
+                continue;
+            }
+            if let Some(pg) = j.pgid {
+                let _ = signal::killpg(pg, Signal::SIGHUP);
+                let _ = signal::killpg(pg, Signal::SIGCONT);
+            }
+        }
+    }
+
     /// In a forked child: every job so far is the parent's.
     pub fn mark_foreign(&mut self) {
         for j in &mut self.jobs {

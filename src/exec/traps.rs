@@ -147,7 +147,7 @@ impl Shell {
                     if sig == Signal::SIGHUP && self.interactive {
                         // The terminal went away: hang up every job, go.
                         crate::os::trace::event("signal SIGHUP received → jobs hung up, psh exits");
-                        self.hang_up_all_jobs();
+                        self.jobs.hang_up(false);
                         self.exit_now(128 + Signal::SIGHUP as i32);
                     }
                     continue;
@@ -185,7 +185,7 @@ impl Shell {
         if let Some(t) = &self.term {
             t.take_back();
         }
-        self.hang_up_stopped_jobs();
+        self.jobs.hang_up(true);
         std::process::exit(status & 0xff)
     }
 }
