@@ -173,6 +173,19 @@ impl Shell {
             }
             return jobs::pipeline_status(&statuses, self.opts.pipefail);
         }
+        self.job_stopped(id, pgid, procs, text, job_modes)
+    }
+
+    /// A foreground job stopped (Ctrl-Z): it joins the job table and is
+    /// announced; the status is 128 + the stop signal.
+    fn job_stopped(
+        &mut self,
+        id: Option<usize>,
+        pgid: Option<Pid>,
+        mut procs: Vec<Proc>,
+        text: Rc<str>,
+        job_modes: Option<nix::sys::termios::Termios>,
+    ) -> i32 {
         // The others got the same SIGTSTP: collect what is known now.
         for p in procs
             .iter_mut()

@@ -43,6 +43,25 @@ struct Fields {
 }
 
 impl Fields {
+    /// Unquoted `$(…)`: split at blanks and newlines, the first and last
+    /// pieces joining the text around them.
+    fn push_split(&mut self, text: &str) {
+        if text.starts_with([' ', '\t', '\n']) {
+            self.end_field();
+        }
+        let mut first = true;
+        for piece in text.split([' ', '\t', '\n']).filter(|s| !s.is_empty()) {
+            if !first {
+                self.end_field();
+            }
+            first = false;
+            self.cur.push(piece, false);
+        }
+        if text.ends_with([' ', '\t', '\n']) && !first {
+            self.end_field();
+        }
+    }
+
     fn new() -> Fields {
         Fields {
             done: Vec::new(),
@@ -186,22 +205,7 @@ impl<'a> Expander<'a> {
                     f.cur.push(&text, false);
                     f.cur.started = true;
                 } else {
-                    // Unquoted `$(…)` splits at blanks and newlines.
-                    let starts_blank = text.starts_with([' ', '\t', '\n']);
-                    if starts_blank {
-                        f.end_field();
-                    }
-                    let mut first = true;
-                    for piece in text.split([' ', '\t', '\n']).filter(|s| !s.is_empty()) {
-                        if !first {
-                            f.end_field();
-                        }
-                        first = false;
-                        f.cur.push(piece, false);
-                    }
-                    if text.ends_with([' ', '\t', '\n']) && !first {
-                        f.end_field();
-                    }
+                    f.push_split(&text);
                 }
             }
             WordPart::Arith(parts) => {

@@ -126,6 +126,18 @@ pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, 
     })?;
     let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
     let total: u64 = per_worker.iter().sum();
+    let (exact, summary) = nolock_verdict(&counts, total, tickets);
+    Ok(Report {
+        summary,
+        per_worker,
+        status: i32::from(!exact),
+        events: res.into_iter().map(|r| r.1).collect(),
+    })
+}
+
+/// What an unlocked run really did, from the independent per-number
+/// counts: (exact, the summary).
+fn nolock_verdict(counts: &[AtomicU8], total: u64, tickets: u64) -> (bool, String) {
     let mut dup_numbers = 0u64;
     let mut extra = 0u64;
     let mut unsold = 0u64;
@@ -164,12 +176,7 @@ pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, 
         s.push_str(&parts.join(", "));
         s
     };
-    Ok(Report {
-        summary,
-        per_worker,
-        status: i32::from(!exact),
-        events: res.into_iter().map(|r| r.1).collect(),
-    })
+    (exact, summary)
 }
 
 /// The booth with processes: the parent writes ticket numbers into a
@@ -213,23 +220,54 @@ pub(crate) fn procs_booth(o: &Options, tickets: u64) -> Result<Report, String> {
     // Hand out the tickets, then close: the children see end of file.
     // Blocks of PIPE_BUF bytes are written whole, so the pipe always holds
     // whole 8-byte tickets and every 8-byte read gets one.
-    let mut block = Vec::with_capacity(PIPE_BUF);
-    for t in (1..=tickets).rev() {
-        block.extend_from_slice(&t.to_ne_bytes());
-        if block.len() >= PIPE_BUF {
-            if sys::write_all(tick_w.raw(), &block).is_err() {
-                break;
-            }
-            block.clear();
-        }
-    }
-    let _ = sys::write_all(tick_w.raw(), &block);
+    feed_tickets(tick_w.raw(), tickets);
     drop(tick_w);
     // Collect what each child sold: (index, count, numbers…, events…).
     let mut raw = Vec::new();
     let _ = sys::read_to_end(res_r.raw(), &mut raw);
     drop(res_r);
     let statuses = reap_all(&children);
+    let (seen, per_worker, events) = collect_sales(&raw, o.n, tickets)?;
+    let total: u64 = per_worker.iter().sum();
+    let once = seen.iter().skip(1).all(|&c| c == 1);
+    let failed = statuses.iter().filter(|&&s| s != 0).count();
+    let exact = total == tickets && once && failed == 0;
+    Ok(Report {
+        summary: if exact {
+            format!(
+                "sold {total} of {tickets}, each exactly once (handed out through a pipe, no lock)"
+            )
+        } else {
+            format!("sold {total} of {tickets}: WRONG ({failed} children failed)")
+        },
+        per_worker,
+        status: i32::from(!exact),
+        events,
+    })
+}
+
+/// Write ticket numbers `tickets`…1 into the pipe, in blocks of at most
+/// PIPE_BUF bytes so each write holds whole 8-byte tickets.  A pipe whose
+/// readers are gone ends the feed.
+fn feed_tickets(w: RawFd, tickets: u64) {
+    let mut block = Vec::with_capacity(PIPE_BUF);
+    for t in (1..=tickets).rev() {
+        block.extend_from_slice(&t.to_ne_bytes());
+        if block.len() >= PIPE_BUF {
+            if sys::write_all(w, &block).is_err() {
+                return;
+            }
+            block.clear();
+        }
+    }
+    let _ = sys::write_all(w, &block);
+}
+
+/// Per-ticket sale counts, sales per child and each child's events.
+type Sales = (Vec<u8>, Vec<u64>, Vec<Vec<Event>>);
+
+/// Decode the children's reports.
+fn collect_sales(raw: &[u8], n: usize, tickets: u64) -> Result<Sales, String> {
     let mut seen = Vec::new();
     seen.try_reserve_exact(
         usize::try_from(tickets)
@@ -238,8 +276,8 @@ pub(crate) fn procs_booth(o: &Options, tickets: u64) -> Result<Report, String> {
     )
     .map_err(|_| format!("{tickets} tickets do not fit in memory"))?;
     seen.resize(usize::try_from(tickets).unwrap_or(0) + 1, 0u8);
-    let mut per_worker = vec![0u64; o.n];
-    let mut events: Vec<Vec<Event>> = vec![Vec::new(); o.n];
+    let mut per_worker = vec![0u64; n];
+    let mut events: Vec<Vec<Event>> = vec![Vec::new(); n];
     // Chunks of (index, kind, n, n values): 0 = tickets sold, 1 = events
     // (time, state pairs).
     let mut words = raw
@@ -269,22 +307,7 @@ pub(crate) fn procs_booth(o: &Options, tickets: u64) -> Result<Report, String> {
             }
         }
     }
-    let total: u64 = per_worker.iter().sum();
-    let once = seen.iter().skip(1).all(|&c| c == 1);
-    let failed = statuses.iter().filter(|&&s| s != 0).count();
-    let exact = total == tickets && once && failed == 0;
-    Ok(Report {
-        summary: if exact {
-            format!(
-                "sold {total} of {tickets}, each exactly once (handed out through a pipe, no lock)"
-            )
-        } else {
-            format!("sold {total} of {tickets}: WRONG ({failed} children failed)")
-        },
-        per_worker,
-        status: i32::from(!exact),
-        events,
-    })
+    Ok((seen, per_worker, events))
 }
 
 /// A booth process: read ticket numbers until end of file; then report

@@ -2,6 +2,7 @@
 //! (`notify()` or `--notify-all`); counts wake-ups and wasted wake-ups.
 
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use super::engine::{sleep, spawn_join, Out, Recorder};
 use super::timeline::State;
@@ -26,31 +27,7 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
     let out = Arc::new(Mutex::new(Out::new()));
     let (quiet, timeline, notify_all, chore) = (o.quiet, o.timeline, o.notify_all, o.chore);
     // The producer is one more thread beside the consumers.
-    let producer = {
-        let sh = shared.clone();
-        std::thread::Builder::new()
-            .name("psh-lab-producer".into())
-            .spawn(move || {
-                for k in 1..=items {
-                    sleep(chore);
-                    let (m, cv) = &*sh;
-                    if let Ok(mut q) = m.lock() {
-                        q.items.push_back(k);
-                    }
-                    if notify_all {
-                        cv.notify_all();
-                    } else {
-                        cv.notify_one();
-                    }
-                }
-                let (m, cv) = &*sh;
-                if let Ok(mut q) = m.lock() {
-                    q.done = true;
-                }
-                cv.notify_all();
-            })
-            .map_err(|e| format!("cannot start the producer: {e}"))?
-    };
+    let producer = start_producer(shared.clone(), items, chore, notify_all)?;
     trace::event("thread spawn producer");
     let (sh, out2) = (shared.clone(), out.clone());
     let res = spawn_join(o.n, move |idx| {
@@ -113,4 +90,38 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
         status: i32::from(total != items),
         events: res.into_iter().map(|r| r.3).collect(),
     })
+}
+
+type Shared = Arc<(Mutex<Queue>, Condvar)>;
+
+/// The producer thread: puts items 1…`items` into the queue, notifying
+/// one consumer (or all) after each, then marks the queue done.
+fn start_producer(
+    shared: Shared,
+    items: u64,
+    chore: Duration,
+    notify_all: bool,
+) -> Result<std::thread::JoinHandle<()>, String> {
+    std::thread::Builder::new()
+        .name("psh-lab-producer".into())
+        .spawn(move || {
+            for k in 1..=items {
+                sleep(chore);
+                let (m, cv) = &*shared;
+                if let Ok(mut q) = m.lock() {
+                    q.items.push_back(k);
+                }
+                if notify_all {
+                    cv.notify_all();
+                } else {
+                    cv.notify_one();
+                }
+            }
+            let (m, cv) = &*shared;
+            if let Ok(mut q) = m.lock() {
+                q.done = true;
+            }
+            cv.notify_all();
+        })
+        .map_err(|e| format!("cannot start the producer: {e}"))
 }

@@ -137,91 +137,95 @@ fn build_compound(p: Pair<Rule>) -> Command {
     match body.as_rule() {
         Rule::brace_group => Command::Group(block_list(body), redirects),
         Rule::subshell => Command::Subshell(first_list(body), redirects),
-        Rule::if_cmd => {
-            let mut branches = Vec::new();
-            let mut otherwise = None;
-            let mut cond = None;
-            for c in body.into_inner() {
-                match c.as_rule() {
-                    Rule::list1 => cond = Some(build_list(c)),
-                    Rule::block => {
-                        if let Some(cd) = cond.take() {
-                            branches.push((cd, block_list_of(c)));
-                        }
-                    }
-                    Rule::else_if => {
-                        let mut cd = None;
-                        for e in c.into_inner() {
-                            match e.as_rule() {
-                                Rule::list1 => cd = Some(build_list(e)),
-                                Rule::block => {
-                                    if let Some(cd) = cd.take() {
-                                        branches.push((cd, block_list_of(e)));
-                                    }
-                                }
-                                _ => {}
-                            }
-                        }
-                    }
-                    Rule::else_part => otherwise = c.into_inner().next().map(block_list_of),
-                    _ => {}
-                }
-            }
-            Command::If(
-                Box::new(If {
-                    branches,
-                    otherwise,
-                }),
-                redirects,
-            )
-        }
-        Rule::while_cmd => {
-            let mut cond = List::default();
-            let mut blk = List::default();
-            for c in body.into_inner() {
-                match c.as_rule() {
-                    Rule::list1 => cond = build_list(c),
-                    Rule::block => blk = block_list_of(c),
-                    _ => {}
-                }
-            }
-            Command::While(Box::new(While { cond, body: blk }), redirects)
-        }
-        Rule::for_cmd => {
-            let mut var = String::new();
-            let mut words = Vec::new();
-            let mut blk = List::default();
-            for c in body.into_inner() {
-                match c.as_rule() {
-                    Rule::name => var = c.as_str().to_string(),
-                    Rule::word => words.push(build_word(c)),
-                    Rule::block => blk = block_list_of(c),
-                    _ => {}
-                }
-            }
-            Command::For(
-                Box::new(For {
-                    var,
-                    words,
-                    body: blk,
-                }),
-                redirects,
-            )
-        }
-        Rule::fn_def => {
-            let mut name = String::new();
-            let mut blk = List::default();
-            for c in body.into_inner() {
-                match c.as_rule() {
-                    Rule::fn_name => name = c.as_str().to_string(),
-                    Rule::block => blk = block_list_of(c),
-                    _ => {}
-                }
-            }
-            Command::FnDef(Rc::new(FnDef { name, body: blk }))
-        }
+        Rule::if_cmd => Command::If(Box::new(build_if(body)), redirects),
+        Rule::while_cmd => Command::While(Box::new(build_while(body)), redirects),
+        Rule::for_cmd => Command::For(Box::new(build_for(body)), redirects),
+        Rule::fn_def => Command::FnDef(Rc::new(build_fn(body))),
         _ => Command::Simple(Simple::default()),
     }
+}
+
+fn build_if(p: Pair<Rule>) -> If {
+    let mut branches = Vec::new();
+    let mut otherwise = None;
+    let mut cond = None;
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::list1 => cond = Some(build_list(c)),
+            Rule::block => {
+                if let Some(cd) = cond.take() {
+                    branches.push((cd, block_list_of(c)));
+                }
+            }
+            Rule::else_if => {
+                let mut cd = None;
+                for e in c.into_inner() {
+                    match e.as_rule() {
+                        Rule::list1 => cd = Some(build_list(e)),
+                        Rule::block => {
+                            if let Some(cd) = cd.take() {
+                                branches.push((cd, block_list_of(e)));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Rule::else_part => otherwise = c.into_inner().next().map(block_list_of),
+            _ => {}
+        }
+    }
+    If {
+        branches,
+        otherwise,
+    }
+}
+
+fn build_while(p: Pair<Rule>) -> While {
+    let mut w = While {
+        cond: List::default(),
+        body: List::default(),
+    };
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::list1 => w.cond = build_list(c),
+            Rule::block => w.body = block_list_of(c),
+            _ => {}
+        }
+    }
+    w
+}
+
+fn build_for(p: Pair<Rule>) -> For {
+    let mut f = For {
+        var: String::new(),
+        words: Vec::new(),
+        body: List::default(),
+    };
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::name => f.var = c.as_str().to_string(),
+            Rule::word => f.words.push(build_word(c)),
+            Rule::block => f.body = block_list_of(c),
+            _ => {}
+        }
+    }
+    f
+}
+
+fn build_fn(p: Pair<Rule>) -> FnDef {
+    let mut f = FnDef {
+        name: String::new(),
+        body: List::default(),
+    };
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::fn_name => f.name = c.as_str().to_string(),
+            Rule::block => f.body = block_list_of(c),
+            _ => {}
+        }
+    }
+    f
 }
 
 /// The list inside a `brace_group` (which holds one `block`).

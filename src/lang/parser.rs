@@ -39,6 +39,32 @@ pub fn parse(src: &str, file: &str) -> Result<List, SyntaxError> {
 }
 
 /// count as one level each.
+/// Where the plain word starting at `i` ends (exclusive).
+fn word_end(b: &[u8], i: usize) -> usize {
+    let stop = |c: &u8| {
+        matches!(
+            c,
+            b' ' | b'\t'
+                | b'\n'
+                | b';'
+                | b'|'
+                | b'&'
+                | b'<'
+                | b'>'
+                | b'('
+                | b')'
+                | b'{'
+                | b'}'
+                | b'"'
+                | b'\''
+                | b'\\'
+        )
+    };
+    b.get(i + 1..)
+        .and_then(|rest| rest.iter().position(stop))
+        .map_or(b.len(), |k| i + 1 + k)
+}
+
 /// Refuse input nested deeper than `max_nesting()` before the recursive
 /// parser sees it.  Quotes are skipped; `{`, `(`, `$(` and handler blocks
 /// count as one level each.
@@ -92,30 +118,9 @@ fn check_nesting(src: &str, file: &str) -> Result<(), SyntaxError> {
                 }
                 b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' => {}
                 _ => {
-                    let start = i;
-                    while i + 1 < b.len()
-                        && !matches!(
-                            b[i + 1],
-                            b' ' | b'\t'
-                                | b'\n'
-                                | b';'
-                                | b'|'
-                                | b'&'
-                                | b'<'
-                                | b'>'
-                                | b'('
-                                | b')'
-                                | b'{'
-                                | b'}'
-                                | b'"'
-                                | b'\''
-                                | b'\\'
-                        )
-                    {
-                        i += 1;
-                    }
-                    prev_words = [prev_words[1], &b[start..=i]];
-                    i += 1;
+                    let end = word_end(b, i);
+                    prev_words = [prev_words[1], &b[i..end]];
+                    i = end;
                     continue;
                 }
             }

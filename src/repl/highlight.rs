@@ -25,8 +25,6 @@ fn ends_word(c: char) -> bool {
 /// Colour a typed line: the same text, with ANSI codes around tokens.
 pub(crate) fn highlight_line(line: &str, h: &PshHelper) -> String {
     let op = Style::new().fg(Color::Purple);
-    let string = Style::new().fg(Color::Yellow);
-    let var = Style::new().fg(Color::Cyan);
     let comment = Style::new().fg(Color::DarkGray);
     let mut out = String::with_capacity(line.len() * 2);
     let mut cmd_pos = true;
@@ -60,66 +58,7 @@ pub(crate) fn highlight_line(line: &str, h: &PshHelper) -> String {
         }
         // A word: up to a blank or an operator outside quotes.
         let start = i;
-        let mut j = i;
-        let mut segments = String::new();
-        let mut plain = true;
-        while j < line.len() {
-            let Some(ch) = line[j..].chars().next() else {
-                break;
-            };
-            if ends_word(ch) {
-                break;
-            }
-            match ch {
-                '\'' => {
-                    let end = line[j + 1..]
-                        .find('\'')
-                        .map_or(line.len(), |k| j + 1 + k + 1);
-                    segments.push_str(&string.paint(&line[j..end]).to_string());
-                    j = end;
-                    plain = false;
-                }
-                '"' => {
-                    let mut k = j + 1;
-                    let b = line.as_bytes();
-                    while k < line.len() && b[k] != b'"' {
-                        k += if b[k] == b'\\' { 2 } else { 1 };
-                    }
-                    let end = (k + 1).min(line.len());
-                    let end = (end..=line.len())
-                        .find(|e| line.is_char_boundary(*e))
-                        .unwrap_or(line.len());
-                    segments.push_str(&string.paint(&line[j..end]).to_string());
-                    j = end;
-                    plain = false;
-                }
-                '$' => {
-                    let tail = &line[j + 1..];
-                    let len = if tail.starts_with('{') {
-                        tail.find('}').map_or(tail.len(), |k| k + 1)
-                    } else if tail.starts_with(['?', '!', '$', '#', '@', '*'])
-                        || tail.starts_with(|c: char| c.is_ascii_digit())
-                    {
-                        1
-                    } else {
-                        tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                            .unwrap_or(tail.len())
-                    };
-                    segments.push_str(&var.paint(&line[j..j + 1 + len]).to_string());
-                    j += 1 + len;
-                    plain = false;
-                }
-                '\\' => {
-                    let n = line[j + 1..].chars().next().map_or(0, char::len_utf8);
-                    segments.push_str(&line[j..j + 1 + n]);
-                    j += 1 + n;
-                }
-                _ => {
-                    segments.push(ch);
-                    j += ch.len_utf8();
-                }
-            }
-        }
+        let (j, segments, plain) = scan_word(line, i);
         let word = &line[start..j];
         if j == start {
             // Nothing consumed (should not happen): copy one char.
@@ -144,6 +83,75 @@ pub(crate) fn highlight_line(line: &str, h: &PshHelper) -> String {
         i = j;
     }
     out
+}
+
+/// One word of a typed line from `i`: where it ends, its text with
+/// strings and variables coloured, and whether it is plain (no quotes or
+/// `$`).
+fn scan_word(line: &str, i: usize) -> (usize, String, bool) {
+    let string = Style::new().fg(Color::Yellow);
+    let var = Style::new().fg(Color::Cyan);
+    let mut j = i;
+    let mut segments = String::new();
+    let mut plain = true;
+    while j < line.len() {
+        let Some(ch) = line[j..].chars().next() else {
+            break;
+        };
+        if ends_word(ch) {
+            break;
+        }
+        match ch {
+            '\'' => {
+                let end = line[j + 1..]
+                    .find('\'')
+                    .map_or(line.len(), |k| j + 1 + k + 1);
+                segments.push_str(&string.paint(&line[j..end]).to_string());
+                j = end;
+                plain = false;
+            }
+            '"' => {
+                let mut k = j + 1;
+                let b = line.as_bytes();
+                while k < line.len() && b[k] != b'"' {
+                    k += if b[k] == b'\\' { 2 } else { 1 };
+                }
+                let end = (k + 1).min(line.len());
+                let end = (end..=line.len())
+                    .find(|e| line.is_char_boundary(*e))
+                    .unwrap_or(line.len());
+                segments.push_str(&string.paint(&line[j..end]).to_string());
+                j = end;
+                plain = false;
+            }
+            '$' => {
+                let tail = &line[j + 1..];
+                let len = if tail.starts_with('{') {
+                    tail.find('}').map_or(tail.len(), |k| k + 1)
+                } else if tail.starts_with(['?', '!', '$', '#', '@', '*'])
+                    || tail.starts_with(|c: char| c.is_ascii_digit())
+                {
+                    1
+                } else {
+                    tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .unwrap_or(tail.len())
+                };
+                segments.push_str(&var.paint(&line[j..j + 1 + len]).to_string());
+                j += 1 + len;
+                plain = false;
+            }
+            '\\' => {
+                let n = line[j + 1..].chars().next().map_or(0, char::len_utf8);
+                segments.push_str(&line[j..j + 1 + n]);
+                j += 1 + n;
+            }
+            _ => {
+                segments.push(ch);
+                j += ch.len_utf8();
+            }
+        }
+    }
+    (j, segments, plain)
 }
 
 pub(crate) fn is_assignment(word: &str) -> bool {
