@@ -10,6 +10,7 @@
 pub mod control;
 pub mod eval;
 pub mod jobs;
+pub mod path;
 pub mod pipeline;
 pub mod redirect;
 pub mod shell;

@@ -1,14 +1,17 @@
-//! The shell's state: variables, functions, positional parameters, options,
-//! the job table.  Behaviour lives in `eval.rs` (running the AST),
-//! `expand.rs` (words → fields) and `builtins.rs`.
+//! The shell's state: variables, functions, positional parameters,
+//! options, the job table, the handler blocks, and the hooks to the layers
+//! above.  Data only: behaviour lives in `eval.rs` and the other exec
+//! files (running the AST), `expand/` (words → fields) and `builtins/`.
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use nix::sys::signal::Signal;
+
 use crate::exec::jobs::JobTable;
-use crate::exec::spawn::PathCache;
+use crate::exec::path::PathCache;
 use crate::exec::vars::Vars;
-use crate::lang::ast::{FnDef, Pipeline};
+use crate::lang::ast::{FnDef, Handler, Pipeline};
 
 /// `set -e`, `-x`, `-u`, `-o pipefail`.
 #[derive(Debug, Default, Clone, Copy)]
@@ -79,7 +82,7 @@ pub struct Shell {
     /// `exit` was refused once because of stopped jobs.
     pub exit_warned: bool,
     /// Handler blocks of `alarm` and `trap`.
-    pub traps: crate::exec::traps::Traps,
+    pub traps: Traps,
     /// Where the REPL keeps its history (for the `history` builtin).
     pub history_file: Option<std::path::PathBuf>,
     /// The status of the last `$(…)` of the current command (what `$?`
@@ -143,7 +146,7 @@ impl Shell {
             fg_text: Rc::from(""),
             exit_warned: false,
             history_file: None,
-            traps: crate::exec::traps::Traps::default(),
+            traps: Traps::default(),
             subst_status: None,
             in_child: false,
             path_cache: PathCache::default(),
@@ -182,5 +185,30 @@ fn same_dir(a: &str, b: &str) -> bool {
     match (std::fs::metadata(a), std::fs::metadata(b)) {
         (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
         _ => false,
+    }
+}
+
+/// The handler blocks psh holds, one per signal number.
+#[derive(Debug, Default)]
+pub struct Traps {
+    pub handlers: Vec<Option<Rc<Handler>>>,
+    /// Running a handler block now (signals that come meanwhile wait).
+    pub running: bool,
+}
+
+impl Traps {
+    pub fn get(&self, sig: Signal) -> Option<&Rc<Handler>> {
+        self.handlers.get(sig as usize).and_then(Option::as_ref)
+    }
+    pub fn set(&mut self, sig: Signal, h: Option<Rc<Handler>>) {
+        let i = sig as usize;
+        if self.handlers.len() <= i {
+            self.handlers.resize(i + 1, None);
+        }
+        self.handlers[i] = h;
+    }
+    /// A forked child keeps none of its parent's handler blocks.
+    pub fn clear(&mut self) {
+        self.handlers.clear();
     }
 }

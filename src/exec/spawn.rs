@@ -1,12 +1,8 @@
-//! External programs: the PATH search (cached until PATH changes),
-//! `spawn_external` (argv and environment built, posix_spawn through
+//! External programs: `spawn_external` (argv and environment built, posix_spawn through
 //! `os::spawn`, a `#!`-less script handed to /bin/sh) and the wording of
 //! a spawn failure with its status (127, 126).  Never forks.
 
-use std::collections::HashMap;
 use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
 
 use nix::errno::Errno;
 
@@ -36,49 +32,6 @@ pub fn spawn_error(name: &str, e: Errno) -> (String, i32) {
             126,
         ),
         _ => (format!("psh: {name}: cannot start: {}", e.desc()), 126),
-    }
-}
-
-/// Cached PATH lookups, emptied whenever PATH changes.
-#[derive(Debug, Default)]
-pub struct PathCache {
-    path: String,
-    hits: HashMap<String, CString>,
-}
-
-impl PathCache {
-    /// The full path of `name` on `path`, or None when not found.  A name
-    /// with a slash is used as it is; an empty PATH entry is not the
-    /// current directory unless PATH says `.`.
-    pub fn lookup(&mut self, name: &str, path: &str) -> Option<CString> {
-        if name.contains('/') {
-            return CString::new(name).ok();
-        }
-        if self.path != path {
-            self.path = path.to_string();
-            self.hits.clear();
-        }
-        if let Some(p) = self.hits.get(name) {
-            return Some(p.clone());
-        }
-        for dir in path.split(':') {
-            if dir.is_empty() {
-                continue;
-            }
-            let full = std::path::Path::new(dir).join(name);
-            if let Ok(m) = std::fs::metadata(&full) {
-                if m.is_file() && m.permissions().mode() & 0o111 != 0 {
-                    let c = CString::new(full.as_os_str().as_bytes()).ok()?;
-                    self.hits.insert(name.to_string(), c.clone());
-                    return Some(c);
-                }
-            }
-        }
-        None
-    }
-
-    pub fn forget(&mut self) {
-        self.hits.clear();
     }
 }
 

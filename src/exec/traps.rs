@@ -16,31 +16,6 @@ use crate::os::{process, signals};
 /// The longest alarm accepted, in seconds (about 31 years).
 const MAX_ALARM: f64 = 1e9;
 
-/// The handler blocks psh holds, one per signal number.
-#[derive(Debug, Default)]
-pub struct Traps {
-    pub handlers: Vec<Option<Rc<Handler>>>,
-    /// Running a handler block now (signals that come meanwhile wait).
-    running: bool,
-}
-
-impl Traps {
-    pub fn get(&self, sig: Signal) -> Option<&Rc<Handler>> {
-        self.handlers.get(sig as usize).and_then(Option::as_ref)
-    }
-    pub fn set(&mut self, sig: Signal, h: Option<Rc<Handler>>) {
-        let i = sig as usize;
-        if self.handlers.len() <= i {
-            self.handlers.resize(i + 1, None);
-        }
-        self.handlers[i] = h;
-    }
-    /// A forked child keeps none of its parent's handler blocks.
-    pub fn clear(&mut self) {
-        self.handlers.clear();
-    }
-}
-
 /// `0.25`, `5`, `1e-3`: a number of seconds, or why not.
 pub fn parse_seconds(s: &str) -> Result<f64, String> {
     let v: f64 = s

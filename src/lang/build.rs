@@ -9,8 +9,8 @@ use std::rc::Rc;
 
 use pest::iterators::Pair;
 
-use super::parser::Rule;
-use super::words::build_word;
+use super::grammar::Rule;
+use super::words;
 use crate::lang::ast::*;
 
 pub(crate) fn build_list(p: Pair<Rule>) -> List {
@@ -205,7 +205,7 @@ fn build_for(p: Pair<Rule>) -> For {
     for c in p.into_inner() {
         match c.as_rule() {
             Rule::name => f.var = c.as_str().to_string(),
-            Rule::word => f.words.push(build_word(c)),
+            Rule::word => f.words.push(word(c)),
             Rule::block => f.body = block_list_of(c),
             _ => {}
         }
@@ -262,7 +262,7 @@ fn build_handler(p: Pair<Rule>) -> Command {
                     quoted: false,
                 }]));
             }
-            Rule::word => simple.words.push(build_word(c)),
+            Rule::word => simple.words.push(word(c)),
             Rule::redirect => simple.redirects.push(build_redirect(c)),
             Rule::handler_block => block = c.into_inner().find(|l| l.as_rule() == Rule::list),
             _ => {}
@@ -296,7 +296,7 @@ fn build_lab(p: Pair<Rule>) -> Command {
     for c in p.into_inner() {
         match c.as_rule() {
             Rule::lab_kind if c.as_str() == "procs" => lab.kind = LabKind::Procs,
-            Rule::word => lab.args.push(build_word(c)),
+            Rule::word => lab.args.push(word(c)),
             Rule::redirect => lab.redirects.push(build_redirect(c)),
             _ => {}
         }
@@ -318,7 +318,7 @@ fn build_control(p: Pair<Rule>) -> Command {
                     _ => ControlKind::Exit,
                 }
             }
-            Rule::word => arg = Some(build_word(c)),
+            Rule::word => arg = Some(word(c)),
             Rule::redirects => redirects = build_redirects(c),
             _ => {}
         }
@@ -336,16 +336,16 @@ fn build_simple(p: Pair<Rule>) -> Simple {
                     .next()
                     .map(|n| n.as_str().to_string())
                     .unwrap_or_default();
-                let value = it.next().map(build_word).unwrap_or_default();
+                let value = it.next().map(word).unwrap_or_default();
                 s.assigns.push((name, value));
             }
             Rule::redirect => s.redirects.push(build_redirect(c)),
             Rule::cmd_name => {
                 if let Some(w) = c.into_inner().next() {
-                    s.words.push(build_word(w));
+                    s.words.push(word(w));
                 }
             }
-            Rule::word => s.words.push(build_word(c)),
+            Rule::word => s.words.push(word(c)),
             _ => {}
         }
     }
@@ -377,11 +377,11 @@ fn build_redirect(p: Pair<Rule>) -> Redirect {
         }
         _ => {
             let mut op_text = "";
-            let mut word = Word::default();
+            let mut target = Word::default();
             for c in r.into_inner() {
                 match c.as_rule() {
                     Rule::redir_op => op_text = c.as_str(),
-                    Rule::word => word = build_word(c),
+                    Rule::word => target = word(c),
                     _ => {}
                 }
             }
@@ -399,23 +399,23 @@ fn build_redirect(p: Pair<Rule>) -> Redirect {
             match op {
                 "&>" => Redirect {
                     fd: 1,
-                    op: RedirOp::WriteBoth(word),
+                    op: RedirOp::WriteBoth(target),
                 },
                 "&>>" => Redirect {
                     fd: 1,
-                    op: RedirOp::AppendBoth(word),
+                    op: RedirOp::AppendBoth(target),
                 },
                 "<" => Redirect {
                     fd: explicit.unwrap_or(0),
-                    op: RedirOp::Read(word),
+                    op: RedirOp::Read(target),
                 },
                 ">>" => Redirect {
                     fd: explicit.unwrap_or(1),
-                    op: RedirOp::Append(word),
+                    op: RedirOp::Append(target),
                 },
                 _ => Redirect {
                     fd: explicit.unwrap_or(1),
-                    op: RedirOp::Write(word),
+                    op: RedirOp::Write(target),
                 },
             }
         }
@@ -426,4 +426,9 @@ fn digit(s: &str) -> i32 {
     s.bytes()
         .next()
         .map_or(1, |b| i32::from(b.wrapping_sub(b'0')))
+}
+
+/// A word (`words.rs`), given this file's list builder for `$(…)`.
+fn word(p: Pair<Rule>) -> Word {
+    words::build_word(p, build_list)
 }

@@ -6,7 +6,7 @@ use std::fmt;
 
 use pest::error::{ErrorVariant, InputLocation};
 
-use super::parser::Rule;
+use super::grammar::Rule;
 
 /// A syntax error with its position (1-based line and column, in chars).
 #[derive(Debug, Clone)]

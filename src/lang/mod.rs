@@ -6,5 +6,6 @@
 pub mod ast;
 mod build;
 pub mod diagnostics;
+mod grammar;
 pub mod parser;
 mod words;

@@ -8,10 +8,7 @@ pub use super::diagnostics::SyntaxError;
 use super::diagnostics::{error_at, pest_error};
 use crate::lang::ast::*;
 use crate::lang::build::build_list;
-
-#[derive(pest_derive::Parser)]
-#[grammar = "grammar/psh.pest"]
-struct Grammar;
+use crate::lang::grammar::{Grammar, Rule};
 
 /// Blocks nested deeper than this are refused before pest sees them, so
 /// hostile input cannot overflow the stack of the recursive-descent parser

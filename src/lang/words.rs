@@ -6,14 +6,18 @@ use std::rc::Rc;
 
 use pest::iterators::Pair;
 
-use super::build::build_list;
-use super::parser::Rule;
+use super::grammar::Rule;
 use crate::lang::ast::*;
 
-pub(crate) fn build_word(p: Pair<Rule>) -> Word {
+/// Builds the list inside `$(…)`: passed in by the list builder, since a
+/// word can hold a list and a list holds words (the grammar's own
+/// recursion), so this file need not depend on `build.rs`.
+pub(crate) type ListFn = fn(Pair<Rule>) -> List;
+
+pub(crate) fn build_word(p: Pair<Rule>, list: ListFn) -> Word {
     let mut parts = Vec::new();
     for c in p.into_inner() {
-        push_part(&mut parts, c, false);
+        push_part(&mut parts, c, false, list);
     }
     // `~` or `~user` at the start of an unquoted word.
     if let Some(WordPart::Lit {
@@ -60,7 +64,7 @@ fn push_lit(parts: &mut Vec<WordPart>, s: &str, quoted: bool) {
     });
 }
 
-fn push_part(parts: &mut Vec<WordPart>, c: Pair<Rule>, in_dq: bool) {
+fn push_part(parts: &mut Vec<WordPart>, c: Pair<Rule>, in_dq: bool, list: ListFn) {
     match c.as_rule() {
         Rule::literal | Rule::dq_text | Rule::arith_text => push_lit(parts, c.as_str(), in_dq),
         Rule::dollar | Rule::dq_backslash => push_lit(parts, c.as_str(), true),
@@ -77,7 +81,7 @@ fn push_part(parts: &mut Vec<WordPart>, c: Pair<Rule>, in_dq: bool) {
         Rule::dq_string => {
             let mut inner = Vec::new();
             for q in c.into_inner() {
-                push_part(&mut inner, q, true);
+                push_part(&mut inner, q, true, list);
             }
             if inner.is_empty() {
                 inner.push(WordPart::Lit {
@@ -97,14 +101,14 @@ fn push_part(parts: &mut Vec<WordPart>, c: Pair<Rule>, in_dq: bool) {
                 .into_inner()
                 .next()
                 .and_then(|cl| cl.into_inner().next())
-                .map(build_list)
+                .map(list)
                 .unwrap_or_default();
             parts.push(WordPart::CmdSub(Rc::new(list)));
         }
         Rule::arith_sub => {
             let mut inner = Vec::new();
             if let Some(body) = c.into_inner().next() {
-                push_arith(&mut inner, body);
+                push_arith(&mut inner, body, list);
             }
             parts.push(WordPart::Arith(inner));
         }
@@ -112,17 +116,17 @@ fn push_part(parts: &mut Vec<WordPart>, c: Pair<Rule>, in_dq: bool) {
     }
 }
 
-fn push_arith(parts: &mut Vec<WordPart>, body: Pair<Rule>) {
+fn push_arith(parts: &mut Vec<WordPart>, body: Pair<Rule>, list: ListFn) {
     for c in body.into_inner() {
         match c.as_rule() {
             Rule::arith_paren => {
                 push_lit(parts, "(", true);
                 if let Some(b) = c.into_inner().next() {
-                    push_arith(parts, b);
+                    push_arith(parts, b, list);
                 }
                 push_lit(parts, ")", true);
             }
-            _ => push_part(parts, c, true),
+            _ => push_part(parts, c, true, list),
         }
     }
 }

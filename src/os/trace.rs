@@ -30,5 +30,6 @@ fn emit(what: &str) {
     } else {
         format!("trace: {what}\n")
     };
-    crate::os::sys::err(&line);
+    // Straight to fd 2 (not through `sys`, which traces its own calls).
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
 }

@@ -95,7 +95,13 @@ fn corpus() -> &'static [String] {
 fn read_corpus() -> Vec<String> {
     let root = env!("CARGO_MANIFEST_DIR");
     let mut lines = Vec::new();
-    for dir in ["scripts", "tests"] {
+    for dir in [
+        "scripts",
+        "tests/exec",
+        "tests/cli",
+        "tests/lab",
+        "tests/repl",
+    ] {
         let Ok(rd) = std::fs::read_dir(format!("{root}/{dir}")) else {
             continue;
         };

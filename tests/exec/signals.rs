@@ -3,7 +3,7 @@
 //! prompt; replace, cancel, fractions, names and numbers, reset, errors.
 //! Timing is checked only loosely (order, generous windows).
 
-mod common;
+use crate::common;
 use common::pty::Pty;
 use common::*;
 

@@ -1,7 +1,7 @@
 //! Jobs without a terminal (SPEC §6, scripts): `&`, `spawn`, `$!`, `wait`,
 //! `jobs`, `kill`; every child reaped; no descriptor leaks into children.
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

@@ -2,7 +2,7 @@
 //! without the lock, the pipe-fed booth, cond, bounds, lab commands as
 //! ordinary commands, explain and trace.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// `TID :now left: N` lines in output order.

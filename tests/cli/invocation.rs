@@ -1,6 +1,6 @@
 //! Invocation (SPEC §1) and errors (SPEC §8): the real binary, each mode.
 
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

@@ -1,7 +1,7 @@
 //! Bad input (SPEC §8): every failure is a message and a status, never a
 //! panic, a crash or a stack overflow.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// psh must have ended by itself with a status, not by a signal, and

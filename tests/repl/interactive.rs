@@ -1,7 +1,7 @@
 //! Interactive psh through a real pseudo-terminal: job control (SPEC §6)
 //! and the REPL (SPEC §7).
 
-mod common;
+use crate::common;
 use common::pty::Pty;
 use common::*;
 

@@ -2,7 +2,7 @@
 //! out of processes, children killed by every signal, closed pipes,
 //! SIGHUP and SIGTERM to psh, and what children inherit.
 
-mod common;
+use crate::common;
 use common::pty::Pty;
 use common::*;
 

@@ -2,7 +2,7 @@
 //! spelling where psh's syntax differs) in a fresh directory; stdout and
 //! the exit status must agree.
 
-mod common;
+use crate::common;
 use common::*;
 
 /// (psh line, bash line — None when it is the same text)

@@ -1,0 +1,9 @@
+//! Tests of the program as a whole (`src/cli.rs`): invocation modes, bad
+//! input of every kind, scale, faults and security.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod hardening;
+mod invocation;
+mod robustness;

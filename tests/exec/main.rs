@@ -1,0 +1,10 @@
+//! Tests of execution (`src/exec`, `src/os`) through the real binary:
+//! agreement with bash, jobs without a terminal, handler blocks and
+//! signals.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod differential;
+mod jobs;
+mod signals;

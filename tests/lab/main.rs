@@ -1,0 +1,6 @@
+//! Tests of the concurrency lab (`src/lab`) through the real binary.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod tasks;

@@ -1,0 +1,7 @@
+//! Tests of the interactive shell (`src/repl`, job control) through a
+//! real pseudo-terminal.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod interactive;
