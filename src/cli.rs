@@ -1,5 +1,6 @@
 //! The command line: picks the mode (script, `-c`, stdin, the REPL,
-//! `--check`) and hands the parsed program to the evaluator.
+//! `--check`), builds the shell with its hooks (builtins, explain) and
+//! hands the program to exec.  Runs nothing itself.
 
 use crate::exec::shell::{Hooks, Shell};
 use crate::exec::source::{run_stdin, run_text};

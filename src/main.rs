@@ -1,4 +1,6 @@
-//! The psh program: hands its arguments to `psh::cli`.
+//! The psh program: hands its arguments to `psh::cli`.  Nothing else
+//! lives here (the library is the shell, so tests and the fuzzer can reach
+//! it).
 
 // psh provides C's `main` itself: Rust's runtime start-up would read
 // /proc/self/maps through sscanf to place a stack guard, a third of the

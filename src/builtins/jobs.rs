@@ -1,6 +1,7 @@
 //! Job builtins: `jobs`, `wait`, `fg`, `bg`, `kill`, and sending a signal
-//! to a whole job.  Waiting itself is `exec/wait.rs`; this file turns
-//! arguments (`%N`, PIDs, signal names) into those calls.
+//! to a whole job.  Waiting itself is `exec/wait.rs`; this file only turns
+//! arguments (`%N`, PIDs, signal names) into those calls, never waitpid's
+//! itself.
 
 use nix::sys::signal::{self, Signal};
 use nix::unistd::Pid;

@@ -1,5 +1,6 @@
 //! The rest: `source`/`.` (a file run in this shell), `type`,
-//! `history`, and `test`/`[` (the evaluation is `test.rs`).
+//! `history`, and `test`/`[` (the evaluation is `test.rs`).  Each is a thin
+//! front: parsing and running belong to lang and exec.
 
 use super::{err, is_builtin, out, KEYWORDS};
 use crate::exec::shell::{Flow, Res, Shell, MAX_CALL_DEPTH};

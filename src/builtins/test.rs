@@ -1,5 +1,6 @@
-//! `test` and `[ … ]`: file, string and integer tests.  Returns the exit
-//! status (0 true, 1 false) or an error message (status 2).
+//! `test` and `[ … ]`: file, string and integer tests.  Returns true or
+//! false, or an error message (status 2); the builtin wrapper is in
+//! `misc.rs`.  Only queries the file system; changes nothing.
 
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 

@@ -1,7 +1,8 @@
-//! The job table: every pipeline started in the background (and, later,
-//! every stopped foreground job) with the state of each of its processes.
-//! Reaping is per known pid (waitpid with WNOHANG), so it never steals the
-//! status of a child that other code waits for.
+//! The job table: every pipeline started in the background (and every
+//! stopped foreground job) with the state of each of its processes, job
+//! specs (`%N`, `%+`, `%prefix`), notifications and hanging up.  Reaping
+//! is per known pid (waitpid with WNOHANG), so it never steals the status of
+//! a child that other code waits for.  Never starts a process.
 
 use std::rc::Rc;
 

@@ -2,6 +2,7 @@
 //! in order, into a plan of (target fd ← source fd) moves.  The plan is
 //! handed to posix_spawn as dup2 file actions, dup2'd in a forked child, or
 //! applied to the shell itself around a builtin and undone afterwards.
+//! Never runs the command it redirects.
 
 use std::os::fd::RawFd;
 

@@ -1,8 +1,9 @@
 //! Handler blocks: `alarm SECONDS < … >` (a one-shot real-time timer,
 //! setitimer) and `trap SIGNAL < … >`.  The OS-level handler only records
-//! the signal (`signals.rs`); the blocks run here, in ordinary code, as
+//! the signal (`os/signals.rs`); the blocks run here, in ordinary code, as
 //! soon as psh can run code: between commands, while it waits for a
-//! foreground job, or while the REPL waits for input.
+//! foreground job, or while the REPL waits for input.  The `alarm`/`trap`
+//! builtins without a block are in `builtins/traps.rs`.
 
 use std::rc::Rc;
 

@@ -1,6 +1,7 @@
 //! Shell variables and the environment handed to children.  The
 //! environment list is built once and reused until an exported variable
-//! changes, so spawning a command does not rebuild it every time.
+//! changes, so spawning a command does not rebuild it every time.  Stores
+//! values; never expands them.
 
 use std::borrow::Cow;
 use std::collections::HashMap;

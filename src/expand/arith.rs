@@ -1,6 +1,7 @@
 //! `$((expr))`: 64-bit integer arithmetic with C precedence.  Names are
-//! variables (with or without `$`); an unset or empty one is 0.  Division by
-//! zero and malformed expressions are errors, never a crash.
+//! variables (with or without `$`), looked up through the caller's closure;
+//! an unset or empty one is 0.  Division by zero and malformed expressions
+//! are errors, never a crash.  Pure: no I/O, no shell state.
 
 const MAX_DEPTH: usize = 200;
 

@@ -1,5 +1,6 @@
 //! `cond ITEMS`: one producer and N consumers on a condition variable
 //! (`notify()` or `--notify-all`); counts wake-ups and wasted wake-ups.
+//! Threads only (never forks).
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;

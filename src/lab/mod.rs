@@ -1,10 +1,9 @@
 //! The concurrency lab: `threads N TASK …` runs N OS threads in psh's own
 //! process (all joined), `procs N TASK …` N forked children (all reaped).
-//! Tasks: `worker` (who am I?), `booth TICKETS` (the ticket booth, with or
-//! without the lock; fed through a pipe for processes), `cond ITEMS` (a
-//! producer and consumers on a condition variable).  A one-line summary
-//! goes to stderr after the join; `--timeline` draws who held the lock,
-//! ran or waited.
+//! This file checks the arguments, dispatches to the task (`worker`,
+//! `booth`, `cond`) and prints the summary and timeline; the machinery
+//! shared by tasks is `engine.rs`.  Knows nothing of the shell: it gets
+//! words and returns a status.
 
 mod booth;
 mod cond;

@@ -1,6 +1,7 @@
 //! `--timeline`: one row per worker showing, over time, when it held the
 //! lock, ran, or waited.  Workers record state changes with a monotonic
-//! clock (the same in every process), and the chart is drawn after the join.
+//! clock (the same in every process), and the chart is drawn after the
+//! join.  Draws only; records nothing itself.
 
 /// What a worker was doing from one event to the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! `worker`: each worker says who it is — `thread I PID TID` (one PID
-//! for all) or `process I PID TID` (N PIDs).  Shows threads vs processes.
+//! for all) or `process I PID TID` (N PIDs).  Shows threads vs processes;
+//! shares no state between workers.
 
 use std::sync::{Arc, Mutex};
 

@@ -1,9 +1,10 @@
 //! The abstract syntax tree: what the parser builds and the evaluator walks.
 //!
 //! Each node kind stands for one operating-system primitive (see
-//! `eval.rs`): a `Simple` command is a spawn (or a builtin call), a
+//! `exec/eval.rs`): a `Simple` command is a spawn (or a builtin call), a
 //! `Pipeline` is pipe + spawn × N + waitpid, a `Job` with `background` is a
-//! spawn without wait, a `Subshell` is a fork.  Nothing here knows about pest.
+//! spawn without wait, a `Subshell` is a fork.  Data only: nothing here
+//! knows about pest, and nothing runs.
 
 use std::rc::Rc;
 

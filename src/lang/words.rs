@@ -1,6 +1,7 @@
 //! Word building: the parts of one shell word as the grammar saw them
 //! (literal text, quotes, `$name`, `${…}`, `$(…)`, `$((…))`, `~`) become
-//! `WordPart`s.  Expansion happens later, in `expand/`.
+//! `WordPart`s.  Nothing is expanded here; that happens later, in
+//! `expand/`.
 
 use std::rc::Rc;
 

@@ -1,6 +1,7 @@
 //! Reading commands from a stdin that is not a terminal: one line at a
 //! time, never past the end of the line, so input meant for the commands
-//! themselves (`read`, `cat`) stays where it is.
+//! themselves (`read`, `cat`) stays where it is.  Returns bytes; never
+//! parses them.
 
 use crate::os::sys;
 

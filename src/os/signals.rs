@@ -1,6 +1,8 @@
 //! Signal dispositions: what the shell changes for itself, what every
-//! child gets back (default dispositions, empty mask), and the SIGCHLD flag
-//! that tells the job table a child changed state.
+//! child gets back (default dispositions, empty mask), the record-only
+//! handlers and self-pipe that wake a waiting shell, and the SIGCHLD flag
+//! that tells the job table a child changed state.  Records signals only:
+//! what a signal means (a handler block, an interrupt) is decided in exec.
 
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 

@@ -1,6 +1,7 @@
 //! Thin, safe wrappers over the file-descriptor primitives the shell uses
-//! (write, dup, pipe) and the registry of descriptors the shell holds
+//! (read, write, dup, pipe) and the registry of descriptors the shell holds
 //! internally, so a forked child can close every one it must not keep.
+//! Knows nothing of commands or jobs; never decides what a failure means.
 
 use std::cell::RefCell;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};

@@ -1,6 +1,7 @@
 //! The controlling terminal and job control: making sure the shell is in
 //! the foreground at start-up, handing the terminal to a foreground job
 //! (tcsetpgrp) and taking it back with the shell's own terminal modes.
+//! Never reads or writes the terminal's data.
 
 use std::os::fd::BorrowedFd;
 

@@ -1,6 +1,7 @@
-//! `trace on|off`: each primitive printed to stderr, dimmed, as it
-//! happens — spawn, fork, pipe, dup2, setpgid, tcsetpgrp, waitpid, signals,
-//! timers, threads.
+//! The trace sink: with `trace on` (teach/trace.rs), each primitive is
+//! printed to stderr, dimmed, as it happens — spawn, fork, pipe, dup2,
+//! setpgid, tcsetpgrp, waitpid, signals, timers, threads.  One atomic load
+//! when off.  Writes straight to fd 2; never uses the rest of psh.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

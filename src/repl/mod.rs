@@ -1,8 +1,8 @@
 //! The interactive REPL: the loop that prompts, reads a line (with
 //! continuation lines), keeps history and runs it; job notifications
 //! before each prompt; the init file.  Its helpers are in their own files:
-//! `highlight`, `complete`, `prompt`, `history`.  Job control itself lives
-//! in `os/terminal.rs` and `exec/wait.rs`.
+//! `highlight`, `complete`, `prompt`, `history`.  Never runs a command
+//! itself: job control lives in `os/terminal.rs` and `exec/wait.rs`.
 
 mod complete;
 mod highlight;

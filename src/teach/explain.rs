@@ -1,5 +1,6 @@
 //! `explain PIPELINE`: print the primitives psh would call for a pipeline
-//! — pipe, spawn/fork, dup2, close, waitpid — without running anything.
+//! — pipe, spawn/fork, dup2, close, waitpid — without running anything and
+//! without creating a job.
 
 use crate::exec::shell::Shell;
 use crate::lang::ast::{Command, HandlerKind, Pipeline, RedirOp, Redirect, Simple, Word, WordPart};

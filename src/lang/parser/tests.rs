@@ -1,4 +1,5 @@
 //! Parser tests: every construct of the grammar, and error positions.
+//! Parse only; nothing runs.
 
 use super::*;
 
