@@ -112,19 +112,11 @@ pub fn write_all(fd: RawFd, mut buf: &[u8]) -> nix::Result<()> {
 pub fn read_to_end(fd: RawFd, out: &mut Vec<u8>) -> nix::Result<()> {
     let mut chunk = [0u8; 8192];
     loop {
-        // SAFETY: chunk is a valid buffer of its length.
-        let n = unsafe { libc::read(fd, chunk.as_mut_ptr().cast(), chunk.len()) };
-        if n < 0 {
-            let e = Errno::last();
-            if e == Errno::EINTR {
-                continue;
-            }
-            return Err(e);
-        }
+        let n = read_some(fd, &mut chunk)?;
         if n == 0 {
             return Ok(());
         }
-        out.extend_from_slice(chunk.get(..n as usize).unwrap_or(&[]));
+        out.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
     }
 }
 
