@@ -4,7 +4,7 @@
 use super::{err, out};
 use crate::exec::shell::Shell;
 use crate::exec::vars::valid_name;
-use crate::os::sys;
+use crate::os::{signals, sys};
 
 impl Shell {
     pub(crate) fn read(&mut self, args: &[String]) -> i32 {
@@ -22,9 +22,18 @@ impl Shell {
         let mut line = Vec::new();
         let mut got_newline = false;
         loop {
+            if signals::interrupted() {
+                return crate::exec::wait::interrupt_status();
+            }
             match sys::read_byte_once(0) {
-                // A signal with a handler block: run it, then read on.
-                Err(nix::errno::Errno::EINTR) => self.run_traps_or_exit(),
+                // A signal: run handler blocks, then read on, unless it
+                // was Ctrl-C (the command line ends).
+                Err(nix::errno::Errno::EINTR) => {
+                    self.run_traps_or_exit();
+                    if signals::interrupted() {
+                        return crate::exec::wait::interrupt_status();
+                    }
+                }
                 Ok(Some(b'\n')) => {
                     if !raw && line.last() == Some(&b'\\') {
                         line.pop();

@@ -50,10 +50,7 @@ impl Shell {
     }
 
     pub(crate) fn wait_cmd(&mut self, args: &[String]) -> i32 {
-        // Interactively, Ctrl-C ends the wait (the jobs go on).
-        if self.interactive {
-            return signals::interruptible(|| self.wait_jobs(args));
-        }
+        // Ctrl-C ends the wait (the jobs go on).
         self.wait_jobs(args)
     }
 
@@ -61,8 +58,9 @@ impl Shell {
         if args.is_empty() {
             let ids: Vec<usize> = self.jobs.jobs.iter().map(|j| j.id).collect();
             for id in ids {
-                if self.wait_job(id) == Some(130) && signals::interrupted() {
-                    return 130;
+                let st = self.wait_job(id);
+                if signals::interrupted() {
+                    return st.unwrap_or(130);
                 }
             }
             return 0;
@@ -76,7 +74,7 @@ impl Shell {
                     127
                 }
             };
-            if st == 130 && signals::interrupted() {
+            if signals::interrupted() {
                 break;
             }
         }
@@ -192,13 +190,17 @@ impl Shell {
         for t in targets {
             let r = if t.starts_with('%') {
                 match self.jobs.find(t) {
-                    Ok(id) => self.signal_job(id, sig),
+                    Ok(id) => self.signal_job(id, sig).and_then(|()| self.wake_stopped(id, sig)),
                     Err(m) => Err(m),
                 }
             } else {
                 match t.parse::<i32>() {
                     Ok(pid) => signal::kill(Pid::from_raw(pid), sig)
-                        .map_err(|e| format!("({pid}): {}", e.desc())),
+                        .map_err(|e| format!("({pid}): {}", e.desc()))
+                        .and_then(|()| match self.jobs.job_of(Pid::from_raw(pid)) {
+                            Some(id) => self.wake_stopped(id, sig),
+                            None => Ok(()),
+                        }),
                     Err(_) => Err(format!("{t}: arguments must be process or job IDs")),
                 }
             };
@@ -207,6 +209,19 @@ impl Shell {
             }
         }
         st
+    }
+
+    /// A stopped job cannot act on `sig` until it runs: send SIGCONT too
+    /// (as bash does), so `kill %1` ends a stopped job.
+    fn wake_stopped(&mut self, id: usize, sig: Signal) -> Result<(), String> {
+        let stops = matches!(
+            sig,
+            Signal::SIGSTOP | Signal::SIGTSTP | Signal::SIGTTIN | Signal::SIGTTOU | Signal::SIGCONT
+        );
+        if stops || !self.jobs.get(id).is_some_and(|j| j.stopped()) {
+            return Ok(());
+        }
+        self.signal_job(id, Signal::SIGCONT)
     }
 
     /// Send `sig` to every process of a job (its group with job control).

@@ -38,8 +38,9 @@ impl Shell {
             self.status = st;
             self.jobs.reap();
             self.run_pending_traps()?;
-            if self.interactive && signals::take_job_interrupt() {
-                return Err(Flow::Interrupted);
+            if let Some(sig) = signals::take_interrupt() {
+                self.status = 128 + sig as i32;
+                return Err(Flow::Interrupted(sig as i32));
             }
         }
         Ok(self.status)

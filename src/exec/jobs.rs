@@ -228,6 +228,14 @@ impl JobTable {
     }
 
     /// The id of the current job (`%+`).
+    /// The job that `pid` belongs to.
+    pub fn job_of(&self, pid: Pid) -> Option<usize> {
+        self.jobs
+            .iter()
+            .find(|j| j.procs.iter().any(|p| p.pid == pid))
+            .map(|j| j.id)
+    }
+
     pub fn current(&self) -> Option<usize> {
         self.current
     }

@@ -138,8 +138,7 @@ impl Shell {
                         let _ = nix::unistd::setpgid(Pid::from_raw(0), pg);
                     }
                 }
-                signals::reset_in_child();
-                signals::forget_traps();
+                signals::init_forked_child(self.ignores_interrupts());
                 self.traps.clear();
                 for &(target, source) in moves {
                     if target != source {
@@ -185,7 +184,9 @@ impl Shell {
         }
         let group = self.group_for(None, false);
         let body = job.body.clone();
+        let was = std::mem::replace(&mut self.launching_background, true);
         let l = self.fork_run(&[], group, move |sh| sh.run_and_or(&body));
+        self.launching_background = was;
         self.register_job(vec![l], job.text.clone(), false)
     }
 
@@ -196,8 +197,17 @@ impl Shell {
         text: Rc<str>,
         announce: bool,
     ) -> i32 {
+        let was = std::mem::replace(&mut self.launching_background, true);
         let launched = self.launch_pipeline(&p.stages, false);
+        self.launching_background = was;
         self.register_job(launched, text, announce)
+    }
+
+    /// A child being started now must ignore SIGINT and SIGQUIT: a
+    /// background job of a shell without job control (POSIX), so Ctrl-C
+    /// for the script leaves it alone.
+    pub(crate) fn ignores_interrupts(&self) -> bool {
+        self.launching_background && !self.monitor
     }
 
     pub(crate) fn register_job(

@@ -29,9 +29,10 @@ pub enum Flow {
     Continue(usize),
     Return(i32),
     Exit(i32),
-    /// A foreground job died of Ctrl-C: the interactive shell stops the
-    /// whole command line (a loop included), `$?` is 130, as in bash.
-    Interrupted,
+    /// Ctrl-C (SIGINT) or Ctrl-\ (SIGQUIT), by its signal number: the
+    /// whole command line stops (a loop included) with `$?` 128+N; a
+    /// non-interactive shell ends, killed by the same signal, as bash.
+    Interrupted(i32),
 }
 
 /// A status, or control leaving early.
@@ -102,6 +103,9 @@ pub struct Shell {
     /// so no input can overflow the stack.
     pub depth: usize,
     pub hooks: Hooks,
+    /// A background job is being started (its children ignore SIGINT and
+    /// SIGQUIT when there is no job control).
+    pub launching_background: bool,
 }
 
 /// Functions may recurse this deep before the call is refused.
@@ -156,6 +160,7 @@ impl Shell {
             source_depth: 0,
             depth: 0,
             hooks,
+            launching_background: false,
         }
     }
 

@@ -28,6 +28,10 @@ impl Shell {
 
     /// An expansion error: a message; a script stops there, as in sh.
     pub fn expand_failed(&mut self, e: ExpandError) -> Res {
+        if let ExpandError::Interrupted(sig) = e {
+            self.status = 128 + sig;
+            return Err(Flow::Interrupted(sig));
+        }
         sys::err(&format!("{}\n", e.message()));
         let st = e.status();
         if !self.interactive && !matches!(e, ExpandError::Ambiguous(_)) {

@@ -1,11 +1,14 @@
 //! Running program text: a whole script or `-c` string (parsed entirely
 //! first, so nothing runs if any of it is wrong), or a stream of commands
-//! from a non-terminal stdin, one complete command at a time.  Reads
-//! lines through `os::input`; never touches the terminal.
+//! from stdin, one complete command at a time (a pipe, a file, or a
+//! terminal the line editor cannot drive).  Reads lines through
+//! `os::input`; never changes the terminal's modes.
+
+use nix::sys::signal::Signal;
 
 use crate::exec::shell::{Flow, Shell};
 use crate::lang::parser;
-use crate::os::{input, sys};
+use crate::os::{input, signals, sys};
 
 /// Parse all of `text` first (nothing runs if any of it is wrong), then run.
 pub fn run_text(sh: &mut Shell, text: &str, file: &str) -> i32 {
@@ -19,27 +22,81 @@ pub fn run_text(sh: &mut Shell, text: &str, file: &str) -> i32 {
     match sh.run_list(&list) {
         Ok(st) => st,
         Err(Flow::Exit(st)) | Err(Flow::Return(st)) => st,
+        Err(Flow::Interrupted(sig)) => die_interrupted(sig),
         Err(_) => sh.status,
     }
 }
 
-/// Commands from stdin, one complete command at a time.
+/// A non-interactive shell interrupted by Ctrl-C ends killed by the same
+/// signal, so whatever runs it (a parent shell's loop) stops too.
+fn die_interrupted(sig: i32) -> ! {
+    let sig = Signal::try_from(sig).unwrap_or(Signal::SIGINT);
+    signals::die_of(sig)
+}
+
+/// What reading one line gave.
+enum Input {
+    Line(Vec<u8>),
+    End,
+    /// Ctrl-C (or Ctrl-\\) while waiting for the line.
+    Interrupted,
+}
+
+/// Read one line; a signal that comes meanwhile runs its handler block
+/// (on a terminal, at once) or ends the wait (an interrupt).
+fn next_line(sh: &mut Shell) -> Input {
+    let mut on_signal = || {
+        sh.run_traps_or_exit();
+        signals::interrupted()
+    };
+    match input::read_line(&mut on_signal) {
+        Ok(Some(line)) => Input::Line(line),
+        Ok(None) => Input::End,
+        Err(input::Stopped) => Input::Interrupted,
+    }
+}
+
+/// Commands from stdin, one complete command at a time.  `tty`: a
+/// terminal the line editor cannot drive (TERM=dumb): a plain prompt,
+/// announcements before it, and Ctrl-C drops the line.
 pub fn run_stdin(sh: &mut Shell, tty: bool) -> i32 {
     let mut pending = String::new();
     let mut lineno = 0usize;
     let mut start_line = 1usize;
     loop {
         if tty {
+            if let Err(Flow::Exit(st)) = sh.run_pending_traps() {
+                return st;
+            }
+            let note = sh.jobs.take_notifications();
+            if !note.is_empty() {
+                sys::err(&note);
+            }
+            signals::clear_interrupt();
             sys::err(if pending.is_empty() { "psh$ " } else { "> " });
         }
-        let Some(line) = input::read_line() else {
-            if !pending.is_empty() {
-                if let Err(e) = parser::parse(&pending, "stdin") {
-                    sys::err(&format!("{}\n", shift_lines(e, start_line)));
-                    return 2;
-                }
+        let line = match next_line(sh) {
+            Input::Line(l) => l,
+            Input::Interrupted if tty => {
+                signals::clear_interrupt();
+                pending.clear();
+                sh.status = 130;
+                sys::err("\n");
+                continue;
             }
-            return sh.status;
+            Input::Interrupted => {
+                let sig = signals::take_interrupt().unwrap_or(Signal::SIGINT);
+                signals::die_of(sig)
+            }
+            Input::End => {
+                if !pending.is_empty() {
+                    if let Err(e) = parser::parse(&pending, "stdin") {
+                        sys::err(&format!("{}\n", shift_lines(e, start_line)));
+                        return 2;
+                    }
+                }
+                return sh.status;
+            }
         };
         lineno += 1;
         if pending.is_empty() {
@@ -63,6 +120,7 @@ pub fn run_stdin(sh: &mut Shell, tty: bool) -> i32 {
         match sh.run_list(&list) {
             Ok(_) => {}
             Err(Flow::Exit(st)) => return st,
+            Err(Flow::Interrupted(sig)) if !tty => die_interrupted(sig),
             Err(_) => {}
         }
     }

@@ -10,7 +10,7 @@ use crate::exec::pipeline::Launched;
 use crate::exec::shell::Shell;
 use crate::exec::simple::Expanded;
 use crate::os::spawn::{self as ospawn, FdMove, Group};
-use crate::os::sys;
+use crate::os::{signals, sys};
 
 /// Why a command could not be started, as the shell reports it.
 pub fn spawn_error(name: &str, e: Errno) -> (String, i32) {
@@ -58,9 +58,16 @@ impl Shell {
             return Launched::Done(1);
         };
         let mut retried = false;
+        let ignore_interrupts = self.ignores_interrupts();
         loop {
             let envp = self.vars.envp(&ex.assigns);
-            let r = ospawn::spawn(&path, &argv, &envp, moves, group);
+            let r = if ignore_interrupts {
+                signals::spawn_ignoring_interrupts(|| {
+                    ospawn::spawn(&path, &argv, &envp, moves, group)
+                })
+            } else {
+                ospawn::spawn(&path, &argv, &envp, moves, group)
+            };
             drop(envp);
             match r {
                 Ok(pid) => {

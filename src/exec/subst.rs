@@ -6,10 +6,11 @@
 use crate::exec::jobs::ProcState;
 use crate::exec::pipeline::Launched;
 use crate::exec::shell::Shell;
-use crate::expand::{Env, Ex, Expander};
+use crate::expand::{Env, Ex, ExpandError, Expander};
 use crate::lang::ast::*;
 use crate::os::spawn::Group;
-use crate::os::sys;
+use crate::exec::wait::settle_interrupt;
+use crate::os::{signals, sys};
 
 impl Shell {
     /// Run `list` with its stdout into a pipe; its output without trailing
@@ -25,6 +26,7 @@ impl Shell {
             }
         };
         let moves = [(1, w.raw())];
+        let interrupted_before = signals::interrupted();
         let l = match single_command(list) {
             Some(cmd) => self.launch(cmd, &moves, Group::Inherit),
             None => self.fork_run(&moves, Group::Inherit, |sh| sh.run_list(list)),
@@ -33,10 +35,12 @@ impl Shell {
         let mut buf = Vec::new();
         let _ = sys::read_to_end(r.raw(), &mut buf);
         drop(r);
-        let st = match l {
-            Launched::Pid(pid) => self.wait_exit(pid).map_or(0, ProcState::status),
-            Launched::Done(st) => st,
+        let state = match l {
+            Launched::Pid(pid) => self.wait_exit(pid).unwrap_or(ProcState::Exited(0)),
+            Launched::Done(st) => ProcState::Exited(st),
         };
+        settle_interrupt(&[state], interrupted_before, false);
+        let st = state.status();
         self.status = st;
         self.subst_status = Some(st);
         while buf.last() == Some(&b'\n') {
@@ -89,8 +93,12 @@ impl Env for Shell {
     fn nounset(&self) -> bool {
         self.opts.nounset
     }
-    fn command_subst(&mut self, list: &List) -> String {
-        self.command_substitution(list)
+    fn command_subst(&mut self, list: &List) -> Ex<String> {
+        let text = self.command_substitution(list);
+        match signals::take_interrupt() {
+            Some(sig) => Err(ExpandError::Interrupted(sig as i32)),
+            None => Ok(text),
+        }
     }
 }
 

@@ -62,6 +62,9 @@ impl Shell {
         };
         match h.kind {
             HandlerKind::Alarm => {
+                // An alarm that already fired runs its own block first:
+                // the new one must never fire in its place.
+                self.run_pending_traps()?;
                 let secs = match parse_seconds(&arg) {
                     Ok(s) => s,
                     Err(m) => return Ok(usage(&m)),

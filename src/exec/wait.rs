@@ -17,18 +17,21 @@ use crate::os::{signals, sys, terminal};
 impl Shell {
     /// Wait for a foreground job's stages; the pipeline's status.
     pub(crate) fn wait_foreground(&mut self, launched: &[Launched]) -> i32 {
+        let interrupted_before = signals::interrupted();
         if self.monitor {
             let procs = launched.iter().map(|l| proc_of(*l)).collect();
             let text = self.fg_text.clone();
             return self.wait_job_foreground(None, procs, text, None);
         }
-        let mut statuses = Vec::with_capacity(launched.len());
+        let mut states = Vec::with_capacity(launched.len());
         for l in launched {
-            statuses.push(match *l {
-                Launched::Pid(pid) => self.wait_exit(pid).map_or(0, ProcState::status),
-                Launched::Done(st) => st,
+            states.push(match *l {
+                Launched::Pid(pid) => self.wait_exit(pid).unwrap_or(ProcState::Exited(0)),
+                Launched::Done(st) => ProcState::Exited(st),
             });
         }
+        settle_interrupt(&states, interrupted_before, false);
+        let statuses: Vec<i32> = states.iter().map(|s| s.status()).collect();
         jobs::pipeline_status(&statuses, self.opts.pipefail)
     }
 
@@ -88,8 +91,8 @@ impl Shell {
     }
 
     /// `wait %N`: block until every process of job `id` has ended; its
-    /// status.  A Ctrl-C during an interactive `wait` gives 130 and keeps
-    /// the job.
+    /// status.  A Ctrl-C during the wait gives 130 and keeps the job (the
+    /// interrupt then ends the command line).
     pub fn wait_job(&mut self, id: usize) -> Option<i32> {
         if self.jobs.get(id)?.foreign {
             return None;
@@ -103,9 +106,9 @@ impl Shell {
             .map(|p| p.pid)
             .collect();
         for pid in pids {
-            match self.wait_exit_interruptible(pid, self.interactive) {
+            match self.wait_exit_interruptible(pid, true) {
                 Some(st) => self.jobs.record(pid, st),
-                None => return Some(130),
+                None => return Some(interrupt_status()),
             }
         }
         let status = self.jobs.get(id).map(jobs::Job::status);
@@ -123,6 +126,7 @@ impl Shell {
         text: Rc<str>,
         modes: Option<nix::sys::termios::Termios>,
     ) -> i32 {
+        let interrupted_before = signals::interrupted();
         let pgid = procs.iter().map(|p| p.pid).find(|p| p.as_raw() != 0);
         if let Some(pg) = pgid {
             if let Some(m) = &modes {
@@ -168,9 +172,10 @@ impl Shell {
                     sys::err(&format!("{}\n", jobs::describe_signal(sig)));
                 } else if sig == Signal::SIGINT {
                     sys::err("\n");
-                    signals::note_job_interrupt();
                 }
             }
+            let states: Vec<ProcState> = procs.iter().map(|p| p.state).collect();
+            settle_interrupt(&states, interrupted_before, true);
             return jobs::pipeline_status(&statuses, self.opts.pipefail);
         }
         self.job_stopped(id, pgid, procs, text, job_modes)
@@ -232,4 +237,32 @@ fn trace_wait(pid: Pid, st: ProcState) {
         };
         crate::os::trace::event(&format!("waitpid({pid}) → {what}"));
     }
+}
+
+/// After a foreground wait, what an interrupt means.  With job control
+/// the job had the terminal, so psh never saw the Ctrl-C: a process of
+/// the job killed by SIGINT or SIGQUIT interrupts the command line.
+/// Without (`own_group` false: a script, `$(…)`), psh got the signal
+/// beside the job: it stands only if the job died of it too; a job that
+/// handled it and went on lets psh go on (bash's rule), and a job that
+/// only killed itself with SIGINT is just a status.  An interrupt that
+/// came before the wait began always stands.
+pub(crate) fn settle_interrupt(states: &[ProcState], interrupted_before: bool, own_group: bool) {
+    if interrupted_before {
+        return;
+    }
+    let killed = states.iter().find_map(|s| match s {
+        ProcState::Killed(sig @ (Signal::SIGINT | Signal::SIGQUIT)) => Some(*sig),
+        _ => None,
+    });
+    match (killed, own_group) {
+        (Some(sig), true) => signals::note_interrupt(sig),
+        (Some(_), false) => {}
+        (None, _) => signals::clear_interrupt(),
+    }
+}
+
+/// The status of an interrupted builtin: 128 + the interrupt's signal.
+pub(crate) fn interrupt_status() -> i32 {
+    signals::interrupt_status()
 }

@@ -25,8 +25,9 @@ pub trait Env {
     fn special(&self, c: char) -> String;
     /// `set -u` is on.
     fn nounset(&self) -> bool;
-    /// Run `list` with its output captured (`$(…)`).
-    fn command_subst(&mut self, list: &List) -> String;
+    /// Run `list` with its output captured (`$(…)`); an error when an
+    /// interrupt (Ctrl-C) ended it.
+    fn command_subst(&mut self, list: &List) -> Ex<String>;
 }
 
 #[derive(Debug)]
@@ -37,6 +38,9 @@ pub enum ExpandError {
     Arith(String),
     /// A redirection target that is not exactly one word.
     Ambiguous(String),
+    /// Ctrl-C or Ctrl-\ (by signal number) while a `$(…)` ran: the command
+    /// line stops, with no message.
+    Interrupted(i32),
 }
 
 impl ExpandError {
@@ -45,12 +49,14 @@ impl ExpandError {
             ExpandError::Unbound(n) => format!("psh: {n}: unbound variable"),
             ExpandError::Arith(m) => format!("psh: arithmetic: {m}"),
             ExpandError::Ambiguous(w) => format!("psh: {w}: ambiguous redirect"),
+            ExpandError::Interrupted(_) => String::new(),
         }
     }
     /// The status bash gives the same failure.
     pub fn status(&self) -> i32 {
         match self {
             ExpandError::Unbound(_) => 127,
+            ExpandError::Interrupted(sig) => 128 + sig,
             _ => 1,
         }
     }

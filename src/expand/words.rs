@@ -200,7 +200,7 @@ impl<'a> Expander<'a> {
                 f.cur.push(&v, false);
             }
             WordPart::CmdSub(list) => {
-                let text = self.env.command_subst(list);
+                let text = self.env.command_subst(list)?;
                 if quoted {
                     f.cur.push(&text, false);
                     f.cur.started = true;

@@ -7,11 +7,11 @@ use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::engine::{reap_all, sleep, spawn_join, Out, Recorder, PIPE_BUF};
+use super::engine::{stop_requested, reap_all, sleep, spawn_join, Out, Recorder, PIPE_BUF};
 use super::timeline::{Event, State};
 use super::{Options, Report};
 use crate::os::process::{self, Forked};
-use crate::os::{sys, trace};
+use crate::os::{signals, sys, trace};
 
 struct Booth {
     left: u64,
@@ -30,7 +30,7 @@ pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String>
     let res = spawn_join(o.n, move |tid| {
         let mut sold = 0u64;
         let mut rec = Recorder::new(timeline);
-        loop {
+        while !stop_requested() {
             rec.mark(State::Wait);
             let mut b = match sh.lock() {
                 Ok(b) => b,
@@ -94,7 +94,7 @@ pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, 
         let mut sold = 0u64;
         let mut out = Out::shared();
         let mut rec = Recorder::new(timeline);
-        loop {
+        while !stop_requested() {
             rec.mark(State::Run);
             // read …
             let n = l2.load(Ordering::Relaxed);
@@ -198,6 +198,8 @@ pub(crate) fn procs_booth(o: &Options, tickets: u64) -> Result<Report, String> {
         // and _exits.
         match process::fork() {
             Ok(Forked::Child) => {
+                // A worker is an ordinary process: Ctrl-C, SIGTERM reach it.
+                signals::reset_in_child();
                 sys::close(tick_w.raw());
                 sys::close(res_r.raw());
                 let st = booth_child(i, tick_r.raw(), res_w.raw(), o.quiet, o.timeline);
@@ -252,6 +254,9 @@ pub(crate) fn procs_booth(o: &Options, tickets: u64) -> Result<Report, String> {
 fn feed_tickets(w: RawFd, tickets: u64) {
     let mut block = Vec::with_capacity(PIPE_BUF);
     for t in (1..=tickets).rev() {
+        if t % 512 == 0 && stop_requested() {
+            return;
+        }
         block.extend_from_slice(&t.to_ne_bytes());
         if block.len() >= PIPE_BUF {
             if sys::write_all(w, &block).is_err() {

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::engine::{sleep, spawn_join, Out, Recorder};
+use super::engine::{stop_requested, sleep, spawn_join, Out, Recorder};
 use super::timeline::State;
 use super::{Options, Report};
 use crate::os::trace;
@@ -108,6 +108,9 @@ fn start_producer(
         .spawn(move || {
             for k in 1..=items {
                 sleep(chore);
+                if stop_requested() {
+                    break;
+                }
                 let (m, cv) = &*shared;
                 if let Ok(mut q) = m.lock() {
                     q.items.push_back(k);

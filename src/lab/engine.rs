@@ -87,10 +87,17 @@ impl Recorder {
     }
 }
 
+/// A chore: sleep `d`, cut short by Ctrl-C (the run then stops).
 pub(crate) fn sleep(d: Duration) {
     if !d.is_zero() {
-        std::thread::sleep(d);
+        crate::os::signals::sleep_interruptible(d);
     }
+}
+
+/// Ctrl-C (or Ctrl-\\) came: every worker stops at its next step.
+#[inline]
+pub(crate) fn stop_requested() -> bool {
+    crate::os::signals::interrupted()
 }
 
 /// Spawn `n` threads running `f(index)` and join them all; their results

@@ -152,16 +152,10 @@ pub fn run(mode: Mode, args: &[String]) -> i32 {
         }
     };
     let start = Instant::now();
-    let result = match (mode, &o.task) {
-        (Mode::Threads, Task::Worker) => threads_worker(&o),
-        (Mode::Threads, Task::Booth(t)) if o.nolock => threads_booth_nolock(&o, *t),
-        (Mode::Threads, Task::Booth(t)) => threads_booth(&o, *t),
-        (Mode::Threads, Task::Cond(i)) => threads_cond(&o, *i),
-        (Mode::Procs, Task::Worker) => procs_worker(&o),
-        (Mode::Procs, Task::Booth(t)) => procs_booth(&o, *t),
-        (Mode::Procs, Task::Cond(_)) => Err("cond runs on threads".into()),
-    };
-    let report = match result {
+    // The lab writes into pipes whose readers may die (killed workers, a
+    // closed stdout): an error for that write, never the end of psh.
+    let result = crate::os::signals::with_sigpipe_ignored(|| run_task(mode, &o));
+    let mut report = match result {
         Ok(r) => r,
         Err(m) => {
             sys::err(&format!("psh: lab: {m}\n"));
@@ -169,6 +163,11 @@ pub fn run(mode: Mode, args: &[String]) -> i32 {
         }
     };
     let took = start.elapsed();
+    if crate::os::signals::interrupted() {
+        let sold: u64 = report.per_worker.iter().sum();
+        report.summary = format!("interrupted after {sold} sales; {}", report.summary);
+        report.status = crate::os::signals::interrupt_status();
+    }
     let name = if mode == Mode::Threads {
         "threads"
     } else {
@@ -195,6 +194,18 @@ pub fn run(mode: Mode, args: &[String]) -> i32 {
         ));
     }
     report.status
+}
+
+fn run_task(mode: Mode, o: &Options) -> Result<Report, String> {
+    match (mode, &o.task) {
+        (Mode::Threads, Task::Worker) => threads_worker(o),
+        (Mode::Threads, Task::Booth(t)) if o.nolock => threads_booth_nolock(o, *t),
+        (Mode::Threads, Task::Booth(t)) => threads_booth(o, *t),
+        (Mode::Threads, Task::Cond(i)) => threads_cond(o, *i),
+        (Mode::Procs, Task::Worker) => procs_worker(o),
+        (Mode::Procs, Task::Booth(t)) => procs_booth(o, *t),
+        (Mode::Procs, Task::Cond(_)) => Err("cond runs on threads".into()),
+    }
 }
 
 fn task_text(o: &Options) -> String {

@@ -42,6 +42,7 @@ pub(crate) fn procs_worker(o: &Options) -> Result<Report, String> {
         // line, writes it and _exits.
         match process::fork() {
             Ok(Forked::Child) => {
+                crate::os::signals::reset_in_child();
                 let line = format!("process {i} {} {}\n", std::process::id(), process::gettid());
                 // One write of a short line is atomic: no lock is needed.
                 let _ = sys::write_all(1, line.as_bytes());

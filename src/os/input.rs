@@ -1,52 +1,60 @@
-//! Reading commands from a stdin that is not a terminal: one line at a
-//! time, never past the end of the line, so input meant for the commands
-//! themselves (`read`, `cat`) stays where it is.  Returns bytes; never
-//! parses them.
+//! Reading commands from a stdin that the line editor does not drive: one
+//! line at a time, never past the end of the line, so input meant for the
+//! commands themselves (`read`, `cat`) stays where it is.  A signal that
+//! interrupts the wait is handed to the caller, who may end it.  Returns
+//! bytes; never parses them.
+
+use nix::errno::Errno;
 
 use crate::os::sys;
 
+/// The caller's `on_signal` asked to stop reading (an interrupt).
+#[derive(Debug)]
+pub struct Stopped;
+
 /// Read one line (with its newline) from fd 0; None at end of input.
-pub fn read_line() -> Option<Vec<u8>> {
+/// When a signal interrupts the wait, `on_signal` runs; if it says so,
+/// reading stops.
+pub fn read_line(on_signal: &mut dyn FnMut() -> bool) -> Result<Option<Vec<u8>>, Stopped> {
     // A seekable stdin (a file) can be read in blocks and rewound to just
-    // after the newline; a pipe must be read a byte at a time.
+    // after the newline; a pipe or terminal must be read a byte at a time.
     // SAFETY: lseek on fd 0 only queries or moves the offset.
     let seekable = unsafe { libc::lseek(0, 0, libc::SEEK_CUR) } >= 0;
     let mut line = Vec::new();
     if seekable {
         let mut buf = [0u8; 4096];
         loop {
-            // SAFETY: buf is valid for its length.
-            let n = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
-            if n < 0 {
-                if nix::errno::Errno::last() == nix::errno::Errno::EINTR {
-                    continue;
-                }
-                break;
-            }
-            if n == 0 {
-                break;
-            }
-            let chunk = buf.get(..n as usize).unwrap_or(&[]);
+            let n = match sys::read_some(0, &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            let chunk = buf.get(..n).unwrap_or(&[]);
             if let Some(i) = chunk.iter().position(|&b| b == b'\n') {
                 line.extend_from_slice(&chunk[..=i]);
                 let back = (chunk.len() - i - 1) as libc::off_t;
                 // SAFETY: moves fd 0's offset back to just after the newline.
                 unsafe { libc::lseek(0, -back, libc::SEEK_CUR) };
-                return Some(line);
+                return Ok(Some(line));
             }
             line.extend_from_slice(chunk);
         }
     } else {
-        while let Ok(Some(b)) = sys::read_byte(0) {
-            line.push(b);
-            if b == b'\n' {
-                return Some(line);
+        loop {
+            match sys::read_byte_once(0) {
+                Ok(Some(b)) => {
+                    line.push(b);
+                    if b == b'\n' {
+                        return Ok(Some(line));
+                    }
+                }
+                Err(Errno::EINTR) => {
+                    if on_signal() {
+                        return Err(Stopped);
+                    }
+                }
+                Ok(None) | Err(_) => break,
             }
         }
     }
-    if line.is_empty() {
-        None
-    } else {
-        Some(line)
-    }
+    Ok(if line.is_empty() { None } else { Some(line) })
 }

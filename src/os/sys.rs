@@ -91,6 +91,28 @@ pub fn is_open(fd: RawFd) -> bool {
     unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
 }
 
+/// The descriptors open in this process now (from /proc/self/fd).
+pub fn open_fds() -> Vec<RawFd> {
+    let Ok(rd) = std::fs::read_dir("/proc/self/fd") else {
+        return Vec::new();
+    };
+    rd.flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse().ok()))
+        .filter(|&fd| is_open(fd))
+        .collect()
+}
+
+/// Mark `fd` close-on-exec.
+pub fn set_cloexec(fd: RawFd) {
+    // SAFETY: F_GETFD/F_SETFD only change the descriptor's flags.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFD);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFD, flags | libc::FD_CLOEXEC);
+        }
+    }
+}
+
 /// Write all of `buf` to `fd`, retrying on EINTR and short writes.
 pub fn write_all(fd: RawFd, mut buf: &[u8]) -> nix::Result<()> {
     while !buf.is_empty() {

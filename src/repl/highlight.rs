@@ -188,6 +188,10 @@ impl Highlighter for PshHelper {
 impl Hinter for PshHelper {
     type Hint = String;
     fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        // Called on every redraw, the first one included, once the
+        // editor's SIGINT handler is in place: a signal that came before
+        // that is acted on now (see os::signals::kick_if_pending).
+        crate::os::signals::kick_if_pending();
         *self.editing.borrow_mut() = (line.to_string(), pos);
         self.hinter.hint(line, pos, ctx)
     }

@@ -142,7 +142,7 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
             }
         }
     }
-    let Some(mut editor) = new_editor(colors) else {
+    let Some((mut editor, _printer)) = new_editor(colors) else {
         return crate::exec::source::run_stdin(sh, true);
     };
     let history = open_history(&mut editor);
@@ -181,9 +181,21 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
 
 type PshEditor = Editor<PshHelper, DefaultHistory>;
 
-/// The line editor with psh's helper, or None (with a message) when it
-/// cannot start.
-fn new_editor(colors: bool) -> Option<PshEditor> {
+/// The line editor with psh's helper and its external printer, or None
+/// when it cannot serve (a terminal it does not support, like
+/// TERM=dumb): then psh reads lines itself.
+///
+/// The printer is kept for its side effect: with one, the editor waits
+/// for input with `select` over the terminal and its signal pipe, so a
+/// signal that comes just before it blocks is still seen (without one it
+/// blocks in `read` and a signal is noticed only at the next key).
+fn new_editor(colors: bool) -> Option<(PshEditor, impl Sized)> {
+    if matches!(
+        std::env::var("TERM").as_deref(),
+        Ok("dumb" | "cons25" | "emacs") | Err(_)
+    ) {
+        return None;
+    }
     let config = Config::builder()
         .history_ignore_dups(true)
         .and_then(|b| b.max_history_size(10_000))
@@ -213,7 +225,15 @@ fn new_editor(colors: bool) -> Option<PshEditor> {
         hinter: HistoryHinter::new(),
         editing: RefCell::new((String::new(), 0)),
     }));
-    Some(editor)
+    let open_before = sys::open_fds();
+    let printer = editor.create_external_printer().ok()?;
+    // The printer's pipe is not close-on-exec: keep it from every child.
+    for fd in sys::open_fds() {
+        if !open_before.contains(&fd) {
+            sys::set_cloexec(fd);
+        }
+    }
+    Some((editor, printer))
 }
 
 /// Load the history file into the editor; its path, if there is one.
@@ -259,7 +279,7 @@ fn read_command(
         *h.editing.borrow_mut() = (String::new(), 0);
     }
     let (plain, styled) = prompt::prompt(sh, colors);
-    signals::set_in_readline(true);
+    signals::begin_editing();
     let read = match carry.take() {
         Some((line, pos)) => {
             let (left, right) = line.split_at(floor_boundary(&line, pos));
@@ -267,16 +287,16 @@ fn read_command(
         }
         None => editor.readline(&(plain.as_str(), styled.as_str())),
     };
-    signals::set_in_readline(false);
+    let kicked = signals::end_editing();
     let mut text = match read {
         Ok(line) => line,
-        Err(ReadlineError::Interrupted) if signals::has_pending() => {
-            // A handler block's signal, not Ctrl-C: run it, then give
-            // the line back as it was.
+        Err(ReadlineError::Interrupted | ReadlineError::Signal(_)) if kicked => {
+            // A handler block's signal or a job's change, not Ctrl-C: run
+            // or announce it, then give the line back as it was.
             *carry = editor.helper_mut().map(|h| h.editing.borrow().clone());
             return Read::Again;
         }
-        Err(ReadlineError::Interrupted) => {
+        Err(ReadlineError::Interrupted | ReadlineError::Signal(_)) => {
             sh.status = 130;
             return Read::Again;
         }
@@ -315,6 +335,8 @@ fn read_command(
 
 /// Parse and run one typed command line; Some(status) when psh must end.
 fn run_line(sh: &mut Shell, text: &str) -> Option<i32> {
+    // A Ctrl-C that came while the line was typed belonged to the prompt.
+    signals::clear_interrupt();
     let list = match parser::parse(text, "stdin") {
         Ok(l) => l,
         Err(e) => {
@@ -326,7 +348,7 @@ fn run_line(sh: &mut Shell, text: &str) -> Option<i32> {
     let warned_before = sh.exit_warned;
     match sh.run_list(&list) {
         Err(Flow::Exit(st)) => return Some(st),
-        Err(Flow::Interrupted) => sh.status = 130,
+        Err(Flow::Interrupted(sig)) => sh.status = 128 + sig,
         _ => {}
     }
     if warned_before {
