@@ -190,7 +190,9 @@ impl Shell {
         for t in targets {
             let r = if t.starts_with('%') {
                 match self.jobs.find(t) {
-                    Ok(id) => self.signal_job(id, sig).and_then(|()| self.wake_stopped(id, sig)),
+                    Ok(id) => self
+                        .signal_job(id, sig)
+                        .and_then(|()| self.wake_stopped(id, sig)),
                     Err(m) => Err(m),
                 }
             } else {

@@ -43,10 +43,15 @@ enum Input {
 }
 
 /// Read one line; a signal that comes meanwhile runs its handler block
-/// (on a terminal, at once) or ends the wait (an interrupt).
-fn next_line(sh: &mut Shell) -> Input {
+/// at once (then `prompt`, if any, is shown again) or ends the wait (an
+/// interrupt).
+fn next_line(sh: &mut Shell, prompt: Option<&str>) -> Input {
     let mut on_signal = || {
+        let handlers = signals::has_pending();
         sh.run_traps_or_exit();
+        if let (true, Some(p)) = (handlers, prompt) {
+            sys::err(p);
+        }
         signals::interrupted()
     };
     match input::read_line(&mut on_signal) {
@@ -73,9 +78,12 @@ pub fn run_stdin(sh: &mut Shell, tty: bool) -> i32 {
                 sys::err(&note);
             }
             signals::clear_interrupt();
-            sys::err(if pending.is_empty() { "psh$ " } else { "> " });
         }
-        let line = match next_line(sh) {
+        let prompt = if pending.is_empty() { "psh$ " } else { "> " };
+        if tty {
+            sys::err(prompt);
+        }
+        let line = match next_line(sh, tty.then_some(prompt)) {
             Input::Line(l) => l,
             Input::Interrupted if tty => {
                 signals::clear_interrupt();

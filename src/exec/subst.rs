@@ -6,10 +6,10 @@
 use crate::exec::jobs::ProcState;
 use crate::exec::pipeline::Launched;
 use crate::exec::shell::Shell;
+use crate::exec::wait::settle_interrupt;
 use crate::expand::{Env, Ex, ExpandError, Expander};
 use crate::lang::ast::*;
 use crate::os::spawn::Group;
-use crate::exec::wait::settle_interrupt;
 use crate::os::{signals, sys};
 
 impl Shell {

@@ -7,7 +7,7 @@ use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::engine::{stop_requested, reap_all, sleep, spawn_join, Out, Recorder, PIPE_BUF};
+use super::engine::{reap_all, sleep, spawn_join, stop_requested, Out, Recorder, PIPE_BUF};
 use super::timeline::{Event, State};
 use super::{Options, Report};
 use crate::os::process::{self, Forked};
@@ -202,7 +202,7 @@ pub(crate) fn procs_booth(o: &Options, tickets: u64) -> Result<Report, String> {
                 signals::reset_in_child();
                 sys::close(tick_w.raw());
                 sys::close(res_r.raw());
-                let st = booth_child(i, tick_r.raw(), res_w.raw(), o.quiet, o.timeline);
+                let st = booth_child(i, tick_r.raw(), res_w.raw(), o);
                 // Leave without the parent's destructors.
                 process::exit_child(st)
             }
@@ -317,7 +317,8 @@ fn collect_sales(raw: &[u8], n: usize, tickets: u64) -> Result<Sales, String> {
 
 /// A booth process: read ticket numbers until end of file; then report
 /// to the parent through the results pipe.
-fn booth_child(idx: usize, tickets: RawFd, results: RawFd, quiet: bool, timeline: bool) -> i32 {
+fn booth_child(idx: usize, tickets: RawFd, results: RawFd, o: &Options) -> i32 {
+    let (quiet, timeline) = (o.quiet, o.timeline);
     let mut out = Out::shared();
     let mut sold: Vec<u64> = Vec::new();
     let mut rec = Recorder::new(timeline);
@@ -334,6 +335,8 @@ fn booth_child(idx: usize, tickets: RawFd, results: RawFd, quiet: bool, timeline
         if !quiet {
             out.line(format_args!("{idx} :sold ticket {t}"));
         }
+        // `--chore` paces every booth process too.
+        sleep(o.chore);
     }
     if !quiet {
         out.line(format_args!("Process_id {idx}  No more tickets"));

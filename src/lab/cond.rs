@@ -5,7 +5,7 @@
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::engine::{stop_requested, sleep, spawn_join, Out, Recorder};
+use super::engine::{sleep, spawn_join, stop_requested, Out, Recorder};
 use super::timeline::State;
 use super::{Options, Report};
 use crate::os::trace;

@@ -7,6 +7,7 @@
 use std::ffi::CString;
 use std::os::fd::RawFd;
 
+use nix::sys::signal::{sigprocmask, SigSet, SigmaskHow};
 use nix::unistd::{ForkResult, Pid};
 
 /// Which side of a fork this is.
@@ -17,11 +18,28 @@ pub enum Forked {
 
 /// fork().  Callers guarantee psh has no other threads running (the lab
 /// joins its threads before returning), so the child may run shell code.
+///
+/// Every signal is blocked across the fork: the parent gets its mask back
+/// at once (a signal that came meanwhile is delivered then, not lost); the
+/// child starts with all of them blocked, so none reaches the parent's
+/// handlers in it before it has put its own dispositions in place and
+/// cleared the mask (`signals::init_forked_child`, `reset_in_child`).
 pub fn fork() -> nix::Result<Forked> {
+    let all = SigSet::all();
+    let mut old = SigSet::empty();
+    let _ = sigprocmask(SigmaskHow::SIG_SETMASK, Some(&all), Some(&mut old));
     // SAFETY: single-threaded at every call site (see above).
-    match unsafe { nix::unistd::fork() }? {
-        ForkResult::Child => Ok(Forked::Child),
-        ForkResult::Parent { child } => Ok(Forked::Parent(child)),
+    let r = unsafe { nix::unistd::fork() };
+    match r {
+        Ok(ForkResult::Child) => Ok(Forked::Child),
+        Ok(ForkResult::Parent { child }) => {
+            let _ = sigprocmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
+            Ok(Forked::Parent(child))
+        }
+        Err(e) => {
+            let _ = sigprocmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
+            Err(e)
+        }
     }
 }
 

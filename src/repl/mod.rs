@@ -279,6 +279,9 @@ fn read_command(
         *h.editing.borrow_mut() = (String::new(), 0);
     }
     let (plain, styled) = prompt::prompt(sh, colors);
+    // An interrupt from before this prompt is spent (the line it ended is
+    // gone); one that comes after the line is entered interrupts it.
+    signals::clear_interrupt();
     signals::begin_editing();
     let read = match carry.take() {
         Some((line, pos)) => {
@@ -335,8 +338,6 @@ fn read_command(
 
 /// Parse and run one typed command line; Some(status) when psh must end.
 fn run_line(sh: &mut Shell, text: &str) -> Option<i32> {
-    // A Ctrl-C that came while the line was typed belonged to the prompt.
-    signals::clear_interrupt();
     let list = match parser::parse(text, "stdin") {
         Ok(l) => l,
         Err(e) => {

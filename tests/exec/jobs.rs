@@ -57,7 +57,10 @@ fn killed_by_signal_is_128_plus_n() {
     // (bash sets the ignore after its fork: its child needs a moment.)
     let line = "sleep 0.3 & sleep 0.05; kill -INT $!; kill -QUIT $!; wait $!; echo $?";
     assert_eq!(psh(line).stdout, "0\n");
-    assert_eq!(run_in(&scratch("bg-int"), "bash", &["-c", line], b"").stdout, "0\n");
+    assert_eq!(
+        run_in(&scratch("bg-int"), "bash", &["-c", line], b"").stdout,
+        "0\n"
+    );
     // psh's child starts with them ignored: no moment without.
     let r = psh("sleep 0.3 & kill -INT $!; wait $!; echo $?");
     assert_eq!(r.stdout, "0\n");

@@ -6,5 +6,6 @@
 mod common;
 
 mod differential;
+mod interrupts;
 mod jobs;
 mod signals;

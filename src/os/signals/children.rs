@@ -42,7 +42,8 @@ pub fn spawn_ignoring_interrupts<T>(spawn: impl FnOnce() -> T) -> T {
     if unsafe { libc::sigpending(pending.as_mut_ptr()) } == 0 {
         for sig in [Signal::SIGINT, Signal::SIGQUIT] {
             // SAFETY: the set was filled by the successful call above.
-            let is_pending = unsafe { libc::sigismember(pending.as_ptr(), sig as libc::c_int) } == 1;
+            let is_pending =
+                unsafe { libc::sigismember(pending.as_ptr(), sig as libc::c_int) } == 1;
             if is_pending && !was_ignored_at_start(sig) {
                 note_interrupt(sig);
             }

@@ -9,14 +9,36 @@ use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Sigmas
 
 use super::{wake, INTERRUPT, IN_READLINE};
 
-pub(super) extern "C" fn on_interrupt(sig: libc::c_int) {
-    if IN_READLINE.load(Ordering::Relaxed) {
-        // The line editor's own kick arriving before its handler was in
-        // place (Ctrl-C while editing is a key, not a signal).
+pub(super) extern "C" fn on_interrupt(
+    sig: libc::c_int,
+    info: *mut libc::siginfo_t,
+    _: *mut libc::c_void,
+) {
+    // SAFETY: the kernel passes a valid siginfo with SA_SIGINFO.
+    let (code, from) = unsafe {
+        match info.as_ref() {
+            Some(i) => (i.si_code, i.si_pid()),
+            None => (0, 0),
+        }
+    };
+    // SAFETY: getpid is async-signal-safe.
+    let me = unsafe { libc::getpid() };
+    if code == libc::SI_TKILL && from == me && IN_READLINE.load(Ordering::Relaxed) {
+        // psh's own kick for the line editor, landing before the editor's
+        // handler was in place: not an interrupt.
         return;
     }
     INTERRUPT.store(sig, Ordering::Relaxed);
     wake();
+}
+
+/// The record-only interrupt handler, as a disposition.
+pub(super) fn interrupt_action() -> SigAction {
+    SigAction::new(
+        SigHandler::SigAction(on_interrupt),
+        SaFlags::SA_SIGINFO,
+        SigSet::empty(),
+    )
 }
 
 /// An interrupt (Ctrl-C, Ctrl-\) arrived for what is running now.

@@ -17,7 +17,7 @@ mod names;
 pub use children::{
     child_defaults, reset_in_child, spawn_ignoring_interrupts, with_sigpipe_ignored,
 };
-use interrupt::on_interrupt;
+use interrupt::interrupt_action;
 pub use interrupt::{
     clear_interrupt, die_of, interrupt_status, interrupted, interrupted_by_quit, note_interrupt,
     sleep_interruptible, take_interrupt,
@@ -115,7 +115,11 @@ pub fn untrap(sig: Signal, interactive: bool) {
     PENDING.fetch_and(!(1 << (sig as i32)), Ordering::Relaxed);
     let handler = match sig {
         Signal::SIGINT | Signal::SIGQUIT if was_ignored_at_start(sig) => SigHandler::SigIgn,
-        Signal::SIGINT | Signal::SIGQUIT => SigHandler::Handler(on_interrupt),
+        Signal::SIGINT | Signal::SIGQUIT => {
+            // SAFETY: installing psh's record-only interrupt handler.
+            let _ = unsafe { sigaction(sig, &interrupt_action()) };
+            return;
+        }
         Signal::SIGTSTP | Signal::SIGTTIN | Signal::SIGTTOU | Signal::SIGTERM if interactive => {
             SigHandler::SigIgn
         }
@@ -285,7 +289,10 @@ pub fn init() {
 /// A fresh self-pipe (a forked child must not share its parent's: each
 /// would steal the other's wake-ups).
 fn new_self_pipe() {
-    for fd in [WAKE_R.swap(-1, Ordering::Relaxed), WAKE_W.swap(-1, Ordering::Relaxed)] {
+    for fd in [
+        WAKE_R.swap(-1, Ordering::Relaxed),
+        WAKE_W.swap(-1, Ordering::Relaxed),
+    ] {
         if fd >= 0 {
             // SAFETY: closing the inherited self-pipe, owned by this module.
             unsafe { libc::close(fd) };
@@ -313,11 +320,7 @@ fn catch_child_changes() {
 /// SA_RESTART, so a blocking read or wait returns to look at the flag),
 /// unless they were ignored when psh started (nohup): then they stay so.
 fn catch_interrupts() {
-    let act = SigAction::new(
-        SigHandler::Handler(on_interrupt),
-        SaFlags::empty(),
-        SigSet::empty(),
-    );
+    let act = interrupt_action();
     for sig in [Signal::SIGINT, Signal::SIGQUIT] {
         if !was_ignored_at_start(sig) {
             // SAFETY: the handler only stores to atomics and writes to a pipe.
@@ -349,10 +352,10 @@ pub fn init_forked_child(ignore_interrupts: bool) {
             // SAFETY: installing SIG_IGN.
             let _ = unsafe { sigaction(sig, &ign) };
         }
-        IGNORED_AT_START.fetch_or(
-            (1 << Signal::SIGINT as i32) | (1 << Signal::SIGQUIT as i32),
-            Ordering::Relaxed,
-        );
+        // For its own children too: they inherit the ignore.
+        let both = (1 << Signal::SIGINT as i32) | (1 << Signal::SIGQUIT as i32);
+        IGNORED_AT_START.fetch_or(both, Ordering::Relaxed);
+        CHANGED.fetch_and(!both, Ordering::Relaxed);
     }
 }
 
@@ -383,4 +386,3 @@ pub fn ignore_job_control() {
 pub fn take_child_changed() -> bool {
     CHILD_CHANGED.swap(false, Ordering::Relaxed)
 }
-
