@@ -120,7 +120,8 @@ impl Shell {
             let _ = signal::killpg(pg, Signal::SIGCONT);
         }
         let _ = out("fg", &format!("{}\n", job.text));
-        self.wait_job_foreground(Some(job.id), job.procs, job.text, job.modes)
+        let before = signals::interrupted();
+        self.wait_job_foreground(Some(job.id), job.procs, job.text, job.modes, before)
     }
 
     /// `bg [%N]`: continue a stopped job in the background.

@@ -102,8 +102,9 @@ impl Shell {
             [one] if p.negate => self.in_cond(|sh| sh.run_command(one))?,
             [one] => self.run_command(one)?,
             stages => {
+                let before = signals::interrupted();
                 let launched = self.launch_pipeline(stages, true);
-                self.wait_foreground(&launched)
+                self.wait_foreground(&launched, before)
             }
         };
         Ok(if p.negate { i32::from(st == 0) } else { st })
@@ -124,9 +125,10 @@ impl Shell {
                     }
                 };
                 let group = self.group_for(None, true);
+                let before = signals::interrupted();
                 let l = self.fork_run(&plan.moves, group, |sh| sh.run_list(list));
                 drop(plan);
-                Ok(self.wait_foreground(&[l]))
+                Ok(self.wait_foreground(&[l], before))
             }
             Command::If(i, r) => self.with_redirects(r, |sh| sh.run_if(i)),
             Command::While(w, r) => self.with_redirects(r, |sh| sh.run_while(w)),

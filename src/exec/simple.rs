@@ -6,7 +6,7 @@
 use crate::exec::shell::{Flow, Res, Shell, MAX_CALL_DEPTH};
 use crate::expand::ExpandError;
 use crate::lang::ast::*;
-use crate::os::sys;
+use crate::os::{signals, sys};
 
 /// A simple command with its words expanded.
 #[derive(Debug, Default)]
@@ -94,9 +94,10 @@ impl Shell {
             }
         };
         let group = self.group_for(None, true);
+        let before = signals::interrupted();
         let l = self.spawn_external(&ex, &plan.moves, group);
         drop(plan);
-        Ok(self.wait_foreground(&[l]))
+        Ok(self.wait_foreground(&[l], before))
     }
 
     /// Run `f` with `NAME=value` prefixes set and exported, then restore.

@@ -16,12 +16,17 @@ use crate::os::{signals, sys, terminal};
 
 impl Shell {
     /// Wait for a foreground job's stages; the pipeline's status.
-    pub(crate) fn wait_foreground(&mut self, launched: &[Launched]) -> i32 {
-        let interrupted_before = signals::interrupted();
+    /// `interrupted_before`: an interrupt had come before the job was
+    /// launched (it stands whatever the job does).
+    pub(crate) fn wait_foreground(
+        &mut self,
+        launched: &[Launched],
+        interrupted_before: bool,
+    ) -> i32 {
         if self.monitor {
             let procs = launched.iter().map(|l| proc_of(*l)).collect();
             let text = self.fg_text.clone();
-            return self.wait_job_foreground(None, procs, text, None);
+            return self.wait_job_foreground(None, procs, text, None, interrupted_before);
         }
         let mut states = Vec::with_capacity(launched.len());
         for l in launched {
@@ -125,8 +130,8 @@ impl Shell {
         mut procs: Vec<Proc>,
         text: Rc<str>,
         modes: Option<nix::sys::termios::Termios>,
+        interrupted_before: bool,
     ) -> i32 {
-        let interrupted_before = signals::interrupted();
         let pgid = procs.iter().map(|p| p.pid).find(|p| p.as_raw() != 0);
         if let Some(pg) = pgid {
             if let Some(m) = &modes {

@@ -111,3 +111,31 @@ fn handler_blocks_in_forked_children() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), "inner\nsub\nend\n");
     }
 }
+
+/// Ctrl-C to a script whose foreground command handles it: the script
+/// always goes on (it once died when the signal came while psh was still
+/// starting the command).
+#[test]
+fn ctrl_c_to_a_script_whose_command_handles_it() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::os::unix::process::CommandExt;
+    let script = "sh -c 'trap \"echo caught; exit 0\" INT; echo ready; while :; do sleep 0.01; done'; echo after";
+    for _ in 0..reps() {
+        let mut child = Command::new(PSH)
+            .args(["-c", script])
+            .process_group(0)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        out.read_line(&mut line).expect("read");
+        assert_eq!(line, "ready\n");
+        // SAFETY: signalling the process group this test started.
+        unsafe { libc::killpg(child.id() as i32, libc::SIGINT) };
+        let mut rest = String::new();
+        out.read_to_string(&mut rest).expect("read");
+        let st = child.wait().expect("wait");
+        assert_eq!(rest, "caught\nafter\n", "{st:?}");
+    }
+}
