@@ -91,6 +91,60 @@ pub fn is_open(fd: RawFd) -> bool {
     unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
 }
 
+/// Open (creating it with `mode` if missing) a file that must be a
+/// regular file owned by this user, never through a symbolic link; the
+/// checks are made on the open descriptor (`fstat`), so nothing can be
+/// swapped in between.  A FIFO or device is refused without blocking.
+/// The reason in words when refused.
+pub fn open_own_regular(path: &std::path::Path, mode: u32) -> Result<OwnedFd, String> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| "a NUL byte in the path".to_string())?;
+    let flags = libc::O_RDWR
+        | libc::O_CREAT
+        | libc::O_NOFOLLOW
+        | libc::O_CLOEXEC
+        | libc::O_NONBLOCK
+        | libc::O_NOCTTY;
+    // SAFETY: a valid path; the returned descriptor is owned below.
+    let raw = unsafe { libc::open(c.as_ptr(), flags, mode as libc::c_uint) };
+    if raw < 0 {
+        let e = Errno::last();
+        return Err(match e {
+            Errno::ELOOP => "a symbolic link, not a regular file".to_string(),
+            _ => e.desc().to_string(),
+        });
+    }
+    // SAFETY: a fresh descriptor that nothing else owns.
+    let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+    let mut st = std::mem::MaybeUninit::<libc::stat>::zeroed();
+    // SAFETY: fstat fills `st` for an open descriptor.
+    if unsafe { libc::fstat(raw, st.as_mut_ptr()) } != 0 {
+        return Err(Errno::last().desc().to_string());
+    }
+    // SAFETY: filled by the successful call above.
+    let st = unsafe { st.assume_init() };
+    if st.st_mode & libc::S_IFMT != libc::S_IFREG {
+        return Err("not a regular file".to_string());
+    }
+    // SAFETY: getuid has no preconditions.
+    if st.st_uid != unsafe { libc::getuid() } {
+        return Err("owned by another user".to_string());
+    }
+    // Back to blocking reads and writes, and only the owner may read it.
+    // SAFETY: flag and mode changes on our own open descriptor.
+    unsafe {
+        let fl = libc::fcntl(raw, libc::F_GETFL);
+        if fl >= 0 {
+            libc::fcntl(raw, libc::F_SETFL, fl & !libc::O_NONBLOCK);
+        }
+        if st.st_mode & 0o777 != mode {
+            libc::fchmod(raw, mode as libc::mode_t);
+        }
+    }
+    Ok(fd)
+}
+
 /// The descriptors open in this process now (from /proc/self/fd).
 pub fn open_fds() -> Vec<RawFd> {
     let Ok(rd) = std::fs::read_dir("/proc/self/fd") else {

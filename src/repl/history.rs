@@ -1,8 +1,13 @@
 //! Where the REPL keeps its files: the history (in the user's data
-//! directory, mode 0600, a regular file only) and the init file (in the
-//! config directory).  Never reads a command.
+//! directory, mode 0600, a regular file of the user's only, never through
+//! a link) and the init file (in the config directory).  Never reads a
+//! command.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use std::os::fd::{AsRawFd, OwnedFd};
+
+use crate::os::sys;
 
 /// `~/psh/data/history`, or None when there is no home directory.
 pub fn history_path() -> Option<PathBuf> {
@@ -13,27 +18,42 @@ pub(crate) fn init_file() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "psh").map(|d| d.config_dir().join("init.psh"))
 }
 
-/// Make sure the history file exists and only its owner can read it.
-pub(crate) fn prepare_history(path: &PathBuf) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+/// The history file, open for the whole session.  The line editor is
+/// given `/proc/self/fd/N`, which reopens this very file: whatever is
+/// later put at the path (a link, a FIFO) is never followed.
+pub(crate) struct HistoryFile {
+    /// Not among the descriptors a forked child closes: `history | grep`
+    /// runs the builtin in one.  Close-on-exec, so no program gets it.
+    _fd: OwnedFd,
+    /// The path the line editor reads and writes.
+    pub(crate) editor_path: PathBuf,
+    /// There was no history file before: psh's first interactive start.
+    pub(crate) first_start: bool,
+}
+
+
+/// Open the history file at `path` (a regular file of the user's, mode
+/// 0600, created if missing with its directory at 0700), or say why not:
+/// a symbolic link, FIFO, device or directory there is refused, never
+/// read, written or chmod'ed.
+pub(crate) fn open_history(path: &Path) -> Result<HistoryFile, String> {
+    use std::os::unix::fs::DirBuilderExt;
     if let Some(dir) = path.parent() {
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
-            .create(dir)?;
+            .create(dir)
+            .map_err(|e| sys::why(&e))?;
     }
-    // Only ever a regular file of the user's: never chmod a device or
-    // whatever a link points at.
-    match std::fs::symlink_metadata(path) {
-        Ok(m) if !m.file_type().is_file() => {
-            return Err(std::io::Error::other("not a regular file"));
-        }
-        _ => {}
+    let first_start = std::fs::symlink_metadata(path).is_err();
+    let fd = sys::open_own_regular(path, 0o600)?;
+    let editor_path = PathBuf::from(format!("/proc/self/fd/{}", fd.as_raw_fd()));
+    if !editor_path.exists() {
+        return Err("/proc is not mounted (the file could not be held open)".into());
     }
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+    Ok(HistoryFile {
+        _fd: fd,
+        editor_path,
+        first_start,
+    })
 }

@@ -11,7 +11,6 @@ mod prompt;
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use nu_ansi_term::{Color, Style};
 use rustyline::completion::FilenameCompleter;
@@ -146,7 +145,10 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
         return crate::exec::source::run_stdin(sh, true);
     };
     let history = open_history(&mut editor);
-    sh.history_file = history.clone();
+    sh.history_file = history.as_ref().map(|h| h.editor_path.clone());
+    if history.as_ref().is_some_and(|h| h.first_start) {
+        sys::err(GREETING);
+    }
     let mut history_ok = true;
     // A half-typed line to give back after a handler block ran.
     let mut carry: Option<(String, usize)> = None;
@@ -161,12 +163,9 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
             Read::End => break,
         };
         let _ = editor.add_history_entry(text.as_str());
-        if let (Some(path), true) = (&history, history_ok) {
-            if let Err(e) = editor.append_history(path) {
-                sys::err(&format!(
-                    "psh: history: {}: {e} (no longer saved)\n",
-                    path.display()
-                ));
+        if let (Some(h), true) = (&history, history_ok) {
+            if let Err(e) = editor.append_history(&h.editor_path) {
+                sys::err(&format!("psh: history: {e} (no longer saved)\n"));
                 history_ok = false;
             }
         }
@@ -180,6 +179,10 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
 }
 
 type PshEditor = Editor<PshHelper, DefaultHistory>;
+
+/// Said once, on the first interactive start (no history file yet).
+const GREETING: &str = "Welcome to psh. `help` lists the topics (`help lab` for the concurrency lab); \
+`help tour` says how to take the course's tour.\n";
 
 /// The line editor with psh's helper and its external printer, or None
 /// when it cannot serve (a terminal it does not support, like
@@ -236,21 +239,27 @@ fn new_editor(colors: bool) -> Option<(PshEditor, impl Sized)> {
     Some((editor, printer))
 }
 
-/// Load the history file into the editor; its path, if there is one.
-fn open_history(editor: &mut PshEditor) -> Option<PathBuf> {
+/// Open the history file and load it into the editor; None (after one
+/// warning) when it cannot be used: history is then kept in memory only.
+fn open_history(editor: &mut PshEditor) -> Option<history::HistoryFile> {
     let path = history_path()?;
-    if let Err(e) = history::prepare_history(&path) {
-        sys::err(&format!(
-            "psh: history: {}: {e} (history is not saved)\n",
-            path.display()
-        ));
-    } else if let Err(e) = editor.load_history(&path) {
+    let file = match history::open_history(&path) {
+        Ok(f) => f,
+        Err(why) => {
+            sys::err(&format!(
+                "psh: history: {}: {why} (history is kept in memory only)\n",
+                path.display()
+            ));
+            return None;
+        }
+    };
+    if let Err(e) = editor.load_history(&file.editor_path) {
         sys::err(&format!(
             "psh: history: {}: {e} (starting with an empty history)\n",
             path.display()
         ));
     }
-    Some(path)
+    Some(file)
 }
 
 /// What one prompt gave.
