@@ -83,7 +83,10 @@ impl Shell {
     /// `history`: the entries of the history file, numbered.
     pub(crate) fn history(&mut self) -> i32 {
         let Some(path) = &self.history_file else {
-            return err("history: no history file in this shell (not interactive, or the file was refused)".into());
+            return err(
+                "history: no history file in this shell (not interactive, or the file was refused)"
+                    .into(),
+            );
         };
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,

@@ -68,6 +68,24 @@ pub fn set_modes(modes: &Termios) {
     let _ = tcsetattr(tty(), SetArg::TCSADRAIN, modes);
 }
 
+/// The width of the terminal on fd 1, in columns (80 if unknown).
+pub fn columns() -> usize {
+    let mut ws = std::mem::MaybeUninit::<libc::winsize>::zeroed();
+    // SAFETY: TIOCGWINSZ fills a winsize for a terminal descriptor.
+    let r = unsafe { libc::ioctl(1, libc::TIOCGWINSZ, ws.as_mut_ptr()) };
+    // SAFETY: filled by the successful call above.
+    let cols = if r == 0 {
+        unsafe { ws.assume_init() }.ws_col
+    } else {
+        0
+    };
+    if cols == 0 {
+        80
+    } else {
+        usize::from(cols)
+    }
+}
+
 impl Terminal {
     /// Take the terminal back, with the shell's own modes.
     pub fn take_back(&self) {

@@ -169,7 +169,7 @@ impl Highlighter for PshHelper {
     }
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
         if !self.colors {
-            return Cow::Borrowed(hint);
+            return Cow::Owned(Style::new().dimmed().italic().paint(hint).to_string());
         }
         Cow::Owned(Style::new().fg(Color::DarkGray).paint(hint).to_string())
     }

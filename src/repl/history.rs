@@ -31,7 +31,6 @@ pub(crate) struct HistoryFile {
     pub(crate) first_start: bool,
 }
 
-
 /// Open the history file at `path` (a regular file of the user's, mode
 /// 0600, created if missing with its directory at 0700), or say why not:
 /// a symbolic link, FIFO, device or directory there is refused, never

@@ -13,7 +13,6 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 use nu_ansi_term::{Color, Style};
-use rustyline::completion::FilenameCompleter;
 use rustyline::config::{ColorMode, CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::hint::HistoryHinter;
@@ -34,6 +33,7 @@ pub(crate) struct Snapshot {
     pub(crate) variables: Vec<String>,
     pub(crate) jobs: Vec<(usize, String)>,
     pub(crate) path: String,
+    pub(crate) home: String,
 }
 
 pub(crate) struct PshHelper {
@@ -41,7 +41,6 @@ pub(crate) struct PshHelper {
     pub(crate) colors: bool,
     /// Names of the programs on PATH, for the PATH value they came from.
     pub(crate) path_names: RefCell<(String, BTreeSet<String>)>,
-    pub(crate) files: FilenameCompleter,
     pub(crate) hinter: HistoryHinter,
     /// The line being edited and the cursor, as last seen: given back
     /// when a signal's handler block interrupts the editor.
@@ -104,6 +103,7 @@ fn snapshot(sh: &Shell) -> Snapshot {
             .map(|j| (j.id, j.text.to_string()))
             .collect(),
         path: sh.var("PATH").unwrap_or("").to_string(),
+        home: sh.var("HOME").unwrap_or("").to_string(),
     }
 }
 
@@ -181,7 +181,8 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
 type PshEditor = Editor<PshHelper, DefaultHistory>;
 
 /// Said once, on the first interactive start (no history file yet).
-const GREETING: &str = "Welcome to psh. `help` lists the topics (`help lab` for the concurrency lab); \
+const GREETING: &str =
+    "Welcome to psh. `help` lists the topics (`help lab` for the concurrency lab); \
 `help tour` says how to take the course's tour.\n";
 
 /// The line editor with psh's helper and its external printer, or None
@@ -205,11 +206,10 @@ fn new_editor(colors: bool) -> Option<(PshEditor, impl Sized)> {
         .map(|b| {
             b.auto_add_history(false)
                 .completion_type(CompletionType::List)
-                .color_mode(if colors {
-                    ColorMode::Enabled
-                } else {
-                    ColorMode::Disabled
-                })
+                // The helper decides: under NO_COLOR it adds no colour, but
+                // a hint is still dim and italic (not colour), so it never
+                // looks like typed text.
+                .color_mode(ColorMode::Forced)
                 .build()
         })
         .unwrap_or_default();
@@ -224,7 +224,6 @@ fn new_editor(colors: bool) -> Option<(PshEditor, impl Sized)> {
         snap: Snapshot::default(),
         colors,
         path_names: RefCell::new((String::from("\0"), BTreeSet::new())),
-        files: FilenameCompleter::new(),
         hinter: HistoryHinter::new(),
         editing: RefCell::new((String::new(), 0)),
     }));
@@ -304,8 +303,14 @@ fn read_command(
         Ok(line) => line,
         Err(ReadlineError::Interrupted | ReadlineError::Signal(_)) if kicked => {
             // A handler block's signal or a job's change, not Ctrl-C: run
-            // or announce it, then give the line back as it was.
+            // or announce it, then give the line back as it was.  The
+            // interrupted prompt is erased first, so the announcement is
+            // one line and the half-typed line appears once, redrawn.
             *carry = editor.helper_mut().map(|h| h.editing.borrow().clone());
+            let typed = carry.as_ref().map_or(0, |(l, _)| l.chars().count());
+            let width = plain.chars().count() + typed;
+            let rows = width.saturating_sub(1) / terminal::columns() + 1;
+            let _ = sys::write_all(1, format!("\x1b[{rows}A\r\x1b[J").as_bytes());
             return Read::Again;
         }
         Err(ReadlineError::Interrupted | ReadlineError::Signal(_)) => {
@@ -375,10 +380,10 @@ pub(crate) fn test_helper() -> PshHelper {
             variables: vec!["HOME".into(), "HOSTNAME".into(), "PATH".into()],
             jobs: vec![(1, "sleep 100".into())],
             path: "/usr/bin:/bin".into(),
+            home: "/".into(),
         },
         colors: true,
         path_names: RefCell::new((String::from("\0"), BTreeSet::new())),
-        files: FilenameCompleter::new(),
         hinter: HistoryHinter::new(),
         editing: RefCell::new((String::new(), 0)),
     }

@@ -33,7 +33,19 @@ const TOPICS: &[(&str, &str)] = &[
     ("syntax", "if C { … } else if C { … } else { … }   while C { … }   for x in W… { … }\nfn name { … }   { list }   ( list )   a && b || c   cmd &   # comment"),
     ("signals", "alarm SECONDS < handler >   alarm   alarm 0\ntrap SIGNAL < handler >   trap SIGNAL -   trap\n  A handler block runs when the signal arrives: the OS handler only records it,\n  the block runs between commands, while psh waits for a job, or at the prompt.\n  Ctrl-C sends SIGINT and Ctrl-Z SIGTSTP to the foreground job, never to psh."),
     ("trace", "trace on|off\n  Print each primitive to stderr, dimmed, as it happens: pipe, posix_spawn, fork,\n  open, dup2, setpgid, tcsetpgrp, waitpid results, signals, timers, threads."),
-    ("lab", "threads N TASK [ARGS] [OPTIONS]   procs N TASK [ARGS] [OPTIONS]\n  N (1-1024) OS threads in psh's process, or N forked processes; all joined/reaped,\n  then a summary on stderr. Tasks: worker (who am I?), booth TICKETS (a counter\n  under a mutex; --nolock races for real; procs get tickets through a pipe),\n  cond ITEMS (a producer, consumers on a condition variable; --notify-all).\n  Options: --chore MS, --quiet, --timeline."),
+    ("lab", "threads N TASK [ARGS] [OPTIONS]   procs N TASK [ARGS] [OPTIONS]\n  N (1-1024) OS threads in psh's own process, or N forked processes; every one is\n  joined (threads) or reaped (processes), then one summary line goes to stderr.\n\nTasks\n  worker              each says who it is: `thread I PID TID` (one PID for all) or\n                      `process I PID TID` (N PIDs): threads share a process.\n  booth TICKETS       the course's ticket booth. Threads: a counter under a mutex,\n                      `TID :now left: N` per sale; --nolock: the same minus the lock,\n                      a real race. Processes: tickets come through a pipe from psh.\n  cond ITEMS          one producer, N consumers on a condition variable (notify_one,\n                      or --notify-all).\nOptions\n  --chore MS   sleep MS per step (inside and outside the lock)   --quiet   no per-item lines\n  --nolock     booth without the mutex   --notify-all   cond wakes every consumer\n  --timeline   draw who held the lock, ran or waited (below)\n\nThe summary:  threads 3 booth 9: sold 9 of 9, each exactly once (under the lock) in 642 µs; per worker 9 0 0\n  `threads 3 booth 9`    what ran (with the options that changed it)\n  `sold S of T …`        the result, counted independently of the printed lines:\n                         exactly once, or WRONG with what went wrong (oversold, numbers\n                         sold twice and examples, never sold); status 1 when wrong\n  `N wake-ups, W wasted` (cond) wake-ups, and those that found nothing to take\n  `in 642 µs`            wall time from the first worker's start to the last join\n  `per worker 9 0 0`     what each worker did (sales, items), in index order\n  `interrupted after N sales;`  Ctrl-C stopped the run (status 130)\n\nThe timeline:  timeline: 0.110 ms, one column = 1.7 µs   # held the lock  = ran  . waited\n  one row per worker, time left to right; # (red) held the lock (with --nolock: inside\n  the unprotected read-modify-write), = (green) ran outside it, . (grey) waited for the\n  lock or a condition, blank: not started or finished.\n\nExample:  threads 10 booth 100 --nolock --chore 1   (a lost update, status 1)"),
+    ("if", "if COND { … } else if COND { … } else { … }\n  COND is any list; its exit status decides (0 is true). No then/fi: braces.\n  Example:  if [ -f notes.txt ] { cat notes.txt } else { echo no notes }"),
+    ("else", "if COND { … } else { … }   if COND { … } else if COND { … }\n  The branch that runs when no condition before it was true.\n  Example:  if grep -q root /etc/passwd { echo yes } else { echo no }"),
+    ("while", "while COND { … }\n  Run the body as long as COND succeeds; break / continue as in sh. The status is\n  the last body command's (0 if it never ran).\n  Example:  i=0; while [ $i -lt 3 ] { echo $i; i=$((i+1)) }"),
+    ("for", "for NAME in WORD… { … }\n  Run the body once per word (after expansion: globs, $(…) split at blanks).\n  Example:  for f in *.txt { wc -l $f }"),
+    ("fn", "fn NAME { … }\n  Define a function, called like a command: $1…, $#, $@ are its arguments, `return N`\n  leaves it. It runs in the shell itself (no new process).\n  Example:  fn greet { echo hello $1 }; greet world"),
+    ("break", "break [N]   continue [N]\n  Leave N enclosing loops (break), or go on with the next iteration (continue).\n  Example:  for i in 1 2 3 4 { if [ $i = 3 ] { break }; echo $i }"),
+    ("continue", "continue [N]\n  Go on with the next iteration of the Nth enclosing loop.\n  Example:  for i in 1 2 3 { if [ $i = 2 ] { continue }; echo $i }"),
+    ("return", "return [N]\n  Leave the current function (or sourced file) with status N (default: the last).\n  Example:  fn ok { return 0 }; ok && echo fine"),
+    ("alarm", "alarm SECONDS < handler >   alarm   alarm 0\n  Arm a one-shot real-time timer (setitimer; fractions allowed) and keep the block;\n  when SIGALRM arrives the block runs. A new alarm replaces the pending one; `alarm`\n  says what is pending; `alarm 0` cancels.\n  Example:  alarm 2 < echo two seconds passed >"),
+    ("trap", "trap SIGNAL < handler >   trap SIGNAL -   trap\n  Run the block whenever SIGNAL (a name or number) arrives; `-` puts the default\n  back; `trap` lists the blocks. KILL, STOP and CHLD cannot be trapped.\n  Example:  trap USR1 < echo got USR1 >; kill -USR1 $$"),
+    ("interrupts", "Ctrl-C (SIGINT)   Ctrl-\\ (SIGQUIT)   Ctrl-Z (SIGTSTP)\n  Ctrl-C ends the foreground job and whatever psh runs itself for the line: a loop of\n  builtins, a function, read, the wait for $(…), wait, a lab run. $? is 130 (131 for\n  Ctrl-\\) and the rest of the line is dropped. Ctrl-Z stops a foreground job (fg, bg).\n  A script ends on Ctrl-C, unless its foreground command handled it and went on."),
+    ("tour", "The course, one example at a time\n  psh scripts/tour.psh           runs every example in order (from a clone of psh)\n  scripts/01-…psh to 10-…psh     one example each, with what to watch for\n  help lab                       the concurrency lab: tasks, options, summary, timeline"),
 ];
 
 /// The help text for `topic`, or None if there is none.
@@ -42,12 +54,9 @@ pub fn topic(topic: &str) -> Option<&'static str> {
         "." => "source",
         "[" => "test",
         "jobs-control" | "job" => "jobs",
-        "alarm" | "trap" => "signals",
         "threads" | "procs" => "lab",
-        "if" | "while" | "for" | "fn" | "else" => "syntax",
-        "true" | "false" | ":" => return Some("true, false, :\n  Do nothing, with status 0 (true, :) or 1 (false)."),
-        "break" | "continue" | "return" => {
-            return Some("break [N]   continue [N]   return [N]\n  Leave N loops, go to the next iteration, or return from a function with status N.")
+        "true" | "false" | ":" => {
+            return Some("true, false, :\n  Do nothing, with status 0 (true, :) or 1 (false).")
         }
         other => other,
     };
@@ -65,7 +74,7 @@ pub fn overview(builtins: &[&str]) -> String {
         s.push('\n');
     }
     s.push_str("Keywords: if else while for in fn break continue return exit spawn explain threads procs\n");
-    s.push_str("Concepts: pipeline redirection expansion syntax signals lab\n");
+    s.push_str("Concepts: pipeline redirection expansion syntax signals interrupts lab tour\n");
     s.push_str("`help TOPIC` tells more.\n");
     s
 }
@@ -91,11 +100,39 @@ pub fn builtin(args: &[String], builtins: &[&str]) -> i32 {
     }
 }
 
+/// Every topic name (for completion after `help`).
+pub fn topics() -> impl Iterator<Item = &'static str> {
+    TOPICS.iter().map(|(n, _)| *n)
+}
+
 #[cfg(test)]
 mod tests {
+    use super::topic;
+
     #[test]
     fn unknown_topics_have_no_help() {
-        assert!(super::topic("nope").is_none());
-        assert!(super::topic("if").is_some());
+        assert!(topic("nope").is_none());
+    }
+
+    #[test]
+    fn every_keyword_has_its_own_page_with_an_example() {
+        let mut seen = std::collections::HashSet::new();
+        for k in [
+            "if", "else", "while", "for", "fn", "break", "continue", "return", "alarm", "trap",
+        ] {
+            let text = topic(k).unwrap_or_default();
+            assert!(text.contains("Example:"), "help {k} has no example");
+            assert!(seen.insert(text), "help {k} repeats another page");
+        }
+        let lab = topic("lab").unwrap_or_default();
+        for field in [
+            "per worker",
+            "interrupted after",
+            "one column",
+            "held the lock",
+            "waited",
+        ] {
+            assert!(lab.contains(field), "help lab does not explain {field}");
+        }
     }
 }

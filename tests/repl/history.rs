@@ -48,8 +48,15 @@ fn a_symlink_to_another_file_is_refused_and_the_file_untouched() {
     let _p = session("hist-link", move |h| {
         std::os::unix::fs::symlink(&t, h).expect("symlink");
     });
-    assert_eq!(std::fs::read_to_string(&target).expect("read"), "precious\n");
-    let mode = std::fs::metadata(&target).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("read"),
+        "precious\n"
+    );
+    let mode = std::fs::metadata(&target)
+        .expect("meta")
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o644, "the target was chmod'ed");
 }
 

@@ -4,6 +4,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod completion;
 mod history;
 mod interactive;
 mod interrupts;
+mod look;

@@ -1,0 +1,43 @@
+//! How the REPL looks (SPEC §7; issue 15): a history hint is still told
+//! apart from typed text under NO_COLOR, and a job's announcement while
+//! psh waits for input is one line above the prompt, the half-typed line
+//! redrawn once.
+
+use crate::common;
+use common::pty::Pty;
+use common::*;
+
+#[test]
+fn under_no_color_a_hint_is_dim_and_italic_not_plain() {
+    let mut p = Pty::spawn(&scratch("look-hint"), &["--norc"], &[("NO_COLOR", "1")]);
+    p.prompt();
+    p.command("echo remembered");
+    p.expect("remembered\r\n");
+    p.prompt();
+    p.send("echo rem");
+    // The rest of the history line, dim (2) and italic (3), no colour.
+    p.expect("\x1b[2;3membered\x1b[0m");
+    assert!(
+        !p.seen.contains("\x1b[3"),
+        "a colour was written: {:?}",
+        p.seen
+    );
+}
+
+#[test]
+fn an_announcement_is_one_line_and_the_line_is_redrawn() {
+    let mut p = Pty::spawn(&scratch("look-notify"), &["--norc"], &[]);
+    p.prompt();
+    p.line("sleep 0.2 &");
+    p.prompt();
+    p.send("echo hal");
+    let before = p.expect("[1]+  Done");
+    // The interrupted prompt row is erased before the announcement.
+    assert!(before.contains("\x1b[1A\r\x1b[J"), "{before:?}");
+    p.expect("\r\n");
+    let after = p.prompt();
+    assert!(!after.contains('\n'), "one line: {after:?}");
+    p.expect("echo hal");
+    p.line("f-done");
+    p.expect("half-done\r\n");
+}
