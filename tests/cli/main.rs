@@ -6,4 +6,5 @@ mod common;
 
 mod hardening;
 mod invocation;
+mod readme;
 mod robustness;
