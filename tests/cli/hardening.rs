@@ -7,7 +7,7 @@ use common::pty::Pty;
 use common::*;
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 #[test]
@@ -49,7 +49,7 @@ fn children_killed_by_any_signal_give_128_plus_n() {
 
 #[test]
 fn psh_writing_into_a_closed_pipe_ends_instead_of_spinning() {
-    let mut child = Command::new(PSH)
+    let mut child = command(PSH)
         .args(["-c", "while true { echo y }"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -83,7 +83,7 @@ fn running_out_of_processes_is_an_error_for_that_command() {
         eprintln!("skipped: needs root to run psh as another user with a process limit");
         return;
     }
-    let mut cmd = Command::new(PSH);
+    let mut cmd = command(PSH);
     cmd.args(["-c", "i=0; while [ $i -lt 40 ] { sleep 2 & i=$((i+1)) }; echo still here; echo $(echo subst-ok); ( echo sub-ok )"])
         .current_dir("/tmp")
         .stdout(Stdio::piped())
@@ -116,7 +116,7 @@ fn running_out_of_processes_is_an_error_for_that_command() {
 #[test]
 fn children_inherit_exactly_the_environment_they_were_given() {
     let dir = scratch("env");
-    let out = Command::new(PSH)
+    let out = command(PSH)
         .args(["-c", "env"])
         .current_dir(&dir)
         .env_clear()

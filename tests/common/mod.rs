@@ -11,6 +11,43 @@ pub mod pty;
 
 pub const PSH: &str = env!("CARGO_BIN_EXE_psh");
 
+/// Whatever the test run itself inherited (nohup ignores SIGHUP, some
+/// runners ignore SIGINT or block signals), the shells under test start
+/// with the usual dispositions: reset them once in the test process.
+pub fn normal_signals() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for sig in [
+            libc::SIGHUP,
+            libc::SIGINT,
+            libc::SIGQUIT,
+            libc::SIGTERM,
+            libc::SIGALRM,
+            libc::SIGUSR1,
+            libc::SIGUSR2,
+            libc::SIGCHLD,
+            libc::SIGTSTP,
+            libc::SIGTTIN,
+            libc::SIGTTOU,
+        ] {
+            // SAFETY: installing SIG_DFL in the test process.
+            unsafe { libc::signal(sig, libc::SIG_DFL) };
+        }
+        // SAFETY: an empty set, then unblock it all.
+        unsafe {
+            let mut set = std::mem::zeroed::<libc::sigset_t>();
+            libc::sigemptyset(&mut set);
+            libc::pthread_sigmask(libc::SIG_SETMASK, &set, std::ptr::null_mut());
+        }
+    });
+}
+
+/// `Command::new(program)`, its child starting with the usual signals.
+pub fn command(program: &str) -> Command {
+    normal_signals();
+    Command::new(program)
+}
+
 pub struct Run {
     pub stdout: String,
     pub stderr: String,
@@ -47,7 +84,7 @@ pub fn scratch(name: &str) -> PathBuf {
 }
 
 pub fn run_in(dir: &Path, program: &str, args: &[&str], stdin: &[u8]) -> Run {
-    let mut cmd = Command::new(program);
+    let mut cmd = command(program);
     // The shell under test starts with 0, 1 and 2 only, whatever the test
     // runner itself inherited, so descriptor checks see psh's own doing.
     // SAFETY: close_range is async-signal-safe.

@@ -5,7 +5,7 @@
 
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
@@ -28,7 +28,7 @@ impl Pty {
     pub fn spawn(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Pty {
         let pty = nix::pty::openpty(None, None).expect("openpty");
         let slave = pty.slave;
-        let mut cmd = Command::new(super::PSH);
+        let mut cmd = super::command(super::PSH);
         cmd.args(args)
             .current_dir(home)
             .env_clear()

@@ -8,13 +8,13 @@ use common::*;
 
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// `program ARGS`, in its own process group (as a terminal would put a
 /// job), with stdout and stderr piped.
 fn start(program: &str, args: &[&str]) -> Child {
-    Command::new(program)
+    command(program)
         .args(args)
         .current_dir(scratch("intr"))
         .process_group(0)
@@ -100,7 +100,7 @@ fn an_inherited_signal_mask_or_ignored_signals_change_nothing() {
         (vec![], vec![libc::SIGCHLD]),
         (vec![libc::SIGCHLD], vec![libc::SIGINT, libc::SIGQUIT]),
     ] {
-        let mut cmd = Command::new(PSH);
+        let mut cmd = command(PSH);
         cmd.args(["-c", line])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

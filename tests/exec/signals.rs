@@ -8,13 +8,13 @@ use common::pty::Pty;
 use common::*;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// Run `psh -c LINE`, noting when each stdout line arrived.
 fn timed_lines(line: &str) -> (Vec<(Duration, String)>, i32) {
     let start = Instant::now();
-    let mut child = Command::new(PSH)
+    let mut child = command(PSH)
         .args(["-c", line])
         .current_dir(scratch("timed"))
         .stdout(Stdio::piped())
@@ -205,7 +205,7 @@ fn with_a_trap_set_ctrl_c_still_goes_to_the_foreground_job() {
 #[test]
 fn a_handler_runs_while_read_waits_for_its_line() {
     use std::io::Write;
-    let mut child = Command::new(PSH)
+    let mut child = command(PSH)
         .args(["-c", "trap USR1 < echo handled >; sh -c 'sleep 0.2; kill -USR1 $PPID' & read x; echo \"x=$x\""])
         .current_dir(scratch("read-trap"))
         .stdin(Stdio::piped())

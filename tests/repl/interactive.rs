@@ -352,6 +352,30 @@ fn help_explains_builtins_and_concepts() {
     p.prompt();
     p.line("help nosuchtopic; echo status=$?");
     p.expect("status=1");
+    // Each keyword has its own page, with an example.
+    for (k, usage) in [
+        ("if", "if COND {"),
+        ("for", "for NAME in WORD"),
+        ("while", "while COND {"),
+        ("fn", "fn NAME {"),
+    ] {
+        p.prompt();
+        p.command(&format!("help {k}; echo end-{k}"));
+        let page = p.expect(&format!("end-{k}\r\n"));
+        assert!(page.contains("Example:"), "help {k}: {page}");
+        assert!(page.contains(usage), "help {k} is not its own page: {page}");
+    }
+    p.prompt();
+    p.command("help lab; echo end-lab");
+    let lab = p.expect("end-lab\r\n");
+    for field in [
+        "per worker",
+        "one column",
+        "held the lock",
+        "interrupted after",
+    ] {
+        assert!(lab.contains(field), "help lab lacks {field}");
+    }
 }
 
 #[test]

@@ -9,7 +9,7 @@ mod common;
 use common::pty::Pty;
 use common::*;
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 fn reps() -> usize {
@@ -94,7 +94,7 @@ fn announcement_at_the_prompt() {
 fn handler_blocks_in_forked_children() {
     let line = "( trap HUP < echo hi >; sleep 0.01; echo inner ); echo $(alarm 5 < : >; sleep 0.01; echo sub); { trap USR1 < : >; sleep 0.01 } & wait; echo end";
     for _ in 0..reps() {
-        let mut child = Command::new(PSH)
+        let mut child = command(PSH)
             .args(["-c", line])
             .stdout(Stdio::piped())
             .spawn()
@@ -121,7 +121,7 @@ fn ctrl_c_to_a_script_whose_command_handles_it() {
     use std::os::unix::process::CommandExt;
     let script = "sh -c 'trap \"echo caught; exit 0\" INT; echo ready; while :; do sleep 0.01; done'; echo after";
     for _ in 0..reps() {
-        let mut child = Command::new(PSH)
+        let mut child = command(PSH)
             .args(["-c", script])
             .process_group(0)
             .stdout(Stdio::piped())
