@@ -7,5 +7,6 @@ pub mod ast;
 mod build;
 pub mod diagnostics;
 mod grammar;
+pub mod habits;
 pub mod parser;
 mod words;

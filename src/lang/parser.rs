@@ -24,6 +24,7 @@ pub fn max_nesting() -> usize {
 /// Parse a whole program (a script, a `-c` string, a typed line).
 pub fn parse(src: &str, file: &str) -> Result<List, SyntaxError> {
     check_nesting(src, file)?;
+    super::habits::check(src, file)?;
     let mut pairs = Grammar::parse(Rule::program, src).map_err(|e| pest_error(e, src, file))?;
     let program = pairs
         .next()

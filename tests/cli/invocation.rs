@@ -223,3 +223,33 @@ fn xtrace_shows_expanded_commands() {
     assert_eq!(r.stdout, "hello world\n");
     assert_eq!(r.stderr, "+ echo hello world\n");
 }
+
+#[test]
+fn habits_from_other_shells_are_syntax_errors_that_say_what_to_write() {
+    for (line, says) in [
+        (
+            "if true; then echo x; fi",
+            "then is not psh syntax: write if COND { … }",
+        ),
+        (
+            "for i in 1 2; do echo $i; done",
+            "do is not psh syntax: write while COND { … } or for NAME in WORDS { … }",
+        ),
+        ("echo `date`", "backquotes are not psh syntax: write $(…)"),
+        ("case a in a) echo a;; esac", "case … in is not psh syntax"),
+        (
+            "function f { echo; }",
+            "function is not psh syntax: write fn NAME { … }",
+        ),
+        ("f() { echo; }", "f() is not psh syntax: write fn f { … }"),
+    ] {
+        let r = psh(line);
+        assert_eq!(r.status, 2, "{line}");
+        assert_eq!(r.stdout, "", "{line}: nothing runs");
+        assert!(r.stderr.contains(says), "{line}: {}", r.stderr);
+        assert!(r.stderr.contains("^"), "{line}: a caret");
+    }
+    // The same words as arguments are words.
+    let r = psh("echo then fi do done '`x`'");
+    assert_eq!(r.stdout, "then fi do done `x`\n");
+}

@@ -102,11 +102,10 @@ fn background_cat_is_stopped_by_sigttin() {
 fn finished_background_jobs_are_announced() {
     let mut p = shell();
     p.line("sh -c 'exit 3' &");
-    p.prompt();
-    let mut shown = String::new();
+    // Only what came before each prompt counts (`seen` may hold more).
+    let mut shown = p.prompt();
     for _ in 0..100 {
         p.line("");
-        // Only what came before this prompt (`seen` may hold more).
         shown.push_str(&p.prompt());
         if shown.contains("[1]+  Exit 3") {
             p.line("jobs; echo listed");

@@ -41,3 +41,18 @@ fn an_announcement_is_one_line_and_the_line_is_redrawn() {
     p.line("f-done");
     p.expect("half-done\r\n");
 }
+
+#[test]
+fn a_habit_from_bash_is_a_diagnosis_not_an_endless_continuation() {
+    let mut p = Pty::spawn(&scratch("look-habit"), &["--norc"], &[]);
+    p.prompt();
+    p.line("if [ -f x ]; then echo yes; fi");
+    p.expect("then is not psh syntax: write if COND { … }");
+    let after = p.prompt();
+    assert!(!after.contains("> "), "a continuation prompt: {after:?}");
+    p.line("echo `date`");
+    p.expect("backquotes are not psh syntax: write $(…)");
+    p.prompt();
+    p.command("echo $?");
+    p.expect("2\r\n");
+}

@@ -1,0 +1,171 @@
+//! Habits from other shells, caught before parsing: backquotes,
+//! `then`/`fi`/`do`/`done`/`elif`/`esac`, `case … in`, `function NAME` and
+//! `NAME() {` are not psh syntax, and each is a syntax error that says what
+//! psh writes instead — never literal text, never a continuation prompt
+//! that no `fi` can end.  A lexical scan only: quotes are skipped, and
+//! only words in command position count.  Never builds an AST.
+
+use super::diagnostics::{error_at, SyntaxError};
+
+/// What to write instead of a word that starts a command elsewhere.
+fn advice(word: &[u8]) -> Option<&'static str> {
+    Some(match word {
+        b"then" | b"fi" | b"elif" => "write if COND { … } else if COND { … } else { … }",
+        b"do" | b"done" => "write while COND { … } or for NAME in WORDS { … }",
+        b"esac" => "write if/else if (psh's match WORD { … } is planned)",
+        b"function" => "write fn NAME { … }",
+        _ => return None,
+    })
+}
+
+/// Bytes that end an unquoted word.
+fn ends_word(c: u8) -> bool {
+    matches!(
+        c,
+        b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>' | b'{' | b'}'
+    )
+}
+
+/// Scan `src`; the first habit found is the error.
+pub fn check(src: &str, file: &str) -> Result<(), SyntaxError> {
+    let b = src.as_bytes();
+    let err = |pos: usize, msg: String| Err(error_at(src, file, pos, msg));
+    let mut i = 0;
+    // At the start of a command: the next word is a command name.
+    let mut cmd_pos = true;
+    // The previous command-position word (for `case WORD in`).
+    let mut last_cmd: &[u8] = b"";
+    let mut words_since_cmd = 0usize;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\'' => {
+                i += 1;
+                while i < b.len() && b[i] != b'\'' {
+                    i += 1;
+                }
+                i += 1;
+                cmd_pos = false;
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    } else if b[i] == b'`' {
+                        return err(i, "backquotes are not psh syntax: write $(…)".into());
+                    }
+                    i += 1;
+                }
+                i += 1;
+                cmd_pos = false;
+                continue;
+            }
+            b'\\' => {
+                i += 2;
+                cmd_pos = false;
+                continue;
+            }
+            b'`' => return err(i, "backquotes are not psh syntax: write $(…)".into()),
+            b'#' if i == 0 || ends_word(b[i - 1]) => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'\n' | b';' | b'&' | b'|' | b'(' | b'{' | b'}' | b')' => {
+                cmd_pos = true;
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'<' | b'>' => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // A plain word: up to a blank, operator or quote.
+        let start = i;
+        while i < b.len() && !ends_word(b[i]) && !matches!(b[i], b'\'' | b'"' | b'\\' | b'`') {
+            i += 1;
+        }
+        let word = &b[start..i];
+        if cmd_pos {
+            if let Some(what) = advice(word) {
+                let w = String::from_utf8_lossy(word);
+                return err(start, format!("{w} is not psh syntax: {what}"));
+            }
+            // `NAME() {` / `NAME ()`
+            let rest = &b[i..];
+            let after_blanks = rest
+                .iter()
+                .position(|&c| c != b' ' && c != b'\t')
+                .unwrap_or(rest.len());
+            if rest[after_blanks..].starts_with(b"()") && !word.is_empty() {
+                let w = String::from_utf8_lossy(word);
+                return err(
+                    start,
+                    format!("{w}() is not psh syntax: write fn {w} {{ … }}"),
+                );
+            }
+            last_cmd = word;
+            words_since_cmd = 0;
+            // After these, a command follows.
+            cmd_pos = matches!(
+                word,
+                b"if" | b"while" | b"else" | b"!" | b"spawn" | b"explain"
+            );
+        } else {
+            words_since_cmd += 1;
+            if last_cmd == b"case" && words_since_cmd == 2 && word == b"in" {
+                return err(
+                    start,
+                    "case … in is not psh syntax: write if/else if (psh's match WORD { … } is planned)"
+                        .into(),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    fn msg(src: &str) -> String {
+        match check(src, "t") {
+            Ok(()) => String::new(),
+            Err(e) => format!("{}:{} {}", e.line, e.col, e.message),
+        }
+    }
+
+    #[test]
+    fn habits_are_diagnosed() {
+        assert!(msg("if [ -f x ]; then echo yes; fi").starts_with("1:14 then is not psh syntax"));
+        assert!(msg("while true; do :; done").contains("do is not psh syntax"));
+        assert!(msg("echo `date`").contains("backquotes"));
+        assert!(msg("echo \"now `date`\"").contains("backquotes"));
+        assert!(msg("case $x in a) ;; esac").contains("case … in"));
+        assert!(msg("function f { :; }").contains("function is not psh syntax"));
+        assert!(msg("f() { echo; }").contains("f() is not psh syntax: write fn f"));
+        assert!(msg("x\nfi").starts_with("2:1 fi"));
+    }
+
+    #[test]
+    fn the_same_words_elsewhere_are_fine() {
+        for ok in [
+            "echo then fi do done case in",
+            "echo '`date`' \\`",
+            "grep -e done file",
+            "for x in a b { echo $x }",
+            "echo a # then",
+            "if true { echo then }",
+            "find . -exec echo {} \\;",
+            "echo $(date)",
+        ] {
+            assert_eq!(msg(ok), "", "{ok}");
+        }
+    }
+}
