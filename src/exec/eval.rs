@@ -49,7 +49,9 @@ impl Shell {
     /// Run `f` as a condition: `set -e` does not fire inside it.
     pub(crate) fn in_cond<T>(&mut self, f: impl FnOnce(&mut Shell) -> T) -> T {
         self.cond_depth += 1;
+        let ignored = self.errexit_ignored;
         let r = f(self);
+        self.errexit_ignored = ignored;
         self.cond_depth -= 1;
         r
     }
@@ -59,6 +61,9 @@ impl Shell {
             return self.run_pipeline_checked(&ao.first);
         }
         let mut st = self.in_cond(|sh| sh.run_pipeline(&ao.first))?;
+        // The status comes from a part where `set -e` is ignored until the
+        // last pipeline runs.
+        let mut ignored = true;
         let n = ao.rest.len();
         for (i, (conn, p)) in ao.rest.iter().enumerate() {
             let go = match conn {
@@ -70,18 +75,30 @@ impl Shell {
             }
             self.status = st;
             st = if i + 1 == n {
+                ignored = false;
                 self.run_pipeline_checked(p)?
             } else {
                 self.in_cond(|sh| sh.run_pipeline(p))?
             };
         }
+        if ignored {
+            self.errexit_ignored = true;
+        }
         Ok(st)
     }
 
-    /// A pipeline whose failure ends the shell under `set -e`.
+    /// A pipeline whose failure ends the shell under `set -e` — unless it
+    /// is negated, or it is a group, `if` or loop whose status came from a
+    /// command where `set -e` was ignored (`{ false && true; }`), as bash.
     pub(crate) fn run_pipeline_checked(&mut self, p: &Pipeline) -> Res {
         let st = self.run_pipeline(p)?;
-        if st != 0 && self.opts.errexit && self.cond_depth == 0 && !p.negate {
+        let compound = matches!(
+            p.stages.as_slice(),
+            [Command::Group(..) | Command::If(..) | Command::While(..) | Command::For(..)]
+        );
+        let ignored = p.negate || (compound && self.errexit_ignored);
+        self.errexit_ignored = ignored;
+        if st != 0 && self.opts.errexit && self.cond_depth == 0 && !ignored {
             return Err(Flow::Exit(st));
         }
         Ok(st)
@@ -139,8 +156,8 @@ impl Shell {
             }
             Command::Handler(h) => self.arm_handler(h),
             Command::Lab(l) => self.with_redirects(&l.redirects, |sh| sh.run_lab(l)),
-            Command::Control(kind, arg, r) => {
-                self.with_redirects(r, |sh| sh.run_control(*kind, arg.as_ref()))
+            Command::Control(kind, args, r) => {
+                self.with_redirects(r, |sh| sh.run_control(*kind, args))
             }
         }
     }
@@ -174,13 +191,21 @@ impl Shell {
     /// Runs `body` once as a loop iteration; Some(result) when the loop
     /// must stop.
     pub(crate) fn loop_step(&mut self, body: &List, st: &mut i32) -> Option<Res> {
-        match self.run_list(body) {
+        let r = self.run_list(body);
+        self.loop_flow(r, st)
+    }
+
+    /// What a loop does with how its body (or condition) ended: go on
+    /// (None), or stop with this result.  A loop left by `break` has the
+    /// status `break` set (0; 128 for a bad argument).
+    fn loop_flow(&mut self, r: Res, st: &mut i32) -> Option<Res> {
+        match r {
             Ok(s) => *st = s,
             Err(Flow::Break(n)) => {
                 return Some(if n > 1 {
                     Err(Flow::Break(n - 1))
                 } else {
-                    Ok(*st)
+                    Ok(self.status)
                 });
             }
             Err(Flow::Continue(n)) if n > 1 => return Some(Err(Flow::Continue(n - 1))),
@@ -197,7 +222,11 @@ impl Shell {
             match self.in_cond(|sh| sh.run_list(&w.cond)) {
                 Ok(0) => {}
                 Ok(_) => break Ok(st),
-                Err(e) => break Err(e),
+                // `break`/`continue` in the condition act on this loop too.
+                Err(e) => match self.loop_flow(Err(e), &mut st) {
+                    Some(r) => break r,
+                    None => continue,
+                },
             }
             if let Some(r) = self.loop_step(&w.body, &mut st) {
                 break r;

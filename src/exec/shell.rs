@@ -106,6 +106,9 @@ pub struct Shell {
     /// A background job is being started (its children ignore SIGINT and
     /// SIGQUIT when there is no job control).
     pub launching_background: bool,
+    /// The last status came from where `set -e` is ignored (a failed
+    /// `&&`/`||` part, `!`): a group or loop ending with it does not exit.
+    pub errexit_ignored: bool,
 }
 
 /// Functions may recurse this deep before the call is refused.
@@ -161,6 +164,7 @@ impl Shell {
             depth: 0,
             hooks,
             launching_background: false,
+            errexit_ignored: false,
         }
     }
 

@@ -61,7 +61,9 @@ pub enum Command {
     /// `threads N TASK …`, `procs N TASK …`
     Lab(Lab),
     /// `break`, `continue`, `return`, `exit` with an optional argument.
-    Control(ControlKind, Option<Word>, Vec<Redirect>),
+    /// `break`/`continue`/`return`/`exit` and their words (checked when
+    /// run, after expansion).
+    Control(ControlKind, Vec<Word>, Vec<Redirect>),
 }
 
 #[derive(Debug, Clone)]

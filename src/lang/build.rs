@@ -306,7 +306,7 @@ fn build_lab(p: Pair<Rule>) -> Command {
 
 fn build_control(p: Pair<Rule>) -> Command {
     let mut kind = ControlKind::Exit;
-    let mut arg = None;
+    let mut args = Vec::new();
     let mut redirects = Vec::new();
     for c in p.into_inner() {
         match c.as_rule() {
@@ -318,12 +318,12 @@ fn build_control(p: Pair<Rule>) -> Command {
                     _ => ControlKind::Exit,
                 }
             }
-            Rule::word => arg = Some(word(c)),
+            Rule::word => args.push(word(c)),
             Rule::redirects => redirects = build_redirects(c),
             _ => {}
         }
     }
-    Command::Control(kind, arg, redirects)
+    Command::Control(kind, args, redirects)
 }
 
 fn build_simple(p: Pair<Rule>) -> Simple {

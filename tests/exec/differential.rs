@@ -137,6 +137,30 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("sh -c 'sleep 5' & kill $!; wait $!; echo $?", None),
     ("(echo sub-bg) & wait", None),
     ("true & false & wait; echo all", None),
+    // control flow, checked when run (issue 12)
+    ("for i in 1 2 { echo $i; break oops }; echo st=$?", Some("for i in 1 2; do echo $i; break oops; done; echo st=$?")),
+    ("exit 7 8 9; echo after", None),
+    ("e=; exit $e", None),
+    ("false; e=; exit $e", None),
+    ("fn f { return oops }; f; echo st=$?", Some("f() { return oops; }; f; echo st=$?")),
+    ("return 3; echo st=$?", None),
+    ("fn f { return 300 }; f; echo st=$?", Some("f() { return 300; }; f; echo st=$?")),
+    ("i=0; while [ $i -lt 3 ] { i=$((i+1)); [ $i = 2 ] && break }; echo $?", Some("i=0; while [ $i -lt 3 ]; do i=$((i+1)); [ $i = 2 ] && break; done; echo $?")),
+    ("while break { echo x }; echo done", Some("while break; do echo x; done; echo done")),
+    ("for i in 1 { false; break }; echo $?", Some("for i in 1; do false; break; done; echo $?")),
+    ("for i in 1 { continue 0 }; echo st=$?", Some("for i in 1; do continue 0; done; echo st=$?")),
+    ("break; echo st=$?", None),
+    // set -e: ignored in &&/|| parts and in groups, ifs and loops ending
+    // with them; not in function calls, subshells, $(…)
+    ("set -e; { false && true; }; echo after", Some("set -e; { false && true; }; echo after")),
+    ("set -e; fn f { false && true }; f; echo after", Some("set -e; f() { false && true; }; f; echo after")),
+    ("set -e; if true { false && true }; echo after", Some("set -e; if true; then false && true; fi; echo after")),
+    ("set -e; for i in 1 { false && true }; echo after", Some("set -e; for i in 1; do false && true; done; echo after")),
+    ("set -e; ( false && true ); echo after", None),
+    ("set -e; { ! true; }; echo after", Some("set -e; { ! true; }; echo after")),
+    ("set -e; x=$(false && true); echo after", None),
+    ("set -e; { true && false; }; echo after", Some("set -e; { true && false; }; echo after")),
+    ("set -e; i=0; while [ $i -lt 2 ] { i=$((i+1)); false && true }; echo after", Some("set -e; i=0; while [ $i -lt 2 ]; do i=$((i+1)); false && true; done; echo after")),
 ];
 
 #[test]
