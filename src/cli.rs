@@ -4,7 +4,6 @@
 
 use crate::exec::shell::{Hooks, Shell};
 use crate::exec::source::{run_stdin, run_text};
-use crate::lang::parser;
 use crate::os::sys;
 use crate::repl;
 
@@ -72,7 +71,8 @@ pub fn run(mut args: Vec<String>) -> i32 {
             Ok(t) => t,
             Err(why) => {
                 sys::err(&format!("psh: {file}: {why}\n"));
-                return 127;
+                // Missing: 127; there but not a script: 126 (as bash).
+                return if why == sys::NOT_A_SCRIPT { 126 } else { 127 };
             }
         };
         let mut sh = new_shell(file.clone(), args.get(1..).unwrap_or(&[]).to_vec(), false);
@@ -96,7 +96,7 @@ fn check(files: &[String]) -> i32 {
     for f in files {
         match sys::read_script(f) {
             Ok(text) => {
-                if let Err(e) = parser::parse(&text, f) {
+                for e in crate::lang::recover::all_errors(&text, f) {
                     sys::err(&format!("{e}\n"));
                     status = 2;
                 }

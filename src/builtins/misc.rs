@@ -57,27 +57,31 @@ impl Shell {
     }
 
     pub(crate) fn type_cmd(&mut self, args: &[String]) -> i32 {
+        // Each answer is written as it comes, so errors and answers keep
+        // their order (`type cd nosuch ls 2>&1`).
         let mut st = 0;
-        let mut s = String::new();
         for name in args {
-            if KEYWORDS.contains(&name.as_str()) && !is_builtin(name) {
-                s.push_str(&format!("{name} is a shell keyword\n"));
+            let line = if KEYWORDS.contains(&name.as_str()) && !is_builtin(name) {
+                format!("{name} is a shell keyword\n")
             } else if self.funcs.contains_key(name) {
-                s.push_str(&format!("{name} is a function\n"));
+                format!("{name} is a function\n")
             } else if is_builtin(name) {
-                s.push_str(&format!("{name} is a shell builtin\n"));
+                format!("{name} is a shell builtin\n")
             } else {
                 let path = self.var("PATH").unwrap_or("").to_string();
                 match self.path_cache.lookup(name, &path) {
                     Some(p) if !name.contains('/') || std::path::Path::new(name).is_file() => {
-                        s.push_str(&format!("{name} is {}\n", p.to_string_lossy()))
+                        format!("{name} is {}\n", p.to_string_lossy())
                     }
-                    _ => st = err(format!("type: {name}: not found")),
+                    _ => {
+                        st = err(format!("type: {name}: not found"));
+                        continue;
+                    }
                 }
-            }
+            };
+            st = st.max(out("type", &line));
         }
-        let w = out("type", &s);
-        st.max(w)
+        st
     }
 
     /// `history`: the entries of the history file, numbered.

@@ -9,4 +9,5 @@ pub mod diagnostics;
 mod grammar;
 pub mod habits;
 pub mod parser;
+pub mod recover;
 mod words;

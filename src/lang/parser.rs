@@ -25,6 +25,12 @@ pub fn max_nesting() -> usize {
 pub fn parse(src: &str, file: &str) -> Result<List, SyntaxError> {
     check_nesting(src, file)?;
     super::habits::check(src, file)?;
+    parse_grammar(src, file)
+}
+
+/// The grammar alone, without the pre-checks (`recover` compares both).
+pub(crate) fn parse_grammar(src: &str, file: &str) -> Result<List, SyntaxError> {
+    check_nesting(src, file)?;
     let mut pairs = Grammar::parse(Rule::program, src).map_err(|e| pest_error(e, src, file))?;
     let program = pairs
         .next()

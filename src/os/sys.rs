@@ -297,10 +297,33 @@ pub fn why(e: &std::io::Error) -> String {
 
 /// A script's text (invalid UTF-8 replaced, never an error), or why not.
 pub fn read_script(path: &str) -> Result<String, String> {
-    std::fs::read(path)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .map_err(|e| why(&e))
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| why(&e))?;
+    // A bounded look first: a binary file or a device like /dev/zero is
+    // refused after 4 KiB, never read without end.
+    let mut head = vec![0u8; 4096];
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(why(&e)),
+        }
+    }
+    head.truncate(n);
+    if head.contains(&0) {
+        return Err(NOT_A_SCRIPT.into());
+    }
+    if n == 4096 {
+        f.read_to_end(&mut head).map_err(|e| why(&e))?;
+    }
+    Ok(String::from_utf8_lossy(&head).into_owned())
 }
+
+/// Why `read_script` refused a file (the status is 126, as for a program
+/// that cannot be run).
+pub const NOT_A_SCRIPT: &str = "a binary file, not a script";
 
 /// Wrap a raw descriptor the caller just created and owns.
 pub fn own(raw: RawFd) -> Fd {

@@ -253,3 +253,48 @@ fn habits_from_other_shells_are_syntax_errors_that_say_what_to_write() {
     let r = psh("echo then fi do done '`x`'");
     assert_eq!(r.stdout, "then fi do done `x`\n");
 }
+
+#[test]
+fn check_reports_every_error_of_a_file() {
+    let dir = scratch("check-all");
+    let f = dir.join("bad.psh");
+    std::fs::write(
+        &f,
+        "echo ok\nif {\necho fine\nfor x {\necho `date`\necho end\n",
+    )
+    .unwrap();
+    let r = psh_args(&["--check", f.to_str().unwrap()], b"");
+    assert_eq!(r.status, 2);
+    for at in ["bad.psh:2:", "bad.psh:4:", "bad.psh:5:"] {
+        assert!(r.stderr.contains(at), "no error at {at}:\n{}", r.stderr);
+    }
+    assert_eq!(r.stderr.matches("syntax error").count(), 3, "{}", r.stderr);
+}
+
+#[test]
+fn binary_files_and_devices_are_not_scripts() {
+    let dir = scratch("binary");
+    let f = dir.join("prog.psh");
+    std::fs::write(&f, b"\x7fELF\x02\x01\x01\x00\x00\x00").unwrap();
+    for path in [f.to_str().unwrap(), "/dev/zero"] {
+        let r = psh_args(&[path], b"");
+        assert_eq!(r.status, 126, "{path}");
+        assert!(
+            r.stderr.contains("a binary file, not a script"),
+            "{}",
+            r.stderr
+        );
+    }
+    let r = psh("source /dev/zero; echo st=$?");
+    assert_eq!(r.stdout, "st=1\n");
+}
+
+#[test]
+fn type_keeps_answers_and_errors_in_order() {
+    let r = psh("type cd nosuch ls 2>&1 | cat");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    assert!(lines[0].starts_with("cd is"));
+    assert!(lines[1].contains("nosuch: not found"));
+    assert!(lines[2].starts_with("ls is"));
+}
