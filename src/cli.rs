@@ -59,6 +59,11 @@ pub fn run(mut args: Vec<String>) -> i32 {
                 args.remove(0);
                 break;
             }
+            "--" => {
+                // What follows is the script, even if its name starts with `-`.
+                args.remove(0);
+                break;
+            }
             s if s.starts_with('-') && s.len() > 1 => {
                 sys::err(&format!("psh: {s}: unknown option\n{USAGE}"));
                 return 2;

@@ -71,7 +71,12 @@ impl Shell {
                 Ok(id) => self.wait_job(id).unwrap_or(127),
                 Err(m) => {
                     sys::err(&format!("psh: wait: {m}\n"));
-                    127
+                    // No such job: 127; not a job or process id at all: 1.
+                    if a.starts_with('%') || a.parse::<i32>().is_ok() {
+                        127
+                    } else {
+                        1
+                    }
                 }
             };
             if signals::interrupted() {
@@ -152,11 +157,27 @@ impl Shell {
 
     pub(crate) fn kill(&mut self, args: &[String]) -> i32 {
         let mut sig = Signal::SIGTERM;
+        let mut probe = false;
         let mut i = 0;
         while let Some(a) = args.get(i) {
             if a == "-l" {
+                // `kill -l N`: the name of signal N (or of 128+N, a status).
+                if let Some(n) = args.get(i + 1) {
+                    let sig = n
+                        .parse::<i32>()
+                        .ok()
+                        .map(|n| if n > 128 { n - 128 } else { n })
+                        .and_then(|n| Signal::try_from(n).ok());
+                    return match sig {
+                        Some(s) => out("kill", &format!("{}\n", signals::short_name(s))),
+                        None => err(format!("kill: {n}: invalid signal specification")),
+                    };
+                }
                 let names: Vec<&str> = Signal::iterator().map(signals::short_name).collect();
                 return out("kill", &format!("{}\n", names.join(" ")));
+            } else if a == "-0" {
+                // Only ask whether the processes exist (and may be signalled).
+                probe = true;
             } else if a == "-s" || a == "-n" {
                 i += 1;
                 match args.get(i).and_then(|s| signals::parse(s)) {
@@ -189,7 +210,9 @@ impl Shell {
         }
         let mut st = 0;
         for t in targets {
-            let r = if t.starts_with('%') {
+            let r = if t.starts_with('%') && probe {
+                self.jobs.find(t).map(|_| ())
+            } else if t.starts_with('%') {
                 match self.jobs.find(t) {
                     Ok(id) => self
                         .signal_job(id, sig)
@@ -198,6 +221,8 @@ impl Shell {
                 }
             } else {
                 match t.parse::<i32>() {
+                    Ok(pid) if probe => signal::kill(Pid::from_raw(pid), None)
+                        .map_err(|e| format!("({pid}): {}", e.desc())),
                     Ok(pid) => signal::kill(Pid::from_raw(pid), sig)
                         .map_err(|e| format!("({pid}): {}", e.desc()))
                         .and_then(|()| match self.jobs.job_of(Pid::from_raw(pid)) {

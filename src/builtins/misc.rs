@@ -13,7 +13,9 @@ impl Shell {
             sys::err("psh: source: a file name is needed\n");
             return Ok(2);
         };
-        let path = if file.contains('/') || std::path::Path::new(file).exists() {
+        // A name without a slash is looked up in PATH, then in the current
+        // directory (bash).
+        let path = if file.contains('/') {
             file.clone()
         } else {
             let p = self.var("PATH").unwrap_or("").to_string();
@@ -143,5 +145,61 @@ pub(crate) fn bracket(args: &[String]) -> i32 {
             sys::err("psh: [: missing `]`\n");
             2
         }
+    }
+}
+
+impl Shell {
+    /// `eval WORD…`: the words joined by blanks, parsed and run in this
+    /// shell.
+    pub(crate) fn eval(&mut self, args: &[String]) -> Res {
+        let text = args.join(" ");
+        let list = match parser::parse(&text, "eval") {
+            Ok(l) => l,
+            Err(e) => {
+                sys::err(&format!("{e}\n"));
+                return Ok(2);
+            }
+        };
+        self.run_list(&list)
+    }
+
+    /// `command [-v|-V] NAME [ARGS…]`: with -v, how NAME would run (a path,
+    /// or the name of a builtin, function or keyword; status 1 if none);
+    /// -V says it in words (as `type`); without, run NAME skipping
+    /// functions.
+    pub(crate) fn command(&mut self, args: &[String]) -> Res {
+        let (mode, rest) = match args.split_first() {
+            Some((m, rest)) if m == "-v" || m == "-V" => (m.as_str(), rest),
+            _ => ("", args),
+        };
+        if mode == "-V" {
+            return Ok(self.type_cmd(rest));
+        }
+        if mode == "-v" {
+            // bash: 1 only when none of the names is found.
+            let mut st = 1;
+            for name in rest {
+                let how = if self.funcs.contains_key(name)
+                    || is_builtin(name)
+                    || KEYWORDS.contains(&name.as_str())
+                {
+                    Some(name.clone())
+                } else {
+                    let path = self.var("PATH").unwrap_or("").to_string();
+                    self.path_cache
+                        .lookup(name, &path)
+                        .filter(|_| !name.contains('/') || std::path::Path::new(name).is_file())
+                        .map(|p| p.to_string_lossy().into_owned())
+                };
+                if let Some(h) = how {
+                    st = out("command", &format!("{h}\n"));
+                }
+            }
+            return Ok(st);
+        }
+        if rest.is_empty() {
+            return Ok(0);
+        }
+        self.run_skipping_functions(rest)
     }
 }

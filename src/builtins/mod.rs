@@ -9,6 +9,7 @@ pub mod dirs;
 pub mod io;
 pub mod jobs;
 pub mod misc;
+pub mod process;
 pub mod test;
 pub mod traps;
 pub mod vars;
@@ -25,7 +26,9 @@ const TABLE: &[(&str, Builtin)] = &[
     ("alarm", |sh, a| Ok(sh.alarm_builtin(a))),
     ("bg", |sh, a| Ok(sh.bg(a))),
     ("cd", |sh, a| Ok(sh.cd(a))),
+    ("command", |sh, a| sh.command(a)),
     ("echo", |_, a| Ok(io::echo(a))),
+    ("eval", |sh, a| sh.eval(a)),
     ("export", |sh, a| Ok(sh.export(a))),
     ("false", |_, _| Ok(1)),
     ("fg", |sh, a| Ok(sh.fg(a))),
@@ -45,6 +48,7 @@ const TABLE: &[(&str, Builtin)] = &[
     ("trap", |sh, a| Ok(sh.trap_builtin(a))),
     ("true", |_, _| Ok(0)),
     ("type", |sh, a| Ok(sh.type_cmd(a))),
+    ("umask", |_, a| Ok(process::umask(a))),
     ("unset", |sh, a| Ok(sh.unset(a))),
     ("wait", |sh, a| Ok(sh.wait_cmd(a))),
 ];

@@ -22,6 +22,7 @@ pub fn test(args: &[String]) -> Result<bool, String> {
         3 if a[0] == "!" => !test(&args[1..])?,
         3 if a[0] == "(" && a[2] == ")" => !a[1].is_empty(),
         4 if a[0] == "!" => !test(&args[1..])?,
+        4 if a[0] == "(" && a[3] == ")" => test(&args[1..3])?,
         _ => {
             let v = p.or()?;
             if p.pos < a.len() {
@@ -99,7 +100,10 @@ impl<'a> P<'a> {
 fn is_unary(op: &str) -> bool {
     matches!(
         op,
-        "-e" | "-f"
+        "-e" | "-a"
+            | "-O"
+            | "-G"
+            | "-f"
             | "-d"
             | "-r"
             | "-w"
@@ -144,7 +148,9 @@ fn unary(op: &str, arg: &str) -> Result<bool, String> {
     Ok(match op {
         "-n" => !arg.is_empty(),
         "-z" => arg.is_empty(),
-        "-e" => meta().is_ok(),
+        "-e" | "-a" => meta().is_ok(),
+        "-O" => meta().is_ok_and(|m| m.uid() == nix::unistd::geteuid().as_raw()),
+        "-G" => meta().is_ok_and(|m| m.gid() == nix::unistd::getegid().as_raw()),
         "-f" => meta().is_ok_and(|m| m.is_file()),
         "-d" => meta().is_ok_and(|m| m.is_dir()),
         "-s" => meta().is_ok_and(|m| m.len() > 0),

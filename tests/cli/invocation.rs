@@ -298,3 +298,23 @@ fn type_keeps_answers_and_errors_in_order() {
     assert!(lines[1].contains("nosuch: not found"));
     assert!(lines[2].starts_with("ls is"));
 }
+
+#[test]
+fn a_script_whose_name_starts_with_a_dash_runs_after_double_dash() {
+    let dir = scratch("dashdash");
+    std::fs::write(dir.join("-x.psh"), "echo ran $1\n").unwrap();
+    let r = run_in(&dir, PSH, &["--", "-x.psh", "arg"], b"");
+    assert_eq!(r.stdout, "ran arg\n", "{}", r.stderr);
+}
+
+#[test]
+fn source_looks_in_path_before_the_current_directory() {
+    let dir = scratch("source-path");
+    let bin = dir.join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::fs::write(bin.join("lib.psh"), "echo from-path\n").unwrap();
+    std::fs::write(dir.join("lib.psh"), "echo from-cwd\n").unwrap();
+    let line = format!("PATH={}:$PATH; source lib.psh; . ./lib.psh", bin.display());
+    let r = run_in(&dir, PSH, &["-c", &line], b"");
+    assert_eq!(r.stdout, "from-path\nfrom-cwd\n", "{}", r.stderr);
+}

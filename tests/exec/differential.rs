@@ -161,6 +161,21 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("set -e; x=$(false && true); echo after", None),
     ("set -e; { true && false; }; echo after", Some("set -e; { true && false; }; echo after")),
     ("set -e; i=0; while [ $i -lt 2 ] { i=$((i+1)); false && true }; echo after", Some("set -e; i=0; while [ $i -lt 2 ]; do i=$((i+1)); false && true; done; echo after")),
+    // builtins added for scripts (issue 12)
+    ("eval \"echo a; echo b\"", None),
+    ("x=3; eval \"y=\\$x\"; echo $y", None),
+    ("command -v cd ls nosuch_psh; echo $?", None),
+    ("command -v nosuch_psh; echo $?", None),
+    ("command -V cd", None),
+    ("fn echo { printf fn; }; command echo real", Some("echo() { printf fn; }; command echo real")),
+    ("umask; umask -S; umask 027; umask; umask u=rwx,g=,o=; umask", None),
+    ("umask 999; echo $?", None),
+    ("kill -l 15; kill -l 130", None),
+    ("kill -0 $$; echo $?; kill -0 999999 2>/dev/null; echo $?", None),
+    ("wait zzz 2>/dev/null; echo $?; wait %9 2>/dev/null; echo $?", None),
+    ("[ -a / ]; echo $?; [ -O / ]; echo $?; [ -G /nonexistent ]; echo $?", None),
+    ("test -a / -a -d /; echo $?; [ ! -a /nonexistent ]; echo $?", None),
+    ("type cd nosuch_psh ls 2>&1 | sed 's/^bash: line 1: /psh: /'", None),
 ];
 
 #[test]
