@@ -1,4 +1,5 @@
 //! Expansion: words of the AST → the fields a command receives.
+//! `brace` turns one word into several first (`{a,b}`, `{1..3}`);
 //! `words` does parameters, `$(…)`, `$((…))`, `~` and field building;
 //! `arith` evaluates `$((…))`; `glob` matches paths.  The shell's state
 //! (variables, positional parameters, `$(…)`) is reached only through the
@@ -6,6 +7,7 @@
 //! runs.
 
 pub mod arith;
+pub mod brace;
 pub mod glob;
 pub mod words;
 

@@ -90,7 +90,13 @@ impl<'a> Expander<'a> {
     pub fn words(&mut self, words: &[Word]) -> Ex<Vec<String>> {
         let mut out = Vec::with_capacity(words.len());
         for w in words {
-            self.expand_into(w, &mut out)?;
+            if super::brace::has_braces(w) {
+                for b in super::brace::expand(w) {
+                    self.expand_into(&b, &mut out)?;
+                }
+            } else {
+                self.expand_into(w, &mut out)?;
+            }
         }
         Ok(out)
     }

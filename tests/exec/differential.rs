@@ -176,6 +176,15 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("[ -a / ]; echo $?; [ -O / ]; echo $?; [ -G /nonexistent ]; echo $?", None),
     ("test -a / -a -d /; echo $?; [ ! -a /nonexistent ]; echo $?", None),
     ("type cd nosuch_psh ls 2>&1 | sed 's/^bash: line 1: /psh: /'", None),
+    // brace expansion (SPEC §2)
+    ("echo {a,b,c} x{,.bak} {1..3} {01..03} {a..c} {10..1..3} {3..1} {-1..1}", None),
+    ("x=5; echo a{${x},y}z {a,{b,c}} {a,b}{1,2}", None),
+    // psh keeps `$x` a name of its own: bash would read `a$xz` after the
+    // braces (a well-known trap).
+    ("x=5; echo a{$x,y}z", Some("x=5; echo a{${x},y}z")),
+    ("echo \"{a,b}\" \\{a,b\\} '{a,b}' {a} {} a{b,c", None),
+    ("for i in {1..3} { echo $i }", Some("for i in {1..3}; do echo $i; done")),
+    ("echo {e..a..2} {1..10..4}", None),
 ];
 
 #[test]
