@@ -60,8 +60,8 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 
 /// Words the grammar treats specially.
 pub const KEYWORDS: &[&str] = &[
-    "if", "else", "while", "for", "in", "fn", "break", "continue", "return", "exit", "spawn",
-    "explain", "threads", "procs", "alarm", "trap", "!", "{", "}",
+    "if", "else", "while", "for", "in", "fn", "match", "break", "continue", "return", "exit",
+    "spawn", "explain", "threads", "procs", "alarm", "trap", "!", "{", "}",
 ];
 
 /// The builtin called `name` (the evaluator's hook).

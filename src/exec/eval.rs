@@ -94,7 +94,11 @@ impl Shell {
         let st = self.run_pipeline(p)?;
         let compound = matches!(
             p.stages.as_slice(),
-            [Command::Group(..) | Command::If(..) | Command::While(..) | Command::For(..)]
+            [Command::Group(..)
+                | Command::If(..)
+                | Command::While(..)
+                | Command::For(..)
+                | Command::Match(..)]
         );
         let ignored = p.negate || (compound && self.errexit_ignored);
         self.errexit_ignored = ignored;
@@ -150,6 +154,7 @@ impl Shell {
             Command::If(i, r) => self.with_redirects(r, |sh| sh.run_if(i)),
             Command::While(w, r) => self.with_redirects(r, |sh| sh.run_while(w)),
             Command::For(f, r) => self.with_redirects(r, |sh| sh.run_for(f)),
+            Command::Match(m, r) => self.with_redirects(r, |sh| sh.run_match(m)),
             Command::FnDef(f) => {
                 self.funcs.insert(f.name.clone(), f.clone());
                 Ok(0)
@@ -234,6 +239,27 @@ impl Shell {
         };
         self.loop_depth -= 1;
         r
+    }
+
+    /// `match`: the word against each arm's patterns, in order; the first
+    /// arm that matches runs (status 0 when none does).
+    pub(crate) fn run_match(&mut self, m: &Match) -> Res {
+        let subject = match self.expand_string(&m.word) {
+            Ok(s) => s,
+            Err(e) => return self.expand_failed(e),
+        };
+        for (patterns, body) in &m.arms {
+            for p in patterns {
+                let matched = match self.pattern_matches(p, &subject) {
+                    Ok(b) => b,
+                    Err(e) => return self.expand_failed(e),
+                };
+                if matched {
+                    return self.run_list(body);
+                }
+            }
+        }
+        Ok(0)
     }
 
     pub(crate) fn run_for(&mut self, f: &For) -> Res {

@@ -113,6 +113,21 @@ impl Shell {
         Expander::new(self).string(w)
     }
 
+    /// Does `subject` match the `match` pattern `w` (`*` crosses `/`)?
+    pub fn pattern_matches(&mut self, w: &Word, subject: &str) -> Ex<bool> {
+        let p = Expander::new(self).pattern(w)?;
+        let opts = glob::MatchOptions {
+            case_sensitive: true,
+            require_literal_separator: false,
+            require_literal_leading_dot: false,
+        };
+        Ok(match glob::Pattern::new(&p) {
+            Ok(pat) => pat.matches_with(subject, opts),
+            // Not a valid pattern (an unclosed `[`): compare the text.
+            Err(_) => p == subject,
+        })
+    }
+
     /// A redirection target: exactly one field.
     pub fn expand_target(&mut self, w: &Word) -> Ex<String> {
         Expander::new(self).target(w)

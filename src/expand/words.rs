@@ -144,6 +144,29 @@ impl<'a> Expander<'a> {
         Ok(s)
     }
 
+    /// A `match` pattern as a glob pattern: text written unquoted keeps
+    /// its `* ? [`; quoted text and every expansion match literally.
+    pub fn pattern(&mut self, w: &Word) -> Ex<String> {
+        let mut out = String::new();
+        for part in &w.0 {
+            match part {
+                WordPart::Lit {
+                    text,
+                    quoted: false,
+                } => out.push_str(text),
+                other => {
+                    let mut f = Fields::new();
+                    self.expand_part(other, true, &mut f)?;
+                    f.end_field();
+                    for field in f.done {
+                        out.push_str(&glob::Pattern::escape(&field.text));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// A redirection target: one field (globbed only if one path matches).
     pub fn target(&mut self, w: &Word) -> Ex<String> {
         let mut v = Vec::new();

@@ -54,13 +54,14 @@ pub enum Command {
     If(Box<If>, Vec<Redirect>),
     While(Box<While>, Vec<Redirect>),
     For(Box<For>, Vec<Redirect>),
+    /// `match WORD { PATTERN | PATTERN { … } … }`
+    Match(Box<Match>, Vec<Redirect>),
     /// `fn NAME { body }`
     FnDef(Rc<FnDef>),
     /// `alarm SECONDS < body >`, `trap SIGNAL < body >`
     Handler(Rc<Handler>),
     /// `threads N TASK …`, `procs N TASK …`
     Lab(Lab),
-    /// `break`, `continue`, `return`, `exit` with an optional argument.
     /// `break`/`continue`/`return`/`exit` and their words (checked when
     /// run, after expansion).
     Control(ControlKind, Vec<Word>, Vec<Redirect>),
@@ -77,6 +78,14 @@ pub struct If {
 pub struct While {
     pub cond: List,
     pub body: List,
+}
+
+/// `match WORD { … }`: the first arm with a pattern that matches runs.
+#[derive(Debug, Clone)]
+pub struct Match {
+    pub word: Word,
+    /// (patterns, body)
+    pub arms: Vec<(Vec<Word>, List)>,
 }
 
 #[derive(Debug, Clone)]

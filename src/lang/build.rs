@@ -141,6 +141,7 @@ fn build_compound(p: Pair<Rule>) -> Command {
         Rule::while_cmd => Command::While(Box::new(build_while(body)), redirects),
         Rule::for_cmd => Command::For(Box::new(build_for(body)), redirects),
         Rule::fn_def => Command::FnDef(Rc::new(build_fn(body))),
+        Rule::match_cmd => Command::Match(Box::new(build_match(body)), redirects),
         _ => Command::Simple(Simple::default()),
     }
 }
@@ -211,6 +212,32 @@ fn build_for(p: Pair<Rule>) -> For {
         }
     }
     f
+}
+
+fn build_match(p: Pair<Rule>) -> Match {
+    let mut m = Match {
+        word: Word::default(),
+        arms: Vec::new(),
+    };
+    for c in p.into_inner() {
+        match c.as_rule() {
+            Rule::word => m.word = word(c),
+            Rule::match_arm => {
+                let mut patterns = Vec::new();
+                let mut body = List::default();
+                for a in c.into_inner() {
+                    match a.as_rule() {
+                        Rule::word => patterns.push(word(a)),
+                        Rule::block => body = block_list_of(a),
+                        _ => {}
+                    }
+                }
+                m.arms.push((patterns, body));
+            }
+            _ => {}
+        }
+    }
+    m
 }
 
 fn build_fn(p: Pair<Rule>) -> FnDef {

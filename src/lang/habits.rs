@@ -12,7 +12,7 @@ fn advice(word: &[u8]) -> Option<&'static str> {
     Some(match word {
         b"then" | b"fi" | b"elif" => "write if COND { … } else if COND { … } else { … }",
         b"do" | b"done" => "write while COND { … } or for NAME in WORDS { … }",
-        b"esac" => "write if/else if (psh's match WORD { … } is planned)",
+        b"esac" => "write match WORD { PATTERN | PATTERN { … } * { … } }",
         b"function" => "write fn NAME { … }",
         _ => return None,
     })
@@ -121,7 +121,7 @@ pub fn check(src: &str, file: &str) -> Result<(), SyntaxError> {
             if last_cmd == b"case" && words_since_cmd == 2 && word == b"in" {
                 return err(
                     start,
-                    "case … in is not psh syntax: write if/else if (psh's match WORD { … } is planned)"
+                    "case … in is not psh syntax: write match WORD { PATTERN | PATTERN { … } * { … } }"
                         .into(),
                 );
             }

@@ -94,6 +94,10 @@ fn describe<'a>(sh: &Shell, cmd: &'a Command) -> (Kind, &'a [Redirect]) {
         ),
         Command::While(_, r) => (Kind::Inside("while … (the shell loops)".into()), r),
         Command::For(_, r) => (Kind::Inside("for … (the shell loops)".into()), r),
+        Command::Match(_, r) => (
+            Kind::Inside("match … (the shell compares the word with each pattern)".into()),
+            r,
+        ),
         Command::FnDef(f) => (Kind::Inside(format!("define function {}", f.name)), &[]),
         Command::Handler(h) => {
             let what = match h.kind {

@@ -185,6 +185,15 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("echo \"{a,b}\" \\{a,b\\} '{a,b}' {a} {} a{b,c", None),
     ("for i in {1..3} { echo $i }", Some("for i in {1..3}; do echo $i; done")),
     ("echo {e..a..2} {1..10..4}", None),
+    // match (psh's case)
+    ("for f in a.tar.gz b.tgz c.zip d.txt { match $f { *.tar.gz | *.tgz { echo tar } *.zip { echo zip } * { echo other } } }",
+     Some("for f in a.tar.gz b.tgz c.zip d.txt; do case $f in *.tar.gz | *.tgz) echo tar;; *.zip) echo zip;; *) echo other;; esac; done")),
+    ("x='*.txt'; match a.txt { $x { echo lit } * { echo star } }; match '*.txt' { $x { echo lit } }",
+     Some("x='*.txt'; case a.txt in \"$x\") echo lit;; *) echo star;; esac; case '*.txt' in \"$x\") echo lit;; esac")),
+    ("match nothing { a { echo a } }; echo $?; match x { x { false } }; echo $?",
+     Some("case nothing in a) echo a;; esac; echo $?; case x in x) false;; esac; echo $?")),
+    ("match a/b { a*b { echo crosses } }; match hello { h[aeiou]llo { echo class } }",
+     Some("case a/b in a*b) echo crosses;; esac; case hello in h[aeiou]llo) echo class;; esac")),
 ];
 
 #[test]

@@ -471,3 +471,22 @@ fn malformed_nesting_fails_fast() {
         );
     }
 }
+
+#[test]
+fn match_arms_and_patterns() {
+    let l = parse(
+        "match $f {\n  *.tar.gz | *.tgz { tar xzf $f }\n  * { echo other }\n}",
+        "t",
+    )
+    .expect("parses");
+    match only_command(&l) {
+        Command::Match(m, _) => {
+            assert_eq!(m.arms.len(), 2);
+            assert_eq!(m.arms[0].0.len(), 2);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(parse("match x { a { b }", "t").is_err());
+    // `match` is a keyword: no command of that name.
+    assert!(parse("match", "t").is_err());
+}
