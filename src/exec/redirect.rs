@@ -27,6 +27,11 @@ pub enum Step {
         fd: RawFd,
         from: RawFd,
     },
+    /// A here-document or here-string: fd reads these bytes.
+    Data {
+        fd: RawFd,
+        bytes: Vec<u8>,
+    },
 }
 
 /// Opened redirections: moves to make, and the descriptors they use.
@@ -64,6 +69,17 @@ impl Plan {
                     if *both {
                         plan.set(2, f.raw());
                     }
+                    plan._held.push(f);
+                }
+                Step::Data { fd, bytes } => {
+                    let f = sys::data_fd(bytes)
+                        .map_err(|e| format!("psh: here-document: {}", e.desc()))?;
+                    crate::os::trace::event(&format!(
+                        "memfd_create() → {}, {} bytes written",
+                        f.raw(),
+                        bytes.len()
+                    ));
+                    plan.set(*fd, f.raw());
                     plan._held.push(f);
                 }
                 Step::Dup { fd, from } => {
@@ -197,6 +213,19 @@ impl Shell {
                     steps.push(Step::Dup {
                         fd: red.fd,
                         from: *from,
+                    });
+                    continue;
+                }
+                RedirOp::Here { word, newline } => {
+                    let mut text = self
+                        .expand_string(word)
+                        .map_err(|e| format!("{}\n", e.message()))?;
+                    if *newline {
+                        text.push('\n');
+                    }
+                    steps.push(Step::Data {
+                        fd: red.fd,
+                        bytes: text.into_bytes(),
                     });
                     continue;
                 }

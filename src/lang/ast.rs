@@ -166,6 +166,9 @@ pub enum RedirOp {
     AppendBoth(Word),
     /// `N>&M`: fd becomes a copy of M
     Dup(i32),
+    /// `<<< word` (`newline`: the text and a newline) and here-documents
+    /// (their body, as is): fd reads the expanded text.
+    Here { word: Word, newline: bool },
 }
 
 /// A word is a run of parts; expansion turns it into zero or more fields.

@@ -402,6 +402,24 @@ fn build_redirect(p: Pair<Rule>) -> Redirect {
                 op: RedirOp::Dup(target),
             }
         }
+        Rule::redir_here => {
+            let (mut fd, mut newline, mut text) = (0, true, Word::default());
+            for c in r.into_inner() {
+                match c.as_rule() {
+                    Rule::fd => fd = digit(c.as_str()),
+                    Rule::here_op => newline = c.as_str() == "<<<",
+                    Rule::word => text = word(c),
+                    _ => {}
+                }
+            }
+            Redirect {
+                fd,
+                op: RedirOp::Here {
+                    word: text,
+                    newline,
+                },
+            }
+        }
         _ => {
             let mut op_text = "";
             let mut target = Word::default();

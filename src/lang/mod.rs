@@ -8,6 +8,7 @@ mod build;
 pub mod diagnostics;
 mod grammar;
 pub mod habits;
+pub mod heredoc;
 pub mod parser;
 pub mod recover;
 mod words;

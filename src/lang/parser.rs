@@ -23,6 +23,7 @@ pub fn max_nesting() -> usize {
 
 /// Parse a whole program (a script, a `-c` string, a typed line).
 pub fn parse(src: &str, file: &str) -> Result<List, SyntaxError> {
+    let src = &super::heredoc::gather(src, file)?;
     check_nesting(src, file)?;
     super::habits::check(src, file)?;
     parse_grammar(src, file)

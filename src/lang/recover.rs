@@ -77,6 +77,11 @@ pub fn all_errors(src: &str, file: &str) -> Vec<SyntaxError> {
     let Err(first) = parse(src, file) else {
         return Vec::new();
     };
+    let gathered = match super::heredoc::gather(src, file) {
+        Ok(g) => g,
+        Err(e) => return vec![e],
+    };
+    let src = gathered.as_str();
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(src.match_indices('\n').map(|(i, _)| i + 1))
         .collect();

@@ -145,6 +145,24 @@ pub fn open_own_regular(path: &std::path::Path, mode: u32) -> Result<OwnedFd, St
     Ok(fd)
 }
 
+/// An anonymous file (memfd) holding `bytes`, read from the start: what
+/// a here-document's command reads on its fd.  Any size works (a pipe
+/// would block past its buffer).
+pub fn data_fd(bytes: &[u8]) -> nix::Result<Fd> {
+    // SAFETY: a NUL-terminated name; the returned descriptor is owned below.
+    let raw = unsafe { libc::memfd_create(c"psh-here".as_ptr(), libc::MFD_CLOEXEC) };
+    if raw < 0 {
+        return Err(Errno::last());
+    }
+    let fd = own(raw);
+    write_all(fd.raw(), bytes)?;
+    // SAFETY: rewinds our own descriptor.
+    if unsafe { libc::lseek(fd.raw(), 0, libc::SEEK_SET) } < 0 {
+        return Err(Errno::last());
+    }
+    Ok(fd)
+}
+
 /// The descriptors open in this process now (from /proc/self/fd).
 pub fn open_fds() -> Vec<RawFd> {
     let Ok(rd) = std::fs::read_dir("/proc/self/fd") else {

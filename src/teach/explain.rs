@@ -217,6 +217,10 @@ fn show_redirect(r: &Redirect) -> String {
             show_word(w)
         ),
         RedirOp::Dup(from) => format!("dup2({from}, {fd})"),
+        RedirOp::Here { word, .. } => format!(
+            "memfd_create, write {} into it, dup2 → {fd}",
+            show_word(word)
+        ),
     }
 }
 

@@ -194,6 +194,16 @@ const CASES: &[(&str, Option<&str>)] = &[
      Some("case nothing in a) echo a;; esac; echo $?; case x in x) false;; esac; echo $?")),
     ("match a/b { a*b { echo crosses } }; match hello { h[aeiou]llo { echo class } }",
      Some("case a/b in a*b) echo crosses;; esac; case hello in h[aeiou]llo) echo class;; esac")),
+    // here-documents and here-strings (SPEC §2)
+    ("x=world; cat <<EOF\nhello $x $((1+2)) $(echo sub) \"q\" \\$lit\nEOF\necho after", None),
+    ("cat <<'EOF'\nraw $x \"q\" \\n\nEOF", None),
+    ("cat <<\"EOF\"\nraw $x\nEOF", None),
+    ("cat <<-END\n\t\ttabs\n\tEND", None),
+    ("x=there; cat <<< \"here $x\"; tr a-z A-Z <<< abc", None),
+    ("a=$(cat <<EOF\ninside\nEOF\n); echo \"[$a]\"", None),
+    ("cat <<A; cat <<B\nfirst\nA\nsecond\nB\necho end", None),
+    ("while read l { echo \"got $l\" } <<EOF\none\ntwo\nEOF", Some("while read l; do echo \"got $l\"; done <<EOF\none\ntwo\nEOF")),
+    ("cat 0<<EOF\nvia zero\nEOF", None),
 ];
 
 #[test]

@@ -56,3 +56,16 @@ fn a_habit_from_bash_is_a_diagnosis_not_an_endless_continuation() {
     p.command("echo $?");
     p.expect("2\r\n");
 }
+
+#[test]
+fn a_here_document_continues_until_its_terminator() {
+    let mut p = Pty::spawn(&scratch("look-heredoc"), &["--norc"], &[]);
+    p.prompt();
+    p.line("cat <<EOF");
+    p.expect("> ");
+    p.line("typed body");
+    p.expect("> ");
+    p.line("EOF");
+    p.expect("typed body\r\n");
+    p.prompt();
+}
