@@ -137,20 +137,9 @@ impl Shell {
         match cmd {
             Command::Simple(s) => self.run_simple(s),
             Command::Group(list, r) => self.with_redirects(r, |sh| sh.run_list(list)),
-            Command::Subshell(list, r) => {
-                let plan = match self.open_redirects(r, &[]) {
-                    Ok(p) => p,
-                    Err(m) => {
-                        sys::err(&m);
-                        return Ok(1);
-                    }
-                };
-                let group = self.group_for(None, true);
-                let before = signals::interrupted();
-                let l = self.fork_run(&plan.moves, group, |sh| sh.run_list(list));
-                drop(plan);
-                Ok(self.wait_foreground(&[l], before))
-            }
+            Command::Subshell(list, r) => self.run_in_child(r, |sh, moves, group| {
+                sh.fork_run(moves, group, |sh| sh.run_list(list))
+            }),
             Command::If(i, r) => self.with_redirects(r, |sh| sh.run_if(i)),
             Command::While(w, r) => self.with_redirects(r, |sh| sh.run_while(w)),
             Command::For(f, r) => self.with_redirects(r, |sh| sh.run_for(f)),

@@ -203,6 +203,28 @@ impl Shell {
         self.register_job(launched, text, announce)
     }
 
+    /// One foreground child with redirections `r`: open them, `start` the
+    /// child with the moves and its group, wait for it.  A redirection
+    /// that fails is a message and status 1; nothing starts.
+    pub(crate) fn run_in_child(
+        &mut self,
+        r: &[Redirect],
+        start: impl FnOnce(&mut Shell, &[FdMove], Group) -> Launched,
+    ) -> Res {
+        let plan = match self.open_redirects(r, &[]) {
+            Ok(p) => p,
+            Err(m) => {
+                sys::err(&m);
+                return Ok(1);
+            }
+        };
+        let group = self.group_for(None, true);
+        let before = signals::interrupted();
+        let l = start(self, &plan.moves, group);
+        drop(plan);
+        Ok(self.wait_foreground(&[l], before))
+    }
+
     /// A child being started now must ignore SIGINT and SIGQUIT: a
     /// background job of a shell without job control (POSIX), so Ctrl-C
     /// for the script leaves it alone.

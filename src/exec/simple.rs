@@ -86,18 +86,9 @@ impl Shell {
                 sh.with_redirects(&s.redirects, |sh| sh.builtin(&ex.argv))
             });
         }
-        let plan = match self.open_redirects(&s.redirects, &[]) {
-            Ok(p) => p,
-            Err(m) => {
-                sys::err(&m);
-                return Ok(1);
-            }
-        };
-        let group = self.group_for(None, true);
-        let before = signals::interrupted();
-        let l = self.spawn_external(&ex, &plan.moves, group);
-        drop(plan);
-        Ok(self.wait_foreground(&[l], before))
+        self.run_in_child(&s.redirects, |sh, moves, group| {
+            sh.spawn_external(&ex, moves, group)
+        })
     }
 
     /// Run `f` with `NAME=value` prefixes set and exported, then restore.
