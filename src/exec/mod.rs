@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod path;
 pub mod pipeline;
 pub mod redirect;
+pub mod replace;
 pub mod shell;
 pub mod simple;
 pub mod source;

@@ -141,7 +141,9 @@ impl Shell {
                 signals::init_forked_child(self.ignores_interrupts());
                 self.traps.clear();
                 for &(target, source) in moves {
-                    if target != source {
+                    if source == crate::exec::redirect::CLOSED {
+                        sys::close(target);
+                    } else if target != source {
                         let _ = sys::dup2(source, target);
                     }
                 }

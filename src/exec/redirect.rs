@@ -14,6 +14,19 @@ use crate::lang::ast::{RedirOp, Redirect};
 use crate::os::spawn::FdMove;
 use crate::os::sys::{self, Fd};
 
+/// A descriptor the plan holds must not be one a redirection can name
+/// (0-9): `exec 3> f` could otherwise open f as fd 3 and close it again
+/// with the plan.
+fn above_targets(f: Fd) -> Result<Fd, String> {
+    if f.raw() > 9 {
+        return Ok(f);
+    }
+    sys::dup_high(f.raw()).map_err(|e| format!("psh: out of descriptors: {}", e.desc()))
+}
+
+/// The source of a move that closes its target (`N>&-`).
+pub const CLOSED: RawFd = -1;
+
 /// One redirection, its target already expanded to a file name.
 #[derive(Debug)]
 pub enum Step {
@@ -26,6 +39,10 @@ pub enum Step {
     Dup {
         fd: RawFd,
         from: RawFd,
+    },
+    /// `N>&-`: fd is closed.
+    Close {
+        fd: RawFd,
     },
     /// A here-document or here-string: fd reads these bytes.
     Data {
@@ -63,7 +80,7 @@ impl Plan {
                         Mode::from_bits_truncate(0o666),
                     )
                     .map_err(|e| format!("psh: {path}: {}", e.desc()))?;
-                    let f = Fd::new(raw);
+                    let f = above_targets(Fd::new(raw))?;
                     crate::os::trace::event(&format!("open({path}) → {}", f.raw()));
                     plan.set(*fd, f.raw());
                     if *both {
@@ -71,9 +88,11 @@ impl Plan {
                     }
                     plan._held.push(f);
                 }
+                Step::Close { fd } => plan.set(*fd, CLOSED),
                 Step::Data { fd, bytes } => {
                     let f = sys::data_fd(bytes)
-                        .map_err(|e| format!("psh: here-document: {}", e.desc()))?;
+                        .map_err(|e| format!("psh: here-document: {}", e.desc()))
+                        .and_then(above_targets)?;
                     crate::os::trace::event(&format!(
                         "memfd_create() → {}, {} bytes written",
                         f.raw(),
@@ -84,6 +103,9 @@ impl Plan {
                 }
                 Step::Dup { fd, from } => {
                     let src = plan.source_of(*from);
+                    if src == CLOSED {
+                        return Err(format!("psh: {from}: bad file descriptor"));
+                    }
                     // A copy keeps the source stable even if a later step
                     // moves `from` somewhere else (`2>&1 >f`).
                     let copy = sys::dup_high(src)
@@ -133,6 +155,11 @@ impl Plan {
                 None
             };
             saved.push((target, copy));
+            if source == CLOSED {
+                crate::os::trace::event(&format!("close({target}) in the shell"));
+                sys::close(target);
+                continue;
+            }
             crate::os::trace::event(&format!("dup2({source}, {target}) in the shell"));
             if let Err(e) = sys::dup2(source, target) {
                 drop(Restore { saved });
@@ -147,6 +174,13 @@ impl Plan {
 #[derive(Debug)]
 pub struct Restore {
     saved: Vec<(RawFd, Option<Fd>)>,
+}
+
+impl Restore {
+    /// Keep the redirections for good (`exec 3> log`): nothing is put back.
+    pub fn keep(mut self) {
+        self.saved.clear();
+    }
 }
 
 impl Drop for Restore {
@@ -216,6 +250,10 @@ impl Shell {
                     });
                     continue;
                 }
+                RedirOp::Close => {
+                    steps.push(Step::Close { fd: red.fd });
+                    continue;
+                }
                 RedirOp::Here { word, newline } => {
                     let mut text = self
                         .expand_string(word)
@@ -230,6 +268,7 @@ impl Shell {
                     continue;
                 }
                 RedirOp::Read(w) => (w, read_flags(), false),
+                RedirOp::ReadWrite(w) => (w, OFlag::O_RDWR | OFlag::O_CREAT, false),
                 RedirOp::Write(w) => (w, write_flags(false), false),
                 RedirOp::Append(w) => (w, write_flags(true), false),
                 RedirOp::WriteBoth(w) => (w, write_flags(false), true),

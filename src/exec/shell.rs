@@ -216,6 +216,16 @@ impl Traps {
         }
         self.handlers[i] = h;
     }
+    /// The signals that have a handler block.
+    pub fn armed(&self) -> Vec<Signal> {
+        self.handlers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.is_some())
+            .filter_map(|(n, _)| Signal::try_from(n as i32).ok())
+            .collect()
+    }
+
     /// A forked child keeps none of its parent's handler blocks.
     pub fn clear(&mut self) {
         self.handlers.clear();

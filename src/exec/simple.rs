@@ -76,6 +76,9 @@ impl Shell {
             line.push('\n');
             sys::err(&line);
         }
+        if name == "exec" {
+            return self.run_exec(s, &ex);
+        }
         if let Some(f) = self.funcs.get(name).cloned() {
             return self.with_temp_env(&ex.assigns, |sh| {
                 sh.with_redirects(&s.redirects, |sh| sh.call_function(&f, &ex.argv))

@@ -164,8 +164,12 @@ pub enum RedirOp {
     WriteBoth(Word),
     /// `&>> file`
     AppendBoth(Word),
-    /// `N>&M`: fd becomes a copy of M
+    /// `N>&M`, `N<&M`: fd becomes a copy of M
     Dup(i32),
+    /// `N>&-`, `N<&-`: fd is closed
+    Close,
+    /// `N<> file`: opened for reading and writing
+    ReadWrite(Word),
     /// `<<< word` (`newline`: the text and a newline) and here-documents
     /// (their body, as is): fd reads the expanded text.
     Here { word: Word, newline: bool },

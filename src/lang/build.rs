@@ -388,19 +388,24 @@ fn build_redirect(p: Pair<Rule>) -> Redirect {
     };
     match r.as_rule() {
         Rule::redir_dup => {
-            let mut fd = 1;
-            let mut target = 1;
+            let (mut fd, mut target, mut close, mut input) = (None, 1, false, false);
             for c in r.into_inner() {
                 match c.as_rule() {
-                    Rule::fd => fd = digit(c.as_str()),
+                    Rule::fd => fd = Some(digit(c.as_str())),
+                    Rule::dup_op => input = c.as_str() == "<&",
                     Rule::fd_target => target = digit(c.as_str()),
+                    Rule::fd_close => close = true,
                     _ => {}
                 }
             }
-            Redirect {
-                fd,
-                op: RedirOp::Dup(target),
-            }
+            // `<&` is about fd 0 by default, `>&` about fd 1.
+            let fd = fd.unwrap_or(if input { 0 } else { 1 });
+            let op = if close {
+                RedirOp::Close
+            } else {
+                RedirOp::Dup(target)
+            };
+            Redirect { fd, op }
         }
         Rule::redir_here => {
             let (mut fd, mut newline, mut text) = (0, true, Word::default());
@@ -453,6 +458,10 @@ fn build_redirect(p: Pair<Rule>) -> Redirect {
                 "<" => Redirect {
                     fd: explicit.unwrap_or(0),
                     op: RedirOp::Read(target),
+                },
+                "<>" => Redirect {
+                    fd: explicit.unwrap_or(0),
+                    op: RedirOp::ReadWrite(target),
                 },
                 ">>" => Redirect {
                     fd: explicit.unwrap_or(1),

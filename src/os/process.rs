@@ -43,6 +43,18 @@ pub fn fork() -> nix::Result<Forked> {
     }
 }
 
+/// Replace this process by `path` (execve); only returns on failure.
+pub fn exec_replace(
+    path: &std::ffi::CStr,
+    argv: &[CString],
+    envp: &[CString],
+) -> nix::errno::Errno {
+    match nix::unistd::execve(path, argv, envp) {
+        Err(e) => e,
+        Ok(never) => match never {},
+    }
+}
+
 /// End a forked child at once: no destructors, no flushing of buffers the
 /// parent will flush too.
 pub fn exit_child(status: i32) -> ! {

@@ -12,7 +12,8 @@ use nix::unistd::Pid;
 
 use crate::os::signals;
 
-/// Where a spawned child's descriptor `target` comes from.
+/// Where a spawned child's descriptor `target` comes from; a negative
+/// source closes it.
 pub type FdMove = (RawFd, RawFd); // (target, source)
 
 /// Process-group placement of a new child.
@@ -70,7 +71,10 @@ pub fn spawn(
                 check(libc::posix_spawn_file_actions_addtcsetpgrp_np(fa_p, 0))?;
             }
             for &(target, source) in fds {
-                if target != source {
+                if source < 0 {
+                    // `N>&-`: the child does not get fd N.
+                    check(libc::posix_spawn_file_actions_addclose(fa_p, target))?;
+                } else if target != source {
                     check(libc::posix_spawn_file_actions_adddup2(fa_p, source, target))?;
                 }
             }

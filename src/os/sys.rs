@@ -75,6 +75,49 @@ pub fn dup_high(fd: RawFd) -> nix::Result<Fd> {
     Ok(own(new))
 }
 
+/// Move a descriptor psh keeps for long above 0-9, the numbers a user's
+/// redirection may name (`exec 3> log` must not replace psh's own); it
+/// stays close-on-exec.  The descriptor to use from now on.
+pub fn move_high(fd: RawFd) -> RawFd {
+    if fd > 9 {
+        return fd;
+    }
+    // SAFETY: F_DUPFD_CLOEXEC makes a new descriptor; the old one is ours
+    // to close.
+    unsafe {
+        let new = libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10);
+        if new < 0 {
+            return fd;
+        }
+        libc::close(fd);
+        new
+    }
+}
+
+/// Run `f` with the free descriptors among 3-9 taken (by /dev/null), so
+/// whatever `f` opens and keeps lands above them: for descriptors psh
+/// cannot move afterwards (the line editor's).
+pub fn with_low_fds_taken<T>(f: impl FnOnce() -> T) -> T {
+    let mut fillers = Vec::new();
+    for fd in 3..=9 {
+        if is_open(fd) {
+            continue;
+        }
+        // SAFETY: opens /dev/null; each filler is closed below.
+        let raw = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+        if raw < 0 {
+            break;
+        }
+        fillers.push(raw);
+    }
+    let r = f();
+    for raw in fillers {
+        // SAFETY: closing the fillers opened above.
+        unsafe { libc::close(raw) };
+    }
+    r
+}
+
 pub fn dup2(src: RawFd, dst: RawFd) -> nix::Result<()> {
     // SAFETY: plain dup2 on raw descriptors; errors are returned.
     let r = unsafe { libc::dup2(src, dst) };
@@ -115,8 +158,10 @@ pub fn open_own_regular(path: &std::path::Path, mode: u32) -> Result<OwnedFd, St
             _ => e.desc().to_string(),
         });
     }
-    // SAFETY: a fresh descriptor that nothing else owns.
-    let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+    // SAFETY: a fresh descriptor that nothing else owns (moved above 0-9,
+    // which a user's redirection may name).
+    let fd = unsafe { OwnedFd::from_raw_fd(move_high(raw)) };
+    let raw = fd.as_raw_fd();
     let mut st = std::mem::MaybeUninit::<libc::stat>::zeroed();
     // SAFETY: fstat fills `st` for an open descriptor.
     if unsafe { libc::fstat(raw, st.as_mut_ptr()) } != 0 {

@@ -228,7 +228,8 @@ fn new_editor(colors: bool) -> Option<(PshEditor, impl Sized)> {
         editing: RefCell::new((String::new(), 0)),
     }));
     let open_before = sys::open_fds();
-    let printer = editor.create_external_printer().ok()?;
+    // Its pipe lands above 0-9, where a user's `exec 3> f` cannot hit it.
+    let printer = sys::with_low_fds_taken(|| editor.create_external_printer()).ok()?;
     // The printer's pipe is not close-on-exec: keep it from every child.
     for fd in sys::open_fds() {
         if !open_before.contains(&fd) {

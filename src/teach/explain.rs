@@ -217,6 +217,8 @@ fn show_redirect(r: &Redirect) -> String {
             show_word(w)
         ),
         RedirOp::Dup(from) => format!("dup2({from}, {fd})"),
+        RedirOp::Close => format!("close({fd})"),
+        RedirOp::ReadWrite(w) => format!("open {} O_RDWR|O_CREAT, dup2 → {fd}", show_word(w)),
         RedirOp::Here { word, .. } => format!(
             "memfd_create, write {} into it, dup2 → {fd}",
             show_word(word)

@@ -204,6 +204,15 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("cat <<A; cat <<B\nfirst\nA\nsecond\nB\necho end", None),
     ("while read l { echo \"got $l\" } <<EOF\none\ntwo\nEOF", Some("while read l; do echo \"got $l\"; done <<EOF\none\ntwo\nEOF")),
     ("cat 0<<EOF\nvia zero\nEOF", None),
+    // exec and descriptor redirections
+    ("exec 3> out; echo hi >&3; exec 3>&-; cat out", None),
+    ("exec echo replaced; echo not-here", None),
+    ("exec nosuch_psh 2>/dev/null; echo after", None),
+    ("echo hi 5>&-; echo st=$?; echo x 1<>f; cat f", None),
+    ("echo to-err 1>&2 2>/dev/null; cat <&0 <<< via-dup", None),
+    ("exec 2>&1; ls /nonexistent_psh 2>&1 | sed 's/.*/caught/'", None),
+    ("echo a >&- 2>/dev/null; echo st=$?", None),
+    ("exec 4<<< four; cat <&4; exec 4<&-; cat <&4 2>/dev/null || echo closed", None),
 ];
 
 #[test]

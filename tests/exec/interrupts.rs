@@ -238,3 +238,14 @@ fn background_jobs_of_a_script_ignore_int_and_quit() {
         assert_eq!(mask & 0b110, 0b110, "{line}: {}", r.stdout);
     }
 }
+
+#[test]
+fn redirections_of_fds_0_to_9_never_reach_psh_s_own_descriptors() {
+    // psh keeps its self-pipe (and, interactively, the history file and the
+    // line editor's pipe) above 9: `exec 3> f` once replaced the self-pipe
+    // and the next child's SIGCHLD killed psh with SIGPIPE.
+    let line = "exec 3> out 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; trap USR1 < echo u >; kill -USR1 $$; /bin/true; sleep 0.1 & wait; echo end; exec 3>&-; cat out";
+    let (out, err, st) = finish(start(PSH, &["-c", line]), 10, line);
+    assert_eq!(out, "u\nend\n", "{err}");
+    assert_eq!(st.code(), Some(0), "{st:?}");
+}

@@ -301,8 +301,9 @@ fn new_self_pipe() {
     let mut fds = [-1; 2];
     // SAFETY: pipe2 fills two descriptors, both owned by psh for its life.
     if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } == 0 {
-        WAKE_R.store(fds[0], Ordering::Relaxed);
-        WAKE_W.store(fds[1], Ordering::Relaxed);
+        // Above 0-9, which a user's redirection may take (`exec 3> log`).
+        WAKE_R.store(crate::os::sys::move_high(fds[0]), Ordering::Relaxed);
+        WAKE_W.store(crate::os::sys::move_high(fds[1]), Ordering::Relaxed);
     }
 }
 
