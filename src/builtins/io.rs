@@ -7,23 +7,45 @@ use crate::exec::vars::valid_name;
 use crate::os::{signals, sys};
 
 impl Shell {
+    /// `read [-r] [-p PROMPT] [-d DELIM] [-t SECS] [NAME…]`.
     pub(crate) fn read(&mut self, args: &[String]) -> i32 {
-        let mut raw = false;
-        let mut names = Vec::new();
-        for a in args {
-            match a.as_str() {
-                "-r" => raw = true,
-                n if valid_name(n) => names.push(n.to_string()),
-                n => return err(format!("read: `{n}`: not a valid name")),
+        let o = match ReadOptions::parse(args) {
+            Ok(o) => o,
+            Err(m) => {
+                sys::err(&format!("psh: read: {m}\n"));
+                return 2;
+            }
+        };
+        if let Some(p) = &o.prompt {
+            // As bash: the prompt only for a terminal.
+            if crate::os::process::isatty(0) {
+                sys::err(p);
             }
         }
+        let (raw, names, delim) = (o.raw, o.names, o.delim);
+        let deadline = o.timeout.map(|t| std::time::Instant::now() + t);
         // One byte at a time, so input meant for the next command stays
         // in the pipe or file.
         let mut line = Vec::new();
         let mut got_newline = false;
+        let mut timed_out = false;
         loop {
             if signals::interrupted() {
                 return crate::exec::wait::interrupt_status();
+            }
+            if let Some(d) = deadline {
+                let left = d.saturating_duration_since(std::time::Instant::now());
+                match sys::wait_readable(0, left) {
+                    Some(true) => {}
+                    Some(false) => {
+                        timed_out = true;
+                        break;
+                    }
+                    None => {
+                        self.run_traps_or_exit();
+                        continue;
+                    }
+                }
             }
             match sys::read_byte_once(0) {
                 // A signal: run handler blocks, then read on, unless it
@@ -34,9 +56,12 @@ impl Shell {
                         return crate::exec::wait::interrupt_status();
                     }
                 }
-                Ok(Some(b'\n')) => {
+                Ok(Some(b)) if b == delim => {
                     if !raw && line.last() == Some(&b'\\') {
                         line.pop();
+                        if b != b'\n' {
+                            line.push(b);
+                        }
                         continue;
                     }
                     got_newline = true;
@@ -51,10 +76,12 @@ impl Shell {
         if !raw {
             text = unescape_read(&text);
         }
-        let status = if got_newline || !line.is_empty() {
-            0
-        } else {
-            1
+        // End of input before the delimiter is status 1, even after a
+        // partial last line (bash); a timeout is 128 + SIGALRM.
+        let status = match (got_newline, timed_out) {
+            (_, true) => 142,
+            (true, false) => 0,
+            (false, false) => 1,
         };
         if names.is_empty() {
             self.set_var("REPLY", text);
@@ -75,6 +102,56 @@ impl Shell {
             self.set_var(name, value);
         }
         status
+    }
+}
+
+/// What `read` was asked.
+struct ReadOptions {
+    raw: bool,
+    prompt: Option<String>,
+    delim: u8,
+    timeout: Option<std::time::Duration>,
+    names: Vec<String>,
+}
+
+impl ReadOptions {
+    fn parse(args: &[String]) -> Result<ReadOptions, String> {
+        let mut o = ReadOptions {
+            raw: false,
+            prompt: None,
+            delim: b'\n',
+            timeout: None,
+            names: Vec::new(),
+        };
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "-r" => o.raw = true,
+                "-p" => o.prompt = Some(it.next().ok_or("-p: a prompt is needed")?.clone()),
+                // `-d ''`: up to a NUL byte.
+                "-d" => {
+                    o.delim = it
+                        .next()
+                        .ok_or("-d: a delimiter is needed")?
+                        .bytes()
+                        .next()
+                        .unwrap_or(0)
+                }
+                "-t" => {
+                    let t = it.next().ok_or("-t: a number of seconds is needed")?;
+                    let secs: f64 = t
+                        .parse()
+                        .ok()
+                        .filter(|s: &f64| s.is_finite() && *s >= 0.0 && *s < 1e9)
+                        .ok_or(format!("-t: `{t}`: not a number of seconds"))?;
+                    o.timeout = Some(std::time::Duration::from_secs_f64(secs));
+                }
+                "-a" => return Err("-a: lists are not in psh yet (read NAME… instead)".into()),
+                n if valid_name(n) => o.names.push(n.to_string()),
+                n => return Err(format!("`{n}`: not a valid name")),
+            }
+        }
+        Ok(o)
     }
 }
 

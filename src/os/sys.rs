@@ -274,6 +274,24 @@ pub fn read_some(fd: RawFd, buf: &mut [u8]) -> nix::Result<usize> {
     }
 }
 
+/// Wait until `fd` has something to read (or its end), at most `wait`:
+/// Some(true) readable, Some(false) the time ran out, None a signal came
+/// first (the caller acts on it and waits again).
+pub fn wait_readable(fd: RawFd, wait: std::time::Duration) -> Option<bool> {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let ms = i32::try_from(wait.as_millis()).unwrap_or(i32::MAX);
+    // SAFETY: one valid pollfd.
+    match unsafe { libc::poll(&mut p, 1, ms) } {
+        0 => Some(false),
+        r if r > 0 => Some(true),
+        _ => None,
+    }
+}
+
 /// Read one byte (None at end of file).
 pub fn read_byte(fd: RawFd) -> nix::Result<Option<u8>> {
     loop {

@@ -16,7 +16,7 @@ const TOPICS: &[(&str, &str)] = &[
     ("shift", "shift [N]\n  Drop the first N positional parameters."),
     ("source", "source FILE [ARGS…]   (also: . FILE)\n  Run FILE in this shell: its variables and functions stay."),
     ("test", "test EXPR   or   [ EXPR ]\n  File tests (-e -f -d -r -w -x -s -L), strings (= != -n -z), integers\n  (-eq -ne -lt -le -gt -ge), ! -a -o and parentheses. Status 0 true, 1 false, 2 error."),
-    ("read", "read [-r] NAME…\n  Read one line from stdin (a byte at a time, so the rest stays for the next\n  command) and split it at blanks into the NAMEs; the last takes the rest."),
+    ("read", "read [-r] [-p PROMPT] [-d DELIM] [-t SECS] NAME…\n  Read one line from stdin (a byte at a time, so the rest stays for the next\n  command) and split it at blanks into the NAMEs; the last takes the rest.\n  -p: a prompt (on a terminal); -d: up to DELIM instead of a newline ('' = NUL);\n  -t: give up after SECS (status 142). Status 1 at the end of input."),
     ("type", "type NAME…\n  Say whether each NAME is a keyword, a function, a builtin or a program (and where)."),
     ("jobs", "jobs [-l] [-p]\n  List jobs: [N]+ current, [N]- previous; Running, Stopped, Done, Exit N, Killed (SIG).\n  -l adds the process id, -p prints only process ids."),
     ("fg", "fg [%N]\n  Continue a job in the foreground: tcsetpgrp gives it the terminal, SIGCONT wakes it,\n  and the shell waits (waitpid with WUNTRACED) until it ends or stops again."),

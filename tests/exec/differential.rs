@@ -213,6 +213,12 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("exec 2>&1; ls /nonexistent_psh 2>&1 | sed 's/.*/caught/'", None),
     ("echo a >&- 2>/dev/null; echo st=$?", None),
     ("exec 4<<< four; cat <&4; exec 4<&-; cat <&4 2>/dev/null || echo closed", None),
+    // read options
+    ("printf 'abc' | { read x; echo $? $x; }", None),
+    ("printf 'a:b:c' | { read -d : x; echo $x; }; printf 'x\\0y' | { read -d '' v; echo $v; }", None),
+    ("sleep 1 | { read -t 0.2 x; echo st=$?; }", None),
+    ("printf 'a b\\n' | { read -p 'ask: ' x y; echo \"$x|$y\"; }", None),
+    ("printf 'a\\\\:b:' | { read -d : x; echo $x; }", None),
 ];
 
 #[test]

@@ -69,3 +69,13 @@ fn a_here_document_continues_until_its_terminator() {
     p.expect("typed body\r\n");
     p.prompt();
 }
+
+#[test]
+fn read_shows_its_prompt_on_a_terminal() {
+    let mut p = Pty::spawn(&scratch("look-read"), &["--norc"], &[]);
+    p.prompt();
+    p.command("read -p 'your name? ' n; echo \"hi $n\"");
+    p.expect("your name? ");
+    p.line("psh");
+    p.expect("hi psh\r\n");
+}
