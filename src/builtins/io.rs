@@ -31,7 +31,7 @@ impl Shell {
         let mut timed_out = false;
         loop {
             if signals::interrupted() {
-                return crate::exec::wait::interrupt_status();
+                return signals::interrupt_status();
             }
             if let Some(d) = deadline {
                 let left = d.saturating_duration_since(std::time::Instant::now());
@@ -53,7 +53,7 @@ impl Shell {
                 Err(nix::errno::Errno::EINTR) => {
                     self.run_traps_or_exit();
                     if signals::interrupted() {
-                        return crate::exec::wait::interrupt_status();
+                        return signals::interrupt_status();
                     }
                 }
                 Ok(Some(b)) if b == delim => {

@@ -38,6 +38,10 @@ impl Shell {
             self.status = st;
             self.jobs.reap();
             self.run_pending_traps()?;
+            // A plain load on the common path; the swap only when set.
+            if !signals::interrupted() {
+                continue;
+            }
             if let Some(sig) = signals::take_interrupt() {
                 self.status = 128 + sig as i32;
                 return Err(Flow::Interrupted(sig as i32));

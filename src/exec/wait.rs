@@ -113,7 +113,7 @@ impl Shell {
         for pid in pids {
             match self.wait_exit_interruptible(pid, true) {
                 Some(st) => self.jobs.record(pid, st),
-                None => return Some(interrupt_status()),
+                None => return Some(signals::interrupt_status()),
             }
         }
         let status = self.jobs.get(id).map(jobs::Job::status);
@@ -265,9 +265,4 @@ pub(crate) fn settle_interrupt(states: &[ProcState], interrupted_before: bool, o
         (Some(_), false) => {}
         (None, _) => signals::clear_interrupt(),
     }
-}
-
-/// The status of an interrupted builtin: 128 + the interrupt's signal.
-pub(crate) fn interrupt_status() -> i32 {
-    signals::interrupt_status()
 }

@@ -65,14 +65,21 @@ pub fn has_braces(w: &Word) -> bool {
         .any(|p| matches!(p, WordPart::Lit { text, quoted: false } if text.contains('{')))
 }
 
-/// The words `w` expands to (just `w` when it has no brace to expand).
-pub fn expand(w: &Word) -> Vec<Word> {
+/// At most this many words from one word (`{a,b}{a,b}…` multiplies).
+pub const MAX_WORDS: usize = 1_000_000;
+
+/// The words `w` expands to (just `w` when it has no brace to expand);
+/// None when that would be more than `MAX_WORDS`.
+pub fn expand(w: &Word) -> Option<Vec<Word>> {
     let mut out = Vec::new();
-    expand_toks(&tokens(w), &mut out);
-    out
+    expand_toks(&tokens(w), &mut out).then_some(out)
 }
 
-fn expand_toks(toks: &[Tok], out: &mut Vec<Word>) {
+/// False once the words would be too many.
+fn expand_toks(toks: &[Tok], out: &mut Vec<Word>) -> bool {
+    if out.len() >= MAX_WORDS {
+        return false;
+    }
     match first_brace(toks) {
         None => out.push(word_of(toks)),
         Some((open, close, alts)) => {
@@ -80,10 +87,13 @@ fn expand_toks(toks: &[Tok], out: &mut Vec<Word>) {
                 let mut next = toks[..open].to_vec();
                 next.extend(alt);
                 next.extend_from_slice(&toks[close + 1..]);
-                expand_toks(&next, out);
+                if !expand_toks(&next, out) {
+                    return false;
+                }
             }
         }
     }
+    true
 }
 
 /// The first expandable brace: where it opens and closes, and its
@@ -199,6 +209,7 @@ mod tests {
 
     fn ex(s: &str) -> Vec<String> {
         expand(&lit(s))
+            .unwrap_or_default()
             .iter()
             .map(|w| w.as_literal().unwrap_or_default())
             .collect()
@@ -226,5 +237,11 @@ mod tests {
         assert_eq!(ex("{e..a..2}"), ["e", "c", "a"]);
         assert_eq!(ex("{1..9999999999}"), ["{1..9999999999}"]);
         assert_eq!(ex("{1..x}"), ["{1..x}"]);
+    }
+
+    #[test]
+    fn a_product_too_big_is_refused() {
+        assert!(expand(&lit(&"{a,b}".repeat(25))).is_none());
+        assert_eq!(expand(&lit(&"{a,b}".repeat(3))).map(|v| v.len()), Some(8));
     }
 }

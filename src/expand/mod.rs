@@ -40,6 +40,8 @@ pub enum ExpandError {
     Arith(String),
     /// A redirection target that is not exactly one word.
     Ambiguous(String),
+    /// Brace expansion of a word would make more than this many words.
+    TooMany(String, usize),
     /// Ctrl-C or Ctrl-\ (by signal number) while a `$(…)` ran: the command
     /// line stops, with no message.
     Interrupted(i32),
@@ -52,6 +54,9 @@ impl ExpandError {
             ExpandError::Arith(m) => format!("psh: arithmetic: {m}"),
             ExpandError::Ambiguous(w) => format!("psh: {w}: ambiguous redirect"),
             ExpandError::Interrupted(_) => String::new(),
+            ExpandError::TooMany(w, n) => {
+                format!("psh: {w}: brace expansion makes more than {n} words")
+            }
         }
     }
     /// The status bash gives the same failure.

@@ -91,7 +91,10 @@ impl<'a> Expander<'a> {
         let mut out = Vec::with_capacity(words.len());
         for w in words {
             if super::brace::has_braces(w) {
-                for b in super::brace::expand(w) {
+                let words = super::brace::expand(w).ok_or_else(|| {
+                    ExpandError::TooMany(display_word(w), super::brace::MAX_WORDS)
+                })?;
+                for b in words {
                     self.expand_into(&b, &mut out)?;
                 }
             } else {

@@ -6,6 +6,8 @@
 //! escaped so it means the same, and the lines it took become one empty
 //! line, so later line numbers do not move.  Never expands anything.
 
+use std::borrow::Cow;
+
 use super::diagnostics::{error_at, SyntaxError};
 
 /// A here-document named on the current line, waiting for its body.
@@ -19,9 +21,10 @@ struct Pending {
 
 /// The source with every here-document moved into its command line.
 /// An unterminated one is an "incomplete" error (more lines may come).
-pub fn gather(src: &str, file: &str) -> Result<String, SyntaxError> {
+pub fn gather<'a>(src: &'a str, file: &str) -> Result<Cow<'a, str>, SyntaxError> {
+    // The common text has no here-document: no copy of it is made.
     if !src.contains("<<") {
-        return Ok(src.to_string());
+        return Ok(Cow::Borrowed(src));
     }
     let b = src.as_bytes();
     let mut out = String::with_capacity(src.len());
@@ -83,7 +86,7 @@ pub fn gather(src: &str, file: &str) -> Result<String, SyntaxError> {
         return Err(unterminated(src, file, p));
     }
     out.push_str(&src[copied..]);
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
 /// Parse `<<[-]WORD` at `at`: the pending here-document and where it ends.
@@ -206,7 +209,10 @@ mod tests {
     use super::gather;
 
     fn g(s: &str) -> String {
-        gather(s, "t").unwrap_or_else(|e| format!("ERR {} {}", e.message, e.incomplete))
+        gather(s, "t").map_or_else(
+            |e| format!("ERR {} {}", e.message, e.incomplete),
+            |g| g.into_owned(),
+        )
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub fn all_errors(src: &str, file: &str) -> Vec<SyntaxError> {
         Ok(g) => g,
         Err(e) => return vec![e],
     };
-    let src = gathered.as_str();
+    let src: &str = &gathered;
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(src.match_indices('\n').map(|(i, _)| i + 1))
         .collect();

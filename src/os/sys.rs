@@ -292,16 +292,6 @@ pub fn wait_readable(fd: RawFd, wait: std::time::Duration) -> Option<bool> {
     }
 }
 
-/// Read one byte (None at end of file).
-pub fn read_byte(fd: RawFd) -> nix::Result<Option<u8>> {
-    loop {
-        match read_byte_once(fd) {
-            Err(Errno::EINTR) => continue,
-            r => return r,
-        }
-    }
-}
-
 /// One read of one byte; EINTR comes back to the caller (who may have
 /// handler blocks to run).
 pub fn read_byte_once(fd: RawFd) -> nix::Result<Option<u8>> {

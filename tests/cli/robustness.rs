@@ -160,3 +160,15 @@ fn out_of_descriptors_is_an_error_for_that_command() {
         r.stderr
     );
 }
+
+#[test]
+fn brace_expansion_too_big_is_an_error_not_all_memory() {
+    let r = psh(&format!("echo {}; echo after", "{a,b}".repeat(30)));
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stderr.contains("brace expansion makes more than"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout, "");
+}

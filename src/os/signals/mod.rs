@@ -207,17 +207,6 @@ pub fn wait_for_signal() {
     wait_for_signal_ms(1000);
 }
 
-/// The read end of the self-pipe (for a `poll` beside other fds).
-pub fn wake_fd() -> Option<i32> {
-    let fd = WAKE_R.load(Ordering::Relaxed);
-    (fd >= 0).then_some(fd)
-}
-
-/// Empty the self-pipe after a `poll` on `wake_fd` said it is readable.
-pub fn drain_wake() {
-    wait_for_signal_ms(0);
-}
-
 /// The line editor starts waiting for input.
 pub fn begin_editing() {
     KICKED.store(false, Ordering::Relaxed);
