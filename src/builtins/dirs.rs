@@ -8,6 +8,20 @@ use crate::os::sys;
 
 impl Shell {
     pub(crate) fn cd(&mut self, args: &[String]) -> i32 {
+        let mut args = args;
+        let mut physical = false;
+        while let Some(a) = args.first() {
+            match a.as_str() {
+                "-P" => physical = true,
+                "-L" => physical = false,
+                "--" => {
+                    args = &args[1..];
+                    break;
+                }
+                _ => break,
+            }
+            args = &args[1..];
+        }
         let (target, print) = match args.first().map(String::as_str) {
             None => match self.var("HOME") {
                 Some(h) => (h.to_string(), false),
@@ -24,19 +38,29 @@ impl Shell {
         }
         let old = self.var("PWD").map(str::to_string).unwrap_or_default();
         // Logical path, as sh keeps it: `..` drops the last component.
-        let joined = if target.starts_with('/') {
+        let joined = if target.starts_with('/') || !old.starts_with('/') {
             target.clone()
         } else {
             format!("{old}/{target}")
         };
         let logical = normalize(&joined);
-        let dir = if std::env::set_current_dir(&logical).is_ok() {
+        let dir = if !physical && std::env::set_current_dir(&logical).is_ok() {
             logical
         } else {
             match std::env::set_current_dir(&target) {
-                Ok(()) => std::env::current_dir()
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .unwrap_or(target.clone()),
+                Ok(()) => match std::env::current_dir() {
+                    Ok(p) => p.to_string_lossy().into_owned(),
+                    Err(e) => {
+                        // Inside a directory that was removed: `cd .` works,
+                        // and the logical path stays what it was, so `cd ..`
+                        // still goes to the parent (not to `/`).
+                        sys::err(&format!(
+                            "psh: cd: {target}: the current directory is gone ({}); PWD stays {logical}\n",
+                            sys::why(&e)
+                        ));
+                        logical
+                    }
+                },
                 Err(e) => return err(format!("cd: {target}: {}", sys::why(&e))),
             }
         };
@@ -48,15 +72,42 @@ impl Shell {
         0
     }
 
-    pub(crate) fn pwd(&mut self) -> i32 {
-        let pwd = match self.var("PWD") {
-            Some(p) if p.starts_with('/') && std::path::Path::new(p).is_dir() => p.to_string(),
-            _ => match std::env::current_dir() {
-                Ok(p) => p.to_string_lossy().into_owned(),
-                Err(e) => return err(format!("pwd: {e}")),
-            },
+    /// `pwd [-L|-P]`: the logical path ($PWD) while it still names this
+    /// directory (or this directory was removed); -P: the physical one.
+    pub(crate) fn pwd(&mut self, args: &[String]) -> i32 {
+        let mut physical = false;
+        for a in args {
+            match a.as_str() {
+                "-P" => physical = true,
+                "-L" => physical = false,
+                other => return err(format!("pwd: {other}: unknown option (pwd [-L|-P])")),
+            }
+        }
+        let cwd = std::env::current_dir();
+        let logical = self.var("PWD").filter(|p| {
+            p.starts_with('/')
+                && !p.split('/').any(|c| c == "." || c == "..")
+                && (cwd.is_err() || same_file(p, "."))
+        });
+        let pwd = match (logical, cwd) {
+            (Some(p), _) if !physical => p.to_string(),
+            (_, Ok(p)) => p.to_string_lossy().into_owned(),
+            (_, Err(e)) => {
+                return err(format!(
+                    "pwd: cannot tell the current directory: {} (was it removed?)",
+                    sys::why(&e)
+                ))
+            }
         };
         out("pwd", &format!("{pwd}\n"))
+    }
+}
+
+fn same_file(a: &str, b: &str) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
     }
 }
 

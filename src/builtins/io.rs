@@ -1,7 +1,7 @@
 //! `echo` and `read`: bytes out to fd 1, one line in from fd 0 (a byte at
 //! a time, so nothing past the line is consumed).  Nothing else.
 
-use super::{err, out};
+use super::{err, escapes, out_bytes};
 use crate::exec::shell::Shell;
 use crate::exec::vars::valid_name;
 use crate::os::{signals, sys};
@@ -22,7 +22,7 @@ impl Shell {
                 sys::err(p);
             }
         }
-        let (raw, names, delim) = (o.raw, o.names, o.delim);
+        let (raw, names, delim, list) = (o.raw, o.names, o.delim, o.list);
         let deadline = o.timeout.map(|t| std::time::Instant::now() + t);
         // One byte at a time, so input meant for the next command stays
         // in the pipe or file.
@@ -83,6 +83,15 @@ impl Shell {
             (true, false) => 0,
             (false, false) => 1,
         };
+        if let Some(l) = list {
+            let fields = text
+                .split([' ', '\t'])
+                .filter(|f| !f.is_empty())
+                .map(str::to_string)
+                .collect();
+            self.set_list(&l, fields);
+            return status;
+        }
         if names.is_empty() {
             self.set_var("REPLY", text);
             return status;
@@ -112,6 +121,8 @@ struct ReadOptions {
     delim: u8,
     timeout: Option<std::time::Duration>,
     names: Vec<String>,
+    /// `-a NAME`: the fields become a list.
+    list: Option<String>,
 }
 
 impl ReadOptions {
@@ -122,6 +133,7 @@ impl ReadOptions {
             delim: b'\n',
             timeout: None,
             names: Vec::new(),
+            list: None,
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -146,7 +158,13 @@ impl ReadOptions {
                         .ok_or(format!("-t: `{t}`: not a number of seconds"))?;
                     o.timeout = Some(std::time::Duration::from_secs_f64(secs));
                 }
-                "-a" => return Err("-a: lists are not in psh yet (read NAME… instead)".into()),
+                "-a" => {
+                    let n = it.next().ok_or("-a: a list name is needed")?;
+                    if !valid_name(n) {
+                        return Err(format!("-a: `{n}`: not a valid name"));
+                    }
+                    o.list = Some(n.clone());
+                }
                 n if valid_name(n) => o.names.push(n.to_string()),
                 n => return Err(format!("`{n}`: not a valid name")),
             }
@@ -175,84 +193,23 @@ pub(crate) fn echo(args: &[String]) -> i32 {
         }
         i += 1;
     }
-    let mut s = String::new();
+    let mut s = Vec::new();
     for (k, a) in args.get(i..).unwrap_or(&[]).iter().enumerate() {
         if k > 0 {
-            s.push(' ');
+            s.push(b' ');
         }
         if escapes {
-            if interpret_escapes(a, &mut s) {
-                return out("echo", &s);
+            if escapes::interpret(a.as_bytes(), escapes::Dialect::Echo, &mut s) {
+                return out_bytes("echo", &s);
             }
         } else {
-            s.push_str(a);
+            s.extend_from_slice(a.as_bytes());
         }
     }
     if newline {
-        s.push('\n');
+        s.push(b'\n');
     }
-    out("echo", &s)
-}
-
-/// `echo -e` escapes; true when `\c` asked to stop output there.
-fn interpret_escapes(a: &str, s: &mut String) -> bool {
-    let mut it = a.chars().peekable();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            s.push(c);
-            continue;
-        }
-        match it.next() {
-            Some('n') => s.push('\n'),
-            Some('t') => s.push('\t'),
-            Some('r') => s.push('\r'),
-            Some('a') => s.push('\x07'),
-            Some('b') => s.push('\x08'),
-            Some('e') | Some('E') => s.push('\x1b'),
-            Some('f') => s.push('\x0c'),
-            Some('v') => s.push('\x0b'),
-            Some('\\') => s.push('\\'),
-            Some('c') => return true,
-            Some('0') => {
-                let mut v = 0u32;
-                for _ in 0..3 {
-                    match it.peek().and_then(|d| d.to_digit(8)) {
-                        Some(d) => {
-                            v = v * 8 + d;
-                            it.next();
-                        }
-                        None => break,
-                    }
-                }
-                s.push(char::from_u32(v).unwrap_or('?'));
-            }
-            Some('x') => {
-                let mut v = 0u32;
-                let mut n = 0;
-                while n < 2 {
-                    match it.peek().and_then(|d| d.to_digit(16)) {
-                        Some(d) => {
-                            v = v * 16 + d;
-                            it.next();
-                            n += 1;
-                        }
-                        None => break,
-                    }
-                }
-                if n == 0 {
-                    s.push_str("\\x");
-                } else {
-                    s.push(char::from_u32(v).unwrap_or('?'));
-                }
-            }
-            Some(o) => {
-                s.push('\\');
-                s.push(o);
-            }
-            None => s.push('\\'),
-        }
-    }
-    false
+    out_bytes("echo", &s)
 }
 
 /// `read` without `-r`: a backslash keeps the next character literally.
@@ -269,19 +226,4 @@ fn unescape_read(s: &str) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    pub(crate) fn echo_escapes() {
-        let mut s = String::new();
-        assert!(!interpret_escapes("a\\tb\\n\\x41\\0101", &mut s));
-        assert_eq!(s, "a\tb\nAA");
-        let mut s = String::new();
-        assert!(interpret_escapes("x\\cy", &mut s));
-        assert_eq!(s, "x");
-    }
 }

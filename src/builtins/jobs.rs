@@ -51,7 +51,59 @@ impl Shell {
 
     pub(crate) fn wait_cmd(&mut self, args: &[String]) -> i32 {
         // Ctrl-C ends the wait (the jobs go on).
-        self.wait_jobs(args)
+        match args.split_first() {
+            Some((n, rest)) if n == "-n" => self.wait_any(rest),
+            _ => self.wait_jobs(args),
+        }
+    }
+
+    /// `wait -n [ID…]`: block until the first of the jobs (all by default)
+    /// ends; its status, or 127 when there is none to wait for.
+    fn wait_any(&mut self, args: &[String]) -> i32 {
+        let mut ids = Vec::new();
+        for a in args {
+            match self.jobs.find(a) {
+                Ok(id) => ids.push(id),
+                Err(m) => sys::err(&format!("psh: wait: {m}\n")),
+            }
+        }
+        if args.is_empty() {
+            ids = self
+                .jobs
+                .jobs
+                .iter()
+                .filter(|j| !j.foreign)
+                .map(|j| j.id)
+                .collect();
+        }
+        loop {
+            self.jobs.reap_now();
+            let live: Vec<usize> = ids
+                .iter()
+                .copied()
+                .filter(|id| self.jobs.get(*id).is_some())
+                .collect();
+            if live.is_empty() {
+                return 127;
+            }
+            let done = live.iter().find_map(|id| {
+                self.jobs
+                    .get(*id)
+                    .filter(|j| j.done())
+                    .map(|j| (j.id, j.status()))
+            });
+            if let Some((id, st)) = done {
+                self.jobs.remove(id);
+                return st;
+            }
+            self.run_traps_or_exit();
+            if signals::interrupted() {
+                return signals::interrupt_status();
+            }
+            // A SIGCHLD that came since reap_now left a byte in the
+            // self-pipe, so this returns at once.
+            signals::wait_for_signal();
+        }
     }
 
     pub(crate) fn wait_jobs(&mut self, args: &[String]) -> i32 {

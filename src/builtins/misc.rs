@@ -109,8 +109,19 @@ impl Shell {
     }
 }
 
-pub(crate) fn test(args: &[String]) -> i32 {
-    match super::test::test(args) {
+pub(crate) fn test(sh: &Shell, args: &[String]) -> i32 {
+    let q = |op: &str, arg: &str| match op {
+        "-v" => sh.vars.is_set(arg),
+        _ => match arg {
+            "errexit" => sh.opts.errexit,
+            "xtrace" => sh.opts.xtrace,
+            "nounset" => sh.opts.nounset,
+            "pipefail" => sh.opts.pipefail,
+            "monitor" => sh.monitor,
+            _ => false,
+        },
+    };
+    match super::test::test(args, &q) {
         Ok(true) => 0,
         Ok(false) => 1,
         Err(m) => {
@@ -138,9 +149,9 @@ fn unescape_history(line: &str) -> String {
 }
 
 /// `[ … ]`: `test` with a closing `]`.
-pub(crate) fn bracket(args: &[String]) -> i32 {
+pub(crate) fn bracket(sh: &Shell, args: &[String]) -> i32 {
     match args.split_last() {
-        Some((last, rest)) if last == "]" => test(rest),
+        Some((last, rest)) if last == "]" => test(sh, rest),
         _ => {
             sys::err("psh: [: missing `]`\n");
             2

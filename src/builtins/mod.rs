@@ -6,9 +6,13 @@
 //! evaluator has redirected as the command line asked.
 
 pub mod dirs;
+pub mod escapes;
+pub mod getopts;
 pub mod io;
 pub mod jobs;
+pub mod limits;
 pub mod misc;
+pub mod printf;
 pub mod process;
 pub mod test;
 pub mod traps;
@@ -22,7 +26,7 @@ use crate::os::sys;
 const TABLE: &[(&str, Builtin)] = &[
     (".", |sh, a| sh.source(a)),
     (":", |_, _| Ok(0)),
-    ("[", |_, a| Ok(misc::bracket(a))),
+    ("[", |sh, a| Ok(misc::bracket(sh, a))),
     ("alarm", |sh, a| Ok(sh.alarm_builtin(a))),
     ("bg", |sh, a| Ok(sh.bg(a))),
     ("cd", |sh, a| Ok(sh.cd(a))),
@@ -32,22 +36,26 @@ const TABLE: &[(&str, Builtin)] = &[
     ("export", |sh, a| Ok(sh.export(a))),
     ("false", |_, _| Ok(1)),
     ("fg", |sh, a| Ok(sh.fg(a))),
+    ("getopts", |sh, a| Ok(sh.getopts(a))),
     ("help", |_, a| {
         Ok(crate::teach::help::builtin(a, &names().collect::<Vec<_>>()))
     }),
     ("history", |sh, _| Ok(sh.history())),
     ("jobs", |sh, a| Ok(sh.jobs_cmd(a))),
     ("kill", |sh, a| Ok(sh.kill(a))),
-    ("pwd", |sh, _| Ok(sh.pwd())),
+    ("local", |sh, a| Ok(sh.local(a))),
+    ("printf", |sh, a| Ok(sh.printf(a))),
+    ("pwd", |sh, a| Ok(sh.pwd(a))),
     ("read", |sh, a| Ok(sh.read(a))),
     ("set", |sh, a| Ok(sh.set(a))),
     ("shift", |sh, a| Ok(sh.shift(a))),
     ("source", |sh, a| sh.source(a)),
-    ("test", |_, a| Ok(misc::test(a))),
+    ("test", |sh, a| Ok(misc::test(sh, a))),
     ("trace", |_, a| Ok(crate::teach::trace::builtin(a))),
     ("trap", |sh, a| Ok(sh.trap_builtin(a))),
     ("true", |_, _| Ok(0)),
     ("type", |sh, a| Ok(sh.type_cmd(a))),
+    ("ulimit", |_, a| Ok(limits::ulimit(a))),
     ("umask", |_, a| Ok(process::umask(a))),
     ("unset", |sh, a| Ok(sh.unset(a))),
     ("wait", |sh, a| Ok(sh.wait_cmd(a))),
@@ -86,6 +94,14 @@ pub(crate) fn err(msg: String) -> i32 {
 /// Write to stdout; a failure is reported and gives status 1.
 pub(crate) fn out(cmd: &str, s: &str) -> i32 {
     match sys::out(s) {
+        Ok(()) => 0,
+        Err(e) => err(format!("{cmd}: write error: {}", e.desc())),
+    }
+}
+
+/// Write bytes to stdout; a failure is reported and gives status 1.
+pub(crate) fn out_bytes(cmd: &str, b: &[u8]) -> i32 {
+    match sys::write_all(1, b) {
         Ok(()) => 0,
         Err(e) => err(format!("{cmd}: write error: {}", e.desc())),
     }

@@ -6,10 +6,14 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 
 use crate::os::process::{self, access, Access};
 
+/// What `test` asks of the shell: `-v NAME` (is it set?) and `-o OPTION`
+/// (is it on?), as `q("-v", name)`.
+pub type Query<'a> = &'a dyn Fn(&str, &str) -> bool;
+
 /// Evaluate the arguments of `test` (without the closing `]`).
-pub fn test(args: &[String]) -> Result<bool, String> {
+pub fn test(args: &[String], q: Query) -> Result<bool, String> {
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
-    let mut p = P { a: &a, pos: 0 };
+    let mut p = P { a: &a, pos: 0, q };
     if a.is_empty() {
         return Ok(false);
     }
@@ -17,12 +21,12 @@ pub fn test(args: &[String]) -> Result<bool, String> {
     let v = match a.len() {
         1 => !a[0].is_empty(),
         2 if a[0] == "!" => !a[1].is_empty(),
-        2 => unary(a[0], a[1])?,
+        2 => unary(a[0], a[1], q)?,
         3 if is_binary(a[1]) => binary(a[0], a[1], a[2])?,
-        3 if a[0] == "!" => !test(&args[1..])?,
+        3 if a[0] == "!" => !test(&args[1..], q)?,
         3 if a[0] == "(" && a[2] == ")" => !a[1].is_empty(),
-        4 if a[0] == "!" => !test(&args[1..])?,
-        4 if a[0] == "(" && a[3] == ")" => test(&args[1..3])?,
+        4 if a[0] == "!" => !test(&args[1..], q)?,
+        4 if a[0] == "(" && a[3] == ")" => test(&args[1..3], q)?,
         _ => {
             let v = p.or()?;
             if p.pos < a.len() {
@@ -37,6 +41,7 @@ pub fn test(args: &[String]) -> Result<bool, String> {
 struct P<'a> {
     a: &'a [&'a str],
     pos: usize,
+    q: Query<'a>,
 }
 
 impl<'a> P<'a> {
@@ -91,7 +96,7 @@ impl<'a> P<'a> {
         }
         if t.len() == 2 && t.starts_with('-') && is_unary(t) {
             let arg = self.next()?;
-            return unary(t, arg);
+            return unary(t, arg, self.q);
         }
         Ok(!t.is_empty())
     }
@@ -101,6 +106,8 @@ fn is_unary(op: &str) -> bool {
     matches!(
         op,
         "-e" | "-a"
+            | "-v"
+            | "-o"
             | "-O"
             | "-G"
             | "-f"
@@ -143,9 +150,10 @@ fn is_binary(op: &str) -> bool {
     )
 }
 
-fn unary(op: &str, arg: &str) -> Result<bool, String> {
+fn unary(op: &str, arg: &str, q: Query) -> Result<bool, String> {
     let meta = || std::fs::metadata(arg);
     Ok(match op {
+        "-v" | "-o" => q(op, arg),
         "-n" => !arg.is_empty(),
         "-z" => arg.is_empty(),
         "-e" | "-a" => meta().is_ok(),
@@ -215,7 +223,10 @@ mod tests {
     use super::*;
 
     fn t(s: &[&str]) -> Result<bool, String> {
-        test(&s.iter().map(|x| x.to_string()).collect::<Vec<_>>())
+        test(
+            &s.iter().map(|x| x.to_string()).collect::<Vec<_>>(),
+            &|_, n| n == "set",
+        )
     }
 
     #[test]

@@ -35,6 +35,39 @@ impl Shell {
         st
     }
 
+    /// `local NAME[=VALUE]…`: variables of this function call; the
+    /// caller's values come back when it returns.
+    pub(crate) fn local(&mut self, args: &[String]) -> i32 {
+        if self.locals.is_empty() {
+            return err("local: can only be used in a function".into());
+        }
+        let mut st = 0;
+        for a in args {
+            let (name, value) = match a.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (a.as_str(), None),
+            };
+            if !valid_name(name) {
+                st = err(format!("local: `{a}`: not a valid name"));
+                continue;
+            }
+            let frame_has = self
+                .locals
+                .last()
+                .is_some_and(|f| f.iter().any(|(n, _)| n == name));
+            if !frame_has {
+                let old = self.vars.take(name);
+                if let Some(f) = self.locals.last_mut() {
+                    f.push((name.to_string(), old));
+                }
+            }
+            if let Some(v) = value {
+                self.set_var(name, v);
+            }
+        }
+        st
+    }
+
     pub(crate) fn unset(&mut self, args: &[String]) -> i32 {
         let mut funcs = false;
         for a in args {

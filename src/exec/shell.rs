@@ -109,6 +109,12 @@ pub struct Shell {
     /// The last status came from where `set -e` is ignored (a failed
     /// `&&`/`||` part, `!`): a group or loop ending with it does not exit.
     pub errexit_ignored: bool,
+    /// `getopts`: the OPTIND it last set and the byte position inside
+    /// that argument (for groups such as `-vx`).
+    pub getopts_at: (usize, usize),
+    /// One frame per function call: the variables `local` saved there
+    /// (restored when the call returns; dynamic scope, as bash).
+    pub locals: Vec<Vec<(String, Option<crate::exec::vars::Var>)>>,
 }
 
 /// Functions may recurse this deep before the call is refused.
@@ -165,6 +171,8 @@ impl Shell {
             hooks,
             launching_background: false,
             errexit_ignored: false,
+            getopts_at: (1, 1),
+            locals: Vec::new(),
         }
     }
 

@@ -4,7 +4,7 @@
 //! parameters here.  Nothing here parses or forks.
 
 use crate::exec::shell::{Flow, Res, Shell, MAX_CALL_DEPTH};
-use crate::expand::ExpandError;
+use crate::expand::{ExpandError, Expander};
 use crate::lang::ast::*;
 use crate::os::{signals, sys};
 
@@ -16,14 +16,145 @@ pub struct Expanded {
 }
 
 impl Shell {
-    /// Expand a simple command's assignments and words.
+    /// Expand a simple command's assignments and words.  Prefixes apply
+    /// left to right: `A=1 B=$A cmd` gives B the value 1.
     pub fn expand_simple(&mut self, s: &Simple) -> Result<Expanded, ExpandError> {
-        let mut assigns = Vec::with_capacity(s.assigns.len());
-        for (name, w) in &s.assigns {
-            assigns.push((name.clone(), self.expand_string(w)?));
+        let mut assigns: Vec<(String, String)> = Vec::with_capacity(s.assigns.len());
+        for a in &s.assigns {
+            let literal = match &a.value {
+                AssignValue::Word(w) => w.as_literal().is_some(),
+                AssignValue::List(_) => false,
+            };
+            let v = if assigns.is_empty() || literal {
+                self.assign_text(a)?
+            } else {
+                // Let this value see the prefixes before it.
+                let saved: Vec<_> = assigns
+                    .iter()
+                    .map(|(n, v)| {
+                        let old = self.vars.take(n);
+                        self.vars.set(n, v.clone());
+                        (n.clone(), old)
+                    })
+                    .collect();
+                let r = self.assign_text(a);
+                for (n, old) in saved.into_iter().rev() {
+                    self.vars.put_back(&n, old);
+                }
+                r?
+            };
+            assigns.push((a.name.clone(), v));
         }
         let argv = self.expand_words(&s.words)?;
         Ok(Expanded { argv, assigns })
+    }
+
+    /// A prefix's value as one word (a list is joined; `+=` appends).
+    fn assign_text(&mut self, a: &Assign) -> Result<String, ExpandError> {
+        let v = match &a.value {
+            AssignValue::Word(w) => self.expand_assign_word(w)?,
+            AssignValue::List(ws) => self.expand_words(ws)?.join(" "),
+        };
+        if a.append {
+            return Ok(format!("{}{v}", self.var(&a.name).unwrap_or("")));
+        }
+        Ok(v)
+    }
+
+    /// `NAME=…` statements with no command: each is expanded and set in
+    /// turn, lists and elements included.
+    pub(crate) fn run_assignments(&mut self, s: &Simple) -> Res {
+        for a in &s.assigns {
+            if let Err(e) = self.assign(a) {
+                return self.expand_failed(e);
+            }
+        }
+        if !s.redirects.is_empty() {
+            // `> file` alone creates or truncates the file.
+            if let Err(m) = self.open_redirects(&s.redirects, &[]) {
+                sys::err(&m);
+                return Ok(1);
+            }
+        }
+        Ok(self.subst_status.take().unwrap_or(0))
+    }
+
+    fn assign(&mut self, a: &Assign) -> Result<(), ExpandError> {
+        if self.opts.xtrace {
+            sys::err(&format!(
+                "+ {}{}=…\n",
+                a.name,
+                if a.append { "+" } else { "" }
+            ));
+        }
+        match (&a.index, &a.value) {
+            (None, AssignValue::List(ws)) => {
+                let mut items = self.expand_words(ws)?;
+                if a.append {
+                    let mut old = self.vars.elements(&a.name).unwrap_or_default();
+                    old.append(&mut items);
+                    items = old;
+                }
+                self.set_list(&a.name, items);
+            }
+            (None, AssignValue::Word(_)) => {
+                let v = self.assign_text(a)?;
+                if a.append && self.vars.list(&a.name).is_some() {
+                    // `list+=word` adds an element.
+                    let mut items = self.vars.elements(&a.name).unwrap_or_default();
+                    let AssignValue::Word(w) = &a.value else {
+                        return Ok(());
+                    };
+                    items.push(self.expand_assign_word(w)?);
+                    self.set_list(&a.name, items);
+                } else {
+                    self.set_var(&a.name, v);
+                }
+            }
+            (Some(ix), value) => {
+                let v = match value {
+                    AssignValue::Word(w) => self.expand_assign_word(w)?,
+                    AssignValue::List(_) => {
+                        return Err(ExpandError::Param(format!(
+                            "{}[{ix}]: an element cannot hold a list",
+                            a.name
+                        )))
+                    }
+                };
+                let i = Expander::new(self).arith(&ix.replace('$', ""))?;
+                let mut items = self.vars.elements(&a.name).unwrap_or_default();
+                let k = if i < 0 { items.len() as i64 + i } else { i };
+                let Ok(k) = usize::try_from(k) else {
+                    return Err(ExpandError::Param(format!(
+                        "{}[{ix}]: bad subscript",
+                        a.name
+                    )));
+                };
+                if k > 1 << 24 {
+                    return Err(ExpandError::Param(format!(
+                        "{}[{ix}]: subscript too large",
+                        a.name
+                    )));
+                }
+                if items.len() <= k {
+                    items.resize(k + 1, String::new());
+                }
+                items[k] = if a.append {
+                    format!("{}{v}", items[k])
+                } else {
+                    v
+                };
+                self.set_list(&a.name, items);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn set_list(&mut self, name: &str, items: Vec<String>) {
+        if name == "PATH" {
+            self.path_cache.forget();
+        }
+        self.vars.set_list(name, items);
     }
 
     /// An expansion error: a message; a script stops there, as in sh.
@@ -42,6 +173,9 @@ impl Shell {
 
     pub(crate) fn run_simple(&mut self, s: &Simple) -> Res {
         self.subst_status = None;
+        if s.words.is_empty() {
+            return self.run_assignments(s);
+        }
         match self.expand_simple(s) {
             Ok(ex) => self.run_expanded(s, ex),
             Err(e) => self.expand_failed(e),
@@ -136,7 +270,12 @@ impl Shell {
         let saved = std::mem::replace(&mut self.args, argv.get(1..).unwrap_or(&[]).to_vec());
         self.fn_depth += 1;
         let saved_loops = std::mem::replace(&mut self.loop_depth, 0);
+        self.locals.push(Vec::new());
         let r = self.run_list(&f.body);
+        // `local` variables: the caller's values come back.
+        for (name, old) in self.locals.pop().unwrap_or_default().into_iter().rev() {
+            self.vars.put_back(&name, old);
+        }
         self.loop_depth = saved_loops;
         self.fn_depth -= 1;
         self.args = saved;

@@ -93,6 +93,12 @@ impl Env for Shell {
     fn nounset(&self) -> bool {
         self.opts.nounset
     }
+    fn list(&self, name: &str) -> Option<&[String]> {
+        self.vars.list(name)
+    }
+    fn set_var(&mut self, name: &str, value: String) {
+        Shell::set_var(self, name, value);
+    }
     fn command_subst(&mut self, list: &List) -> Ex<String> {
         let text = self.command_substitution(list);
         match signals::take_interrupt() {
@@ -109,6 +115,12 @@ impl Shell {
     }
 
     /// One string: no splitting, no globbing (assignment values).
+    /// An assignment's value: one string (`~` after `:` was made a tilde
+    /// part by the parser).
+    pub fn expand_assign_word(&mut self, w: &Word) -> Ex<String> {
+        self.expand_string(w)
+    }
+
     pub fn expand_string(&mut self, w: &Word) -> Ex<String> {
         Expander::new(self).string(w)
     }

@@ -9,8 +9,31 @@ use std::ffi::CString;
 
 #[derive(Debug, Clone)]
 pub struct Var {
+    /// The value as one word: a list's elements joined with a space
+    /// (what `"$NAME"` gives).
     pub value: String,
+    /// The elements, for a list (`NAME=(…)`); None for a plain value.
+    pub list: Option<Vec<String>>,
     pub exported: bool,
+}
+
+impl Var {
+    fn plain(value: String, exported: bool) -> Var {
+        Var {
+            value,
+            list: None,
+            exported,
+        }
+    }
+
+    /// The value as the environment sees it: a list joined with `:` when
+    /// the name ends in PATH, else with a space.
+    fn env_value(&self, name: &str) -> std::borrow::Cow<'_, str> {
+        match &self.list {
+            Some(l) if name.ends_with("PATH") => l.join(":").into(),
+            _ => self.value.as_str().into(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -25,13 +48,7 @@ impl Vars {
         for (k, v) in std::env::vars_os() {
             let k = k.to_string_lossy().into_owned();
             let v = v.to_string_lossy().into_owned();
-            map.insert(
-                k,
-                Var {
-                    value: v,
-                    exported: true,
-                },
-            );
+            map.insert(k, Var::plain(v, true));
         }
         Vars {
             map,
@@ -54,12 +71,42 @@ impl Vars {
                     self.env_cache = None;
                 }
                 v.value = value;
+                v.list = None;
+            }
+            None => {
+                self.map.insert(name.to_string(), Var::plain(value, false));
+            }
+        }
+    }
+
+    /// The elements of a list variable (None for a plain value or unset).
+    pub fn list(&self, name: &str) -> Option<&[String]> {
+        self.map.get(name).and_then(|v| v.list.as_deref())
+    }
+
+    /// A variable's elements: a list's, or a plain value as a list of one.
+    pub fn elements(&self, name: &str) -> Option<Vec<String>> {
+        let v = self.map.get(name)?;
+        Some(v.list.clone().unwrap_or_else(|| vec![v.value.clone()]))
+    }
+
+    /// `NAME=(…)`: make the variable a list.
+    pub fn set_list(&mut self, name: &str, items: Vec<String>) {
+        let value = items.join(" ");
+        match self.map.get_mut(name) {
+            Some(v) => {
+                if v.exported {
+                    self.env_cache = None;
+                }
+                v.value = value;
+                v.list = Some(items);
             }
             None => {
                 self.map.insert(
                     name.to_string(),
                     Var {
                         value,
+                        list: Some(items),
                         exported: false,
                     },
                 );
@@ -68,11 +115,16 @@ impl Vars {
     }
 
     pub fn export(&mut self, name: &str, value: Option<String>) {
+        if value.is_some() {
+            if let Some(v) = self.map.get_mut(name) {
+                v.list = None;
+            }
+        }
         self.env_cache = None;
-        let v = self.map.entry(name.to_string()).or_insert(Var {
-            value: String::new(),
-            exported: true,
-        });
+        let v = self
+            .map
+            .entry(name.to_string())
+            .or_insert(Var::plain(String::new(), true));
         v.exported = true;
         if let Some(val) = value {
             v.value = val;
@@ -125,7 +177,7 @@ impl Vars {
             .map
             .iter()
             .filter(|(k, v)| v.exported && !extra.iter().any(|(n, _)| n == *k))
-            .filter_map(|(k, v)| CString::new(format!("{k}={}", v.value)).ok())
+            .filter_map(|(k, v)| CString::new(format!("{k}={}", v.env_value(k))).ok())
             .collect();
         env.extend(
             extra
@@ -140,7 +192,7 @@ impl Vars {
         self.env_cache.get_or_insert_with(|| {
             map.iter()
                 .filter(|(_, v)| v.exported)
-                .filter_map(|(k, v)| CString::new(format!("{k}={}", v.value)).ok())
+                .filter_map(|(k, v)| CString::new(format!("{k}={}", v.env_value(k))).ok())
                 .collect()
         })
     }

@@ -36,6 +36,27 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
             while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
                 i += 1;
             }
+            // `NAME[expr]`: one element of a list, looked up whole.
+            if b.get(i) == Some(&b'[') {
+                let mut depth = 0;
+                while i < b.len() {
+                    match b[i] {
+                        b'[' => depth += 1,
+                        b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                i += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                if depth != 0 {
+                    return Err(format!("missing `]` in `{}`", s.trim()));
+                }
+            }
             out.push(Tok::Name(s[start..i].to_string()));
         } else if let Some(op) = OPS.iter().find(|op| s[i..].starts_with(**op)) {
             out.push(Tok::Op(op));

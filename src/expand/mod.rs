@@ -9,6 +9,7 @@
 pub mod arith;
 pub mod brace;
 pub mod glob;
+mod param;
 pub mod words;
 
 use crate::lang::ast::List;
@@ -27,6 +28,10 @@ pub trait Env {
     fn special(&self, c: char) -> String;
     /// `set -u` is on.
     fn nounset(&self) -> bool;
+    /// A list variable's elements (None for a plain value or unset).
+    fn list(&self, name: &str) -> Option<&[String]>;
+    /// `${x:=w}` assigns.
+    fn set_var(&mut self, name: &str, value: String);
     /// Run `list` with its output captured (`$(…)`); an error when an
     /// interrupt (Ctrl-C) ended it.
     fn command_subst(&mut self, list: &List) -> Ex<String>;
@@ -40,6 +45,8 @@ pub enum ExpandError {
     Arith(String),
     /// A redirection target that is not exactly one word.
     Ambiguous(String),
+    /// `${x:?msg}`, a bad substring, an assignment that cannot be made.
+    Param(String),
     /// Brace expansion of a word would make more than this many words.
     TooMany(String, usize),
     /// Ctrl-C or Ctrl-\ (by signal number) while a `$(…)` ran: the command
@@ -52,6 +59,7 @@ impl ExpandError {
         match self {
             ExpandError::Unbound(n) => format!("psh: {n}: unbound variable"),
             ExpandError::Arith(m) => format!("psh: arithmetic: {m}"),
+            ExpandError::Param(m) => format!("psh: {m}"),
             ExpandError::Ambiguous(w) => format!("psh: {w}: ambiguous redirect"),
             ExpandError::Interrupted(_) => String::new(),
             ExpandError::TooMany(w, n) => {
@@ -62,7 +70,7 @@ impl ExpandError {
     /// The status bash gives the same failure.
     pub fn status(&self) -> i32 {
         match self {
-            ExpandError::Unbound(_) => 127,
+            ExpandError::Unbound(_) => 1,
             ExpandError::Interrupted(sig) => 128 + sig,
             _ => 1,
         }

@@ -78,7 +78,7 @@ impl Fields {
 
 /// Expands words against one shell environment.
 pub struct Expander<'a> {
-    env: &'a mut dyn Env,
+    pub(super) env: &'a mut dyn Env,
 }
 
 impl<'a> Expander<'a> {
@@ -186,13 +186,21 @@ impl<'a> Expander<'a> {
             WordPart::DoubleQuoted(parts) => {
                 for p in parts {
                     // `""` is a word of its own; `"$@"` with no arguments is none.
-                    if !matches!(p, WordPart::Special('@')) {
+                    if !is_all(p) {
                         f.cur.started = true;
                     }
                     self.expand_part(p, true, f)?;
                 }
             }
             WordPart::Var(name) => {
+                // A list: one word per element, as `$@` (joined in quotes).
+                if !quoted {
+                    if let Some(items) = self.env.list(name) {
+                        let items = items.to_vec();
+                        push_many(f, &items);
+                        return Ok(());
+                    }
+                }
                 let v = self.lookup_var(name)?;
                 let was = f.cur.started;
                 f.cur.push(&v, false);
@@ -216,17 +224,18 @@ impl<'a> Expander<'a> {
             }
             WordPart::Special('@') => {
                 let args = self.env.args().to_vec();
-                if args.is_empty() {
-                    return Ok(());
-                }
-                for (i, a) in args.iter().enumerate() {
-                    if i > 0 {
-                        f.end_field();
-                    }
-                    f.cur.push(a, false);
-                    f.cur.started = true;
-                }
+                push_many(f, &args);
             }
+            WordPart::Param(p) => match self.param(p, quoted)? {
+                super::param::Value::Many(items) => push_many(f, &items),
+                super::param::Value::One(v) => {
+                    let was = f.cur.started;
+                    f.cur.push(&v, false);
+                    if v.is_empty() && !quoted {
+                        f.cur.started = was;
+                    }
+                }
+            },
             WordPart::Special(c) => {
                 let v = self.env.special(*c);
                 f.cur.push(&v, false);
@@ -286,10 +295,27 @@ impl<'a> Expander<'a> {
 
     fn arith_depth(&self, expr: &str, depth: usize) -> Ex<i64> {
         let mut lookup = |name: &str| -> Result<i64, String> {
-            let v = match self.env.var(name) {
-                Some(v) => v,
-                None if self.env.nounset() => return Err(format!("{name}: unbound variable")),
-                None => return Ok(0),
+            let element;
+            let v = if let Some((base, ix)) = name.strip_suffix(']').and_then(|n| n.split_once('['))
+            {
+                let i = self.arith_depth(ix, depth + 1).map_err(|e| e.message())?;
+                let items: Option<Vec<String>> = match self.env.list(base) {
+                    Some(l) => Some(l.to_vec()),
+                    None => self.env.var(base).map(|v| vec![v.to_string()]),
+                };
+                let items = items.unwrap_or_default();
+                let k = if i < 0 { items.len() as i64 + i } else { i };
+                element = usize::try_from(k).ok().and_then(|k| items.get(k).cloned());
+                match &element {
+                    Some(v) => v.as_str(),
+                    None => return Ok(0),
+                }
+            } else {
+                match self.env.var(name) {
+                    Some(v) => v,
+                    None if self.env.nounset() => return Err(format!("{name}: unbound variable")),
+                    None => return Ok(0),
+                }
             };
             let t = v.trim();
             if t.is_empty() {
@@ -307,6 +333,30 @@ impl<'a> Expander<'a> {
             })
         };
         arith::eval(expr, &mut lookup).map_err(ExpandError::Arith)
+    }
+}
+
+/// `$@`, `${x[@]}`, `${@…}`: in quotes, no word at all when empty.
+fn is_all(p: &WordPart) -> bool {
+    use crate::lang::ast::{Index, ParamName};
+    match p {
+        WordPart::Special('@') => true,
+        WordPart::Param(x) => {
+            x.index == Some(Index::All) || (x.index.is_none() && x.name == ParamName::Special('@'))
+        }
+        _ => false,
+    }
+}
+
+/// One word per item (the first and last join the text around them); no
+/// items, no word.
+fn push_many(f: &mut Fields, items: &[String]) {
+    for (i, a) in items.iter().enumerate() {
+        if i > 0 {
+            f.end_field();
+        }
+        f.cur.push(a, false);
+        f.cur.started = true;
     }
 }
 

@@ -140,9 +140,27 @@ pub enum ControlKind {
 /// `NAME=value… word… redirections…`
 #[derive(Debug, Clone, Default)]
 pub struct Simple {
-    pub assigns: Vec<(String, Word)>,
+    pub assigns: Vec<Assign>,
     pub words: Vec<Word>,
     pub redirects: Vec<Redirect>,
+}
+
+/// `NAME=value`, `NAME+=value`, `NAME[i]=value`, `NAME=(w…)`, `NAME+=(w…)`.
+#[derive(Debug, Clone)]
+pub struct Assign {
+    pub name: String,
+    /// `[i]`: the subscript's text (arithmetic).
+    pub index: Option<String>,
+    /// `+=`
+    pub append: bool,
+    pub value: AssignValue,
+}
+
+#[derive(Debug, Clone)]
+pub enum AssignValue {
+    Word(Word),
+    /// `(w1 w2 …)`: a list, each word expanded into elements.
+    List(Vec<Word>),
 }
 
 #[derive(Debug, Clone)]
@@ -197,6 +215,62 @@ pub enum WordPart {
     Arith(Vec<WordPart>),
     /// `~` or `~user` at the start of a word.
     Tilde(String),
+    /// `${…}` with a subscript, a length or an operator.
+    Param(Box<ParamExp>),
+}
+
+/// `${NAME[i]…}`, `${#NAME}`, `${NAME:-w}`…
+#[derive(Debug, Clone)]
+pub struct ParamExp {
+    pub name: ParamName,
+    pub index: Option<Index>,
+    pub op: ParamOp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamName {
+    Var(String),
+    /// `@`, `*`, `#`, `?`, `$`, `!`
+    Special(char),
+    Positional(usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Index {
+    /// `[@]`: every element, one word each even in quotes.
+    All,
+    /// `[*]`: every element; in quotes, joined.
+    Star,
+    /// `[expr]`: one element (0-based; negative from the end).
+    Expr(String),
+}
+
+/// What a `${…}` does to the value.
+#[derive(Debug, Clone)]
+pub enum ParamOp {
+    /// `${x}`
+    Plain,
+    /// `${#x}`: length in characters; `${#x[@]}`: number of elements.
+    Length,
+    /// `${x-w}` `${x=w}` `${x?w}` `${x+w}`, and with `:` (empty counts as unset).
+    Default { kind: char, colon: bool, word: Word },
+    /// `${x#p}` `${x##p}` (prefix) and `${x%p}` `${x%%p}` (suffix).
+    Trim {
+        suffix: bool,
+        longest: bool,
+        pat: Word,
+    },
+    /// `${x/p/r}` (`all`: `//`; `anchor`: `#` start, `%` end).
+    Replace {
+        all: bool,
+        anchor: Option<char>,
+        pat: Word,
+        rep: Word,
+    },
+    /// `${x:off}`, `${x:off:len}`: arithmetic texts.
+    Slice { off: String, len: Option<String> },
+    /// `${x^^}` `${x^}` `${x,,}` `${x,}`
+    Case { upper: bool, all: bool },
 }
 
 impl Word {

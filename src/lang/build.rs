@@ -353,19 +353,38 @@ fn build_control(p: Pair<Rule>) -> Command {
     Command::Control(kind, args, redirects)
 }
 
+/// `NAME[i]+=value` or `NAME=(w…)`.
+fn build_assign(c: Pair<Rule>) -> Assign {
+    let mut a = Assign {
+        name: String::new(),
+        index: None,
+        append: false,
+        value: AssignValue::Word(Word::default()),
+    };
+    for p in c.into_inner() {
+        match p.as_rule() {
+            Rule::name => a.name = p.as_str().to_string(),
+            Rule::subscript => {
+                a.index = Some(p.into_inner().next().map_or("", |t| t.as_str()).to_string())
+            }
+            Rule::assign_op => a.append = p.as_str() == "+=",
+            Rule::list_value => a.value = AssignValue::List(p.into_inner().map(word).collect()),
+            Rule::word => {
+                let mut w = word(p);
+                super::words::assignment_tildes(&mut w);
+                a.value = AssignValue::Word(w);
+            }
+            _ => {}
+        }
+    }
+    a
+}
+
 fn build_simple(p: Pair<Rule>) -> Simple {
     let mut s = Simple::default();
     for c in p.into_inner() {
         match c.as_rule() {
-            Rule::assignment => {
-                let mut it = c.into_inner();
-                let name = it
-                    .next()
-                    .map(|n| n.as_str().to_string())
-                    .unwrap_or_default();
-                let value = it.next().map(word).unwrap_or_default();
-                s.assigns.push((name, value));
-            }
+            Rule::assignment => s.assigns.push(build_assign(c)),
             Rule::redirect => s.redirects.push(build_redirect(c)),
             Rule::cmd_name => {
                 if let Some(w) = c.into_inner().next() {

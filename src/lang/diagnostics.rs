@@ -122,7 +122,96 @@ pub(crate) fn pest_error(e: pest::error::Error<Rule>, src: &str, file: &str) -> 
         e.incomplete = true;
         return e;
     }
+    if let Some(e) = diagnose(src, file, pos) {
+        return e;
+    }
     error_at(src, file, pos, message)
+}
+
+/// A diagnosis in the user's terms, when the scan of openers or the
+/// keyword at the error explains it.
+fn diagnose(src: &str, file: &str, pos: usize) -> Option<SyntaxError> {
+    let sc = super::openers::scan(src);
+    let mut pos = pos.min(src.len());
+    while !src.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    let at_end = src[pos..].trim().is_empty();
+    let where_ = |at: usize| {
+        let e = error_at(src, file, at, String::new());
+        format!("{}:{}", e.line, e.col)
+    };
+    if let Some(&(s, end)) = sc.params.iter().find(|(s, e)| pos >= *s && pos < *e) {
+        let text: String = src[s..end].chars().take(40).collect();
+        let message = if end >= src.len() && !src[s..].contains('}') {
+            format!("unterminated ${{…}} opened at {}", where_(s))
+        } else {
+            format!(
+                "`{text}` is not a parameter expansion psh knows: write ${{NAME}}, ${{NAME:-WORD}}, \
+                 ${{NAME#PAT}}, ${{NAME%PAT}}, ${{NAME/PAT/REP}}, ${{NAME:OFF:LEN}}, ${{#NAME}}, ${{NAME[i]}}"
+            )
+        };
+        return Some(error_at(src, file, pos, message));
+    }
+    if let Some(at) = sc.stray.filter(|&at| at == pos || at + 1 == pos) {
+        let c = &src[at..=at];
+        let what = if c == "}" { "block" } else { "( or $(" };
+        return Some(error_at(
+            src,
+            file,
+            at,
+            format!("unexpected `{c}`: no {what} is open here"),
+        ));
+    }
+    if let Some(&(k, at)) = sc.open.last().filter(|(_, at)| at_end || pos >= *at) {
+        let (what, close) = k.describe();
+        if !at_end {
+            // Point at the opener itself when the parse stopped inside.
+            let mut e = error_at(
+                src,
+                file,
+                at,
+                format!("missing {close} for {what} opened here"),
+            );
+            e.incomplete = false;
+            return Some(e);
+        }
+        let mut e = error_at(
+            src,
+            file,
+            src.len(),
+            format!("missing {close} for {what} opened at {}", where_(at)),
+        );
+        e.incomplete = true;
+        return Some(e);
+    }
+    // The keyword whose command failed: the word at the error, or the
+    // one just before it.
+    let before = src[..pos].trim_end_matches([' ', '\t']);
+    let start = before
+        .char_indices()
+        .rfind(|(_, c)| !c.is_ascii_alphabetic())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let kw = if src[pos..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+        src[pos..]
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or("")
+    } else {
+        &before[start..]
+    };
+    let usage = match kw {
+        "for" => "for needs a name, `in`, words and a block: for NAME in WORD… { … }",
+        "if" => "if needs a condition and a block: if COND { … } else if COND { … } else { … }",
+        "while" => "while needs a condition and a block: while COND { … }",
+        "match" => {
+            "match needs a word and a block of arms: match WORD { PATTERN | PATTERN { … } * { … } }"
+        }
+        "fn" => "fn needs a name and a block: fn NAME { … }",
+        "else" => "else needs a block or another if: else { … } or else if COND { … }",
+        _ => return None,
+    };
+    Some(error_at(src, file, pos, usage.to_string()))
 }
 
 /// Where an unclosed `'` or `"` opens, if the input ends inside one.

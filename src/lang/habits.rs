@@ -102,7 +102,9 @@ pub fn check(src: &str, file: &str) -> Result<(), SyntaxError> {
                 .iter()
                 .position(|&c| c != b' ' && c != b'\t')
                 .unwrap_or(rest.len());
-            if rest[after_blanks..].starts_with(b"()") && !word.is_empty() {
+            // (`NAME=()` is an empty list.)
+            if rest[after_blanks..].starts_with(b"()") && !word.is_empty() && !word.ends_with(b"=")
+            {
                 let w = String::from_utf8_lossy(word);
                 return err(
                     start,
@@ -164,6 +166,7 @@ mod tests {
             "if true { echo then }",
             "find . -exec echo {} \\;",
             "echo $(date)",
+            "a=(); b+=()",
         ] {
             assert_eq!(msg(ok), "", "{ok}");
         }

@@ -9,6 +9,7 @@ pub mod diagnostics;
 mod grammar;
 pub mod habits;
 pub mod heredoc;
+mod openers;
 pub mod parser;
 pub mod recover;
 mod words;

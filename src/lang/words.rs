@@ -49,6 +49,47 @@ pub(crate) fn build_word(p: Pair<Rule>, list: ListFn) -> Word {
     Word(parts)
 }
 
+/// In an assignment's value, `~` after every unquoted `:` expands too
+/// (`PATH=$PATH:~/bin`), as in sh.
+pub(crate) fn assignment_tildes(w: &mut Word) {
+    let n = w.0.len();
+    let mut out = Vec::with_capacity(n);
+    for (k, part) in std::mem::take(&mut w.0).into_iter().enumerate() {
+        let WordPart::Lit {
+            text,
+            quoted: false,
+        } = &part
+        else {
+            out.push(part);
+            continue;
+        };
+        if !text.contains(":~") {
+            out.push(part);
+            continue;
+        }
+        let last = k + 1 == n;
+        let mut rest = text.as_str();
+        let mut lit = String::new();
+        while let Some(i) = rest.find(":~") {
+            lit.push_str(&rest[..=i]);
+            let after = &rest[i + 2..];
+            let end = after.find(['/', ':']).unwrap_or(after.len());
+            if end == after.len() && !last {
+                lit.push('~');
+                rest = after;
+                continue;
+            }
+            push_lit(&mut out, &lit, false);
+            lit.clear();
+            out.push(WordPart::Tilde(after[..end].to_string()));
+            rest = &after[end..];
+        }
+        lit.push_str(rest);
+        push_lit(&mut out, &lit, false);
+    }
+    w.0 = out;
+}
+
 fn push_lit(parts: &mut Vec<WordPart>, s: &str, quoted: bool) {
     if s.is_empty() && !quoted {
         return;
@@ -94,7 +135,7 @@ fn push_part(parts: &mut Vec<WordPart>, c: Pair<Rule>, in_dq: bool, list: ListFn
         }
         Rule::param => {
             if let Some(inner) = c.into_inner().next() {
-                parts.push(build_param(inner));
+                parts.push(build_param(inner, list));
             }
         }
         Rule::cmd_sub => {
@@ -132,10 +173,10 @@ fn push_arith(parts: &mut Vec<WordPart>, body: Pair<Rule>, list: ListFn) {
     }
 }
 
-fn build_param(p: Pair<Rule>) -> WordPart {
+fn build_param(p: Pair<Rule>, list: ListFn) -> WordPart {
     match p.as_rule() {
         Rule::braced_param => match p.into_inner().next() {
-            Some(inner) => build_param(inner),
+            Some(inner) => build_braced(inner, list),
             None => WordPart::Var(String::new()),
         },
         Rule::name => WordPart::Var(p.as_str().to_string()),
@@ -144,5 +185,121 @@ fn build_param(p: Pair<Rule>) -> WordPart {
             WordPart::Positional(p.as_str().parse().unwrap_or(usize::MAX))
         }
         _ => WordPart::Var(String::new()),
+    }
+}
+
+/// The inside of `${…}`: a plain `${name}` stays the simple part it was;
+/// anything more is a `ParamExp`.
+fn build_braced(p: Pair<Rule>, list: ListFn) -> WordPart {
+    let length = p.as_rule() == Rule::param_length;
+    let mut it = p.into_inner();
+    let Some(r) = it.next() else {
+        return WordPart::Var(String::new());
+    };
+    let (name, index) = param_ref(r);
+    let op = match it.next().and_then(|o| o.into_inner().next()) {
+        Some(o) => build_op(o, list),
+        None if length => ParamOp::Length,
+        None => ParamOp::Plain,
+    };
+    if index.is_none() && matches!(op, ParamOp::Plain) {
+        return match name {
+            ParamName::Var(n) => WordPart::Var(n),
+            ParamName::Special(c) => WordPart::Special(c),
+            ParamName::Positional(n) => WordPart::Positional(n),
+        };
+    }
+    WordPart::Param(Box::new(ParamExp { name, index, op }))
+}
+
+fn param_ref(r: Pair<Rule>) -> (ParamName, Option<Index>) {
+    let mut name = ParamName::Var(String::new());
+    let mut index = None;
+    for c in r.into_inner() {
+        match c.as_rule() {
+            Rule::name => name = ParamName::Var(c.as_str().to_string()),
+            Rule::special_param => {
+                name = ParamName::Special(c.as_str().chars().next().unwrap_or('?'))
+            }
+            Rule::number => name = ParamName::Positional(c.as_str().parse().unwrap_or(usize::MAX)),
+            Rule::subscript => index = Some(subscript(c)),
+            _ => {}
+        }
+    }
+    (name, index)
+}
+
+/// `[@]`, `[*]` or `[expr]`.
+pub(crate) fn subscript(c: Pair<Rule>) -> Index {
+    let text = c.into_inner().next().map_or("", |t| t.as_str()).trim();
+    match text {
+        "@" => Index::All,
+        "*" => Index::Star,
+        t => Index::Expr(t.to_string()),
+    }
+}
+
+fn op_word(p: Option<Pair<Rule>>, list: ListFn) -> Word {
+    let mut parts = Vec::new();
+    if let Some(p) = p {
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::op_text | Rule::pat_text => push_lit(&mut parts, c.as_str(), false),
+                Rule::op_escaped => push_lit(&mut parts, &c.as_str()[1..], true),
+                _ => push_part(&mut parts, c, false, list),
+            }
+        }
+    }
+    Word(parts)
+}
+
+fn build_op(o: Pair<Rule>, list: ListFn) -> ParamOp {
+    match o.as_rule() {
+        Rule::op_plain => {
+            let mut it = o.into_inner();
+            let op = it.next().map_or("", |p| p.as_str()).to_string();
+            let word = op_word(it.next(), list);
+            match op.as_str() {
+                "#" | "##" | "%" | "%%" => ParamOp::Trim {
+                    suffix: op.starts_with('%'),
+                    longest: op.len() == 2,
+                    pat: word,
+                },
+                "^^" | "^" | ",," | "," => ParamOp::Case {
+                    upper: op.starts_with('^'),
+                    all: op.len() == 2,
+                },
+                _ => ParamOp::Default {
+                    kind: op.chars().last().unwrap_or('-'),
+                    colon: op.starts_with(':'),
+                    word,
+                },
+            }
+        }
+        Rule::op_subst => {
+            let mut it = o.into_inner();
+            let op = it.next().map_or("/", |p| p.as_str());
+            let (all, anchor) = match op {
+                "//" => (true, None),
+                "/#" => (false, Some('#')),
+                "/%" => (false, Some('%')),
+                _ => (false, None),
+            };
+            let pat = op_word(it.next(), list);
+            let rep = op_word(it.next(), list);
+            ParamOp::Replace {
+                all,
+                anchor,
+                pat,
+                rep,
+            }
+        }
+        Rule::op_slice => {
+            let mut it = o.into_inner();
+            let off = it.next().map_or("", |p| p.as_str()).to_string();
+            let len = it.next().map(|p| p.as_str().to_string());
+            ParamOp::Slice { off, len }
+        }
+        _ => ParamOp::Plain,
     }
 }

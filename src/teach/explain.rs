@@ -257,6 +257,7 @@ fn show_part(p: &WordPart, s: &mut String) {
             s.push('$');
             s.push_str(n);
         }
+        WordPart::Param(_) => s.push_str("${…}"),
         WordPart::Special(c) => {
             s.push('$');
             s.push(*c);

@@ -8,4 +8,5 @@ mod common;
 mod differential;
 mod interrupts;
 mod jobs;
+mod scripts_vs_bash;
 mod signals;

@@ -190,7 +190,7 @@ fn assignments() {
     let l = ok("A=1 B= cmd x");
     let s = simple(&l);
     assert_eq!(s.assigns.len(), 2);
-    assert_eq!(s.assigns[0].0, "A");
+    assert_eq!(s.assigns[0].name, "A");
     assert_eq!(s.words.len(), 2);
     let l = ok("X=hello");
     assert!(simple(&l).words.is_empty());
@@ -340,15 +340,32 @@ fn double_quote_escapes() {
 
 #[test]
 fn errors_carry_positions_and_carets() {
-    let e = bad("echo ok\necho (");
+    let e = bad("echo ok\necho ( x");
     assert_eq!((e.line, e.col), (2, 6));
     let shown = e.to_string();
     assert!(
-        shown.starts_with("psh: t:2:6: syntax error: expected"),
+        shown.starts_with("psh: t:2:6: syntax error: missing ) for the ( opened here"),
         "{shown}"
     );
-    assert!(shown.contains(" 2 | echo (\n"), "{shown}");
+    assert!(shown.contains(" 2 | echo ( x\n"), "{shown}");
     assert!(shown.ends_with("   |      ^"), "{shown}");
+    let e = bad("{\n  echo $(ls\n");
+    assert!(e.incomplete);
+    assert_eq!(e.message, "missing ) for the $( opened at 2:8");
+    let e = bad("for x {");
+    assert!(
+        e.message.starts_with("for needs a name, `in`"),
+        "{}",
+        e.message
+    );
+    let e = bad("echo ${x!}");
+    assert!(
+        e.message.contains("not a parameter expansion psh knows"),
+        "{}",
+        e.message
+    );
+    let e = bad("echo ok\necho a b )");
+    assert_eq!(e.to_string(), "psh: t:2:10: syntax error: unexpected `)`: no ( or $( is open here\n 2 | echo a b )\n   |          ^");
 
     let e = bad("if true { echo");
     assert!(e.incomplete);
