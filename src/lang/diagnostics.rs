@@ -153,6 +153,15 @@ fn diagnose(src: &str, file: &str, pos: usize) -> Option<SyntaxError> {
         };
         return Some(error_at(src, file, pos, message));
     }
+    if let Some((k, at, close)) = sc.cut.filter(|c| pos >= c.1) {
+        let (what, closer) = k.describe();
+        return Some(error_at(
+            src,
+            file,
+            close,
+            format!("missing {closer} for {what} opened at {}", where_(at)),
+        ));
+    }
     if let Some(at) = sc.stray.filter(|&at| at == pos || at + 1 == pos) {
         let c = &src[at..=at];
         let what = if c == "}" { "block" } else { "( or $(" };

@@ -40,6 +40,9 @@ pub struct Scan {
     pub stray: Option<usize>,
     /// Spans of `${…}` (start, end exclusive; end = len when unclosed).
     pub params: Vec<(usize, usize)>,
+    /// A `}` that closed a block while a `(` or `$(` inside it was still
+    /// open: (that opener's kind, its offset, the `}`'s offset).
+    pub cut: Option<(Kind, usize, usize)>,
 }
 
 fn blank(c: u8) -> bool {
@@ -158,6 +161,11 @@ pub fn scan(src: &str) -> Scan {
             b'}' if word_start && (delim(b.get(i + 1)) || b.get(i + 1) == Some(&b'}')) => {
                 if top == Some(Kind::Block) {
                     st.pop();
+                } else if let Some(k) = st.iter().rposition(|f| f.0 == Kind::Block) {
+                    if let Some(&(kind, at)) = st.last() {
+                        out.cut.get_or_insert((kind, at, i));
+                    }
+                    st.truncate(k);
                 } else {
                     out.stray.get_or_insert(i);
                 }
@@ -192,5 +200,7 @@ mod tests {
         assert_eq!(scan("echo a}b {}").stray, None);
         assert_eq!(scan("x=$((1+(2))); y=${z").open, vec![(Kind::Param, 16)]);
         assert_eq!(scan("# { not open\necho").open, vec![]);
+        let s = scan("for x in a { echo $(ls }");
+        assert_eq!((s.cut, s.stray), (Some((Kind::CmdSub, 18, 23)), None));
     }
 }

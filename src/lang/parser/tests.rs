@@ -352,6 +352,11 @@ fn errors_carry_positions_and_carets() {
     let e = bad("{\n  echo $(ls\n");
     assert!(e.incomplete);
     assert_eq!(e.message, "missing ) for the $( opened at 2:8");
+    let e = bad("for x in a b { echo $(ls }");
+    assert_eq!(
+        (e.col, e.message.as_str()),
+        (26, "missing ) for the $( opened at 1:21")
+    );
     let e = bad("for x {");
     assert!(
         e.message.starts_with("for needs a name, `in`"),
