@@ -49,12 +49,12 @@ fn syntax_error_runs_nothing_and_exits_2() {
     assert_eq!(r.stdout, "");
     let lines: Vec<&str> = r.stderr.lines().collect();
     assert!(
-        lines[0].ends_with("script.psh:3:8: syntax error: missing ) for the ( opened here"),
+        lines[0].ends_with("script.psh:4:1: syntax error: missing ) for the ( opened at 3:8"),
         "{}",
         r.stderr
     );
-    assert_eq!(lines[1], " 3 |   echo (");
-    assert_eq!(lines[2], "   |        ^");
+    assert_eq!(lines[1], " 4 | }");
+    assert_eq!(lines[2], "   | ^");
     // The first line did not run.
     assert!(!r.stderr.contains("first"));
 }
