@@ -19,7 +19,7 @@ pub extern "C" fn psh_main(
     psh::os::signals::init();
     let args: Vec<String> = std::env::args_os()
         .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
+        .map(|a| psh::os::text::from_os(&a))
         .collect();
     psh::cli::run(args)
 }

@@ -5,6 +5,7 @@
 use super::{err, out};
 use crate::exec::shell::Shell;
 use crate::os::sys;
+use crate::os::text;
 
 impl Shell {
     pub(crate) fn cd(&mut self, args: &[String]) -> i32 {
@@ -44,12 +45,12 @@ impl Shell {
             format!("{old}/{target}")
         };
         let logical = normalize(&joined);
-        let dir = if !physical && std::env::set_current_dir(&logical).is_ok() {
+        let dir = if !physical && std::env::set_current_dir(text::path(&logical)).is_ok() {
             logical
         } else {
-            match std::env::set_current_dir(&target) {
+            match std::env::set_current_dir(text::path(&target)) {
                 Ok(()) => match std::env::current_dir() {
-                    Ok(p) => p.to_string_lossy().into_owned(),
+                    Ok(p) => text::from_os(p.as_os_str()),
                     Err(e) => {
                         // Inside a directory that was removed: `cd .` works,
                         // and the logical path stays what it was, so `cd ..`
@@ -91,7 +92,7 @@ impl Shell {
         });
         let pwd = match (logical, cwd) {
             (Some(p), _) if !physical => p.to_string(),
-            (_, Ok(p)) => p.to_string_lossy().into_owned(),
+            (_, Ok(p)) => text::from_os(p.as_os_str()),
             (_, Err(e)) => {
                 return err(format!(
                     "pwd: cannot tell the current directory: {} (was it removed?)",
@@ -104,8 +105,9 @@ impl Shell {
 }
 
 fn same_file(a: &str, b: &str) -> bool {
+    use crate::os::text::path;
     use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
+    match (std::fs::metadata(path(a)), std::fs::metadata(path(b))) {
         (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
         _ => false,
     }

@@ -4,7 +4,7 @@
 use super::{err, escapes, out_bytes};
 use crate::exec::shell::Shell;
 use crate::exec::vars::valid_name;
-use crate::os::{signals, sys};
+use crate::os::{signals, sys, text};
 
 impl Shell {
     /// `read [-r] [-p PROMPT] [-d DELIM] [-t SECS] [NAME…]`.
@@ -72,7 +72,7 @@ impl Shell {
                 Err(e) => return err(format!("read: {}", e.desc())),
             }
         }
-        let mut text = String::from_utf8_lossy(&line).into_owned();
+        let mut text = crate::os::text::decode_owned(line);
         if !raw {
             text = unescape_read(&text);
         }
@@ -199,11 +199,11 @@ pub(crate) fn echo(args: &[String]) -> i32 {
             s.push(b' ');
         }
         if escapes {
-            if escapes::interpret(a.as_bytes(), escapes::Dialect::Echo, &mut s) {
+            if escapes::interpret(&text::encode(a), escapes::Dialect::Echo, &mut s) {
                 return out_bytes("echo", &s);
             }
         } else {
-            s.extend_from_slice(a.as_bytes());
+            s.extend_from_slice(&text::encode(a));
         }
     }
     if newline {

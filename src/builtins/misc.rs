@@ -22,7 +22,7 @@ impl Shell {
             p.split(':')
                 .filter(|d| !d.is_empty())
                 .map(|d| format!("{d}/{file}"))
-                .find(|f| std::path::Path::new(f).is_file())
+                .find(|f| crate::os::text::path(f).is_file())
                 .unwrap_or(file.clone())
         };
         let text = match sys::read_script(&path) {
@@ -72,8 +72,8 @@ impl Shell {
             } else {
                 let path = self.var("PATH").unwrap_or("").to_string();
                 match self.path_cache.lookup(name, &path) {
-                    Some(p) if !name.contains('/') || std::path::Path::new(name).is_file() => {
-                        format!("{name} is {}\n", p.to_string_lossy())
+                    Some(p) if !name.contains('/') || crate::os::text::path(name).is_file() => {
+                        format!("{name} is {}\n", crate::os::text::decode(p.as_bytes()))
                     }
                     _ => {
                         st = err(format!("type: {name}: not found"));
@@ -199,8 +199,8 @@ impl Shell {
                     let path = self.var("PATH").unwrap_or("").to_string();
                     self.path_cache
                         .lookup(name, &path)
-                        .filter(|_| !name.contains('/') || std::path::Path::new(name).is_file())
-                        .map(|p| p.to_string_lossy().into_owned())
+                        .filter(|_| !name.contains('/') || crate::os::text::path(name).is_file())
+                        .map(|p| crate::os::text::decode(p.as_bytes()).into_owned())
                 };
                 if let Some(h) = how {
                     st = out("command", &format!("{h}\n"));

@@ -8,6 +8,7 @@ use super::escapes::{self, Dialect};
 use super::{err, out_bytes};
 use crate::exec::shell::Shell;
 use crate::exec::vars::valid_name;
+use crate::os::text;
 
 impl Shell {
     pub(crate) fn printf(&mut self, args: &[String]) -> i32 {
@@ -35,11 +36,11 @@ impl Shell {
         let Some((format, rest)) = args.split_first() else {
             return usage("a format is needed");
         };
-        let (bytes, status) = format_all(format.as_bytes(), rest);
+        let (bytes, status) = format_all(&text::encode(format), rest);
         match var {
             Some(name) => {
                 // Variables hold text for now (bytes come with the values issue).
-                self.set_var(&name, String::from_utf8_lossy(&bytes).into_owned());
+                self.set_var(&name, text::decode_owned(bytes));
                 status
             }
             None => match out_bytes("printf", &bytes) {
@@ -182,27 +183,28 @@ impl<'a> Printer<'a> {
     fn convert(&mut self, conv: u8, s: &Spec) -> bool {
         match conv {
             b's' => {
-                let a = self.arg().unwrap_or("").as_bytes();
-                let a = cut(a, s.prec);
+                let a = text::encode(self.arg().unwrap_or(""));
+                let a = cut(&a, s.prec);
                 pad(&mut self.out, a, s);
             }
             b'b' => {
-                let a = self.arg().unwrap_or("").as_bytes();
+                let a = text::encode(self.arg().unwrap_or(""));
                 let mut v = Vec::new();
-                let stop = escapes::interpret(a, Dialect::B, &mut v);
+                let stop = escapes::interpret(&a, Dialect::B, &mut v);
                 pad(&mut self.out, cut(&v, s.prec), s);
                 return stop;
             }
             b'q' => {
-                let a = self.arg().unwrap_or("").as_bytes();
-                let q = escapes::quote(a);
+                let a = text::encode(self.arg().unwrap_or(""));
+                let q = escapes::quote(&a);
                 pad(&mut self.out, cut(&q, s.prec), s);
             }
             b'c' => {
                 // An empty argument prints a NUL byte, as bash.
                 let a = self.arg().unwrap_or("");
-                let c = a.chars().next().map_or("\0".len(), char::len_utf8);
-                pad(&mut self.out, a.as_bytes().get(..c).unwrap_or(b"\0"), s);
+                let c: String = a.chars().next().map(String::from).unwrap_or_default();
+                let c = if c.is_empty() { "\0".to_string() } else { c };
+                pad(&mut self.out, &text::encode(&c), s);
             }
             b'd' | b'i' => {
                 let v = self.int_arg();

@@ -5,6 +5,7 @@
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 
 use crate::os::process::{self, access, Access};
+use crate::os::text::path;
 
 /// What `test` asks of the shell: `-v NAME` (is it set?) and `-o OPTION`
 /// (is it on?), as `q("-v", name)`.
@@ -151,7 +152,7 @@ fn is_binary(op: &str) -> bool {
 }
 
 fn unary(op: &str, arg: &str, q: Query) -> Result<bool, String> {
-    let meta = || std::fs::metadata(arg);
+    let meta = || std::fs::metadata(path(arg));
     Ok(match op {
         "-v" | "-o" => q(op, arg),
         "-n" => !arg.is_empty(),
@@ -162,7 +163,9 @@ fn unary(op: &str, arg: &str, q: Query) -> Result<bool, String> {
         "-f" => meta().is_ok_and(|m| m.is_file()),
         "-d" => meta().is_ok_and(|m| m.is_dir()),
         "-s" => meta().is_ok_and(|m| m.len() > 0),
-        "-L" | "-h" => std::fs::symlink_metadata(arg).is_ok_and(|m| m.file_type().is_symlink()),
+        "-L" | "-h" => {
+            std::fs::symlink_metadata(path(arg)).is_ok_and(|m| m.file_type().is_symlink())
+        }
         "-p" => meta().is_ok_and(|m| m.file_type().is_fifo()),
         "-S" => meta().is_ok_and(|m| m.file_type().is_socket()),
         "-b" => meta().is_ok_and(|m| m.file_type().is_block_device()),
@@ -190,7 +193,7 @@ fn int(s: &str) -> Result<i64, String> {
 }
 
 fn binary(a: &str, op: &str, b: &str) -> Result<bool, String> {
-    let mtime = |p: &str| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let mtime = |p: &str| std::fs::metadata(path(p)).and_then(|m| m.modified()).ok();
     Ok(match op {
         "=" | "==" => a == b,
         "!=" => a != b,
@@ -210,7 +213,7 @@ fn binary(a: &str, op: &str, b: &str) -> Result<bool, String> {
             matches!((mtime(a), mtime(b)), (Some(x), Some(y)) if x < y)
                 || (mtime(a).is_none() && mtime(b).is_some())
         }
-        "-ef" => match (std::fs::metadata(a), std::fs::metadata(b)) {
+        "-ef" => match (std::fs::metadata(path(a)), std::fs::metadata(path(b))) {
             (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
             _ => false,
         },

@@ -20,7 +20,7 @@ impl PathCache {
     /// current directory unless PATH says `.`.
     pub fn lookup(&mut self, name: &str, path: &str) -> Option<CString> {
         if name.contains('/') {
-            return CString::new(name).ok();
+            return crate::os::text::cstring(name);
         }
         if self.path != path {
             self.path = path.to_string();
@@ -33,7 +33,7 @@ impl PathCache {
             if dir.is_empty() {
                 continue;
             }
-            let full = std::path::Path::new(dir).join(name);
+            let full = crate::os::text::path(dir).join(crate::os::text::path(name));
             if let Ok(m) = std::fs::metadata(&full) {
                 if m.is_file() && m.permissions().mode() & 0o111 != 0 {
                     let c = CString::new(full.as_os_str().as_bytes()).ok()?;

@@ -75,11 +75,11 @@ impl Plan {
                     both,
                 } => {
                     let raw = open(
-                        path.as_str(),
+                        crate::os::text::path(path).as_path(),
                         *flags | OFlag::O_CLOEXEC,
                         Mode::from_bits_truncate(0o666),
                     )
-                    .map_err(|e| format!("psh: {path}: {}", e.desc()))?;
+                    .map_err(|e| format!("psh: {}: {}", crate::os::text::show(path), e.desc()))?;
                     let f = above_targets(Fd::new(raw))?;
                     crate::os::trace::event(&format!("open({path}) → {}", f.raw()));
                     plan.set(*fd, f.raw());
@@ -263,7 +263,7 @@ impl Shell {
                     }
                     steps.push(Step::Data {
                         fd: red.fd,
-                        bytes: text.into_bytes(),
+                        bytes: crate::os::text::encode(&text).into_owned(),
                     });
                     continue;
                 }

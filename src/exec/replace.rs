@@ -3,8 +3,6 @@
 //! by the program (execve: same pid, the redirections applied, every
 //! disposition psh changed back at the default).  Never forks.
 
-use std::ffi::CString;
-
 use crate::exec::shell::{Flow, Res, Shell};
 use crate::exec::simple::Expanded;
 use crate::exec::spawn::spawn_error;
@@ -66,10 +64,10 @@ impl Shell {
         let Some(path) = self.path_cache.lookup(name, &path_var) else {
             return failed(self, format!("psh: exec: {name}: not found\n"), 127);
         };
-        let Ok(args) = argv
+        let Some(args) = argv
             .iter()
-            .map(|a| CString::new(a.as_bytes()))
-            .collect::<Result<Vec<_>, _>>()
+            .map(|a| crate::os::text::cstring(a))
+            .collect::<Option<Vec<_>>>()
         else {
             return failed(self, format!("psh: exec: {name}: a NUL byte\n"), 1);
         };

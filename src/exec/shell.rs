@@ -136,7 +136,7 @@ impl Shell {
             vars.set("PATH", "/usr/local/bin:/usr/bin:/bin".into());
         }
         if let Ok(cwd) = std::env::current_dir() {
-            let cwd = cwd.to_string_lossy().into_owned();
+            let cwd = crate::os::text::from_os(cwd.as_os_str());
             // Keep an inherited logical PWD if it names this directory.
             let keep = vars.get("PWD").is_some_and(|p| same_dir(p, &cwd));
             if !keep {
@@ -198,8 +198,9 @@ impl Shell {
 }
 
 fn same_dir(a: &str, b: &str) -> bool {
+    use crate::os::text::path;
     use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
+    match (std::fs::metadata(path(a)), std::fs::metadata(path(b))) {
         (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
         _ => false,
     }

@@ -110,7 +110,7 @@ pub fn run_stdin(sh: &mut Shell, tty: bool) -> i32 {
         if pending.is_empty() {
             start_line = lineno;
         }
-        pending.push_str(&String::from_utf8_lossy(&line));
+        pending.push_str(&crate::os::text::decode(&line));
         let list = match parser::parse(&pending, "stdin") {
             Ok(l) => l,
             Err(e) if e.incomplete => continue,

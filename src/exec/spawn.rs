@@ -16,7 +16,7 @@ use crate::os::{signals, sys};
 pub fn spawn_error(name: &str, e: Errno) -> (String, i32) {
     match e {
         Errno::ENOENT => (format!("psh: {name}: No such file or directory"), 127),
-        Errno::EACCES if std::path::Path::new(name).is_dir() => {
+        Errno::EACCES if crate::os::text::path(name).is_dir() => {
             (format!("psh: {name}: Is a directory"), 126)
         }
         Errno::EACCES => (format!("psh: {name}: Permission denied"), 126),
@@ -51,9 +51,12 @@ impl Shell {
             report(format!("psh: {name}: command not found\n"));
             return Launched::Done(127);
         };
-        let argv: Result<Vec<CString>, _> =
-            ex.argv.iter().map(|a| CString::new(a.as_bytes())).collect();
-        let Ok(argv) = argv else {
+        let argv: Option<Vec<CString>> = ex
+            .argv
+            .iter()
+            .map(|a| crate::os::text::cstring(a))
+            .collect();
+        let Some(argv) = argv else {
             report(format!("psh: {name}: an argument contains a NUL byte\n"));
             return Launched::Done(1);
         };

@@ -46,10 +46,11 @@ impl Shell {
         while buf.last() == Some(&b'\n') {
             buf.pop();
         }
-        match String::from_utf8(buf) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        // NUL bytes cannot be in a value: dropped, as bash does.
+        if buf.contains(&0) {
+            buf.retain(|&b| b != 0);
         }
+        crate::os::text::decode_owned(buf)
     }
 }
 
@@ -128,16 +129,7 @@ impl Shell {
     /// Does `subject` match the `match` pattern `w` (`*` crosses `/`)?
     pub fn pattern_matches(&mut self, w: &Word, subject: &str) -> Ex<bool> {
         let p = Expander::new(self).pattern(w)?;
-        let opts = glob::MatchOptions {
-            case_sensitive: true,
-            require_literal_separator: false,
-            require_literal_leading_dot: false,
-        };
-        Ok(match glob::Pattern::new(&p) {
-            Ok(pat) => pat.matches_with(subject, opts),
-            // Not a valid pattern (an unclosed `[`): compare the text.
-            Err(_) => p == subject,
-        })
+        Ok(crate::expand::pattern::Pattern::new(&p).matches(subject))
     }
 
     /// A redirection target: exactly one field.

@@ -7,6 +7,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ffi::CString;
 
+use crate::os::text;
+
 #[derive(Debug, Clone)]
 pub struct Var {
     /// The value as one word: a list's elements joined with a space
@@ -46,8 +48,8 @@ impl Vars {
     pub fn from_env() -> Vars {
         let mut map = HashMap::new();
         for (k, v) in std::env::vars_os() {
-            let k = k.to_string_lossy().into_owned();
-            let v = v.to_string_lossy().into_owned();
+            let k = crate::os::text::from_os(&k);
+            let v = crate::os::text::from_os(&v);
             map.insert(k, Var::plain(v, true));
         }
         Vars {
@@ -177,12 +179,12 @@ impl Vars {
             .map
             .iter()
             .filter(|(k, v)| v.exported && !extra.iter().any(|(n, _)| n == *k))
-            .filter_map(|(k, v)| CString::new(format!("{k}={}", v.env_value(k))).ok())
+            .filter_map(|(k, v)| text::cstring(&format!("{k}={}", v.env_value(k))))
             .collect();
         env.extend(
             extra
                 .iter()
-                .filter_map(|(k, v)| CString::new(format!("{k}={v}")).ok()),
+                .filter_map(|(k, v)| text::cstring(&format!("{k}={v}"))),
         );
         Cow::Owned(env)
     }
@@ -192,7 +194,7 @@ impl Vars {
         self.env_cache.get_or_insert_with(|| {
             map.iter()
                 .filter(|(_, v)| v.exported)
-                .filter_map(|(k, v)| CString::new(format!("{k}={}", v.env_value(k))).ok())
+                .filter_map(|(k, v)| text::cstring(&format!("{k}={}", v.env_value(k))))
                 .collect()
         })
     }

@@ -1,33 +1,111 @@
 //! Globbing: a pattern built from a word's unquoted `* ? [` becomes the
 //! sorted list of matching paths, or the word itself when nothing
-//! matches.  Reads directories; never expands parameters.
+//! matches.  Walks directories one pattern component at a time; names that
+//! are not UTF-8 match like any other (`os/text.rs`).  A name starting with
+//! `.` matches only a component that starts with `.`, and `.`/`..` never
+//! come from a pattern.  `**` as a whole component matches any depth of
+//! directories.  Reads directories; never expands parameters.
+
+use super::pattern::{has_magic, unescape, Pattern};
+use crate::os::text;
 
 /// Sorted matches of `pattern`, or the word itself when nothing matches.
-pub fn glob_into(pattern: &str, text: String, out: &mut Vec<String>) {
-    let opts = glob::MatchOptions {
-        case_sensitive: true,
-        require_literal_separator: true,
-        require_literal_leading_dot: true,
-    };
-    let mut hits: Vec<String> = match glob::glob_with(pattern, opts) {
-        Ok(paths) => paths
-            .filter_map(Result::ok)
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
+pub fn glob_into(pattern: &str, word: String, out: &mut Vec<String>) {
+    let mut hits = glob(pattern);
     if hits.is_empty() {
-        out.push(text);
+        out.push(word);
     } else {
-        hits.sort();
-        // glob drops a leading "./" the pattern had; sh keeps it.
-        if pattern.starts_with("./") {
-            for h in &mut hits {
-                if !h.starts_with("./") {
-                    h.insert_str(0, "./");
-                }
+        hits.sort_unstable();
+        out.append(&mut hits);
+    }
+}
+
+/// Every path that matches.
+pub fn glob(pattern: &str) -> Vec<String> {
+    let (root, rest) = match pattern.strip_prefix('/') {
+        Some(r) => ("/".to_string(), r),
+        None => (String::new(), pattern),
+    };
+    let comps: Vec<&str> = rest.split('/').collect();
+    let mut hits = Vec::new();
+    walk(root, &comps, &mut hits);
+    hits
+}
+
+/// Match `comps` below `base` ("" is the current directory; otherwise it
+/// ends with `/`).
+fn walk(base: String, comps: &[&str], hits: &mut Vec<String>) {
+    let Some((first, rest)) = comps.split_first() else {
+        return;
+    };
+    // A trailing `/` (last component empty): directories only.
+    if first.is_empty() && rest.is_empty() {
+        if !base.is_empty() && is_dir(&base) {
+            hits.push(base);
+        }
+        return;
+    }
+    if first.is_empty() {
+        // `a//b`: keep the slash.
+        return walk(format!("{base}/"), rest, hits);
+    }
+    if !has_magic(first) {
+        let path = format!("{base}{}", unescape(first));
+        if rest.is_empty() {
+            if exists(&path) {
+                hits.push(path);
+            }
+        } else if is_dir(&path) {
+            walk(format!("{path}/"), rest, hits);
+        }
+        return;
+    }
+    if *first == "**" {
+        // Zero directories, then each subdirectory at any depth.
+        walk(base.clone(), rest, hits);
+        for name in names(&base, false) {
+            let path = format!("{base}{name}");
+            if is_dir(&path) && !is_symlink(&path) {
+                walk(format!("{path}/"), comps, hits);
             }
         }
-        out.extend(hits);
+        return;
     }
+    let pat = Pattern::new(first);
+    let hidden_ok = pat.starts_with_dot();
+    for name in names(&base, hidden_ok) {
+        if !pat.matches(&name) {
+            continue;
+        }
+        let path = format!("{base}{name}");
+        if rest.is_empty() {
+            hits.push(path);
+        } else if is_dir(&path) {
+            walk(format!("{path}/"), rest, hits);
+        }
+    }
+}
+
+/// The names in directory `base` (hidden ones only when asked).
+fn names(base: &str, hidden: bool) -> Vec<String> {
+    let dir = if base.is_empty() { "." } else { base };
+    let Ok(rd) = std::fs::read_dir(text::path(dir)) else {
+        return Vec::new();
+    };
+    rd.filter_map(Result::ok)
+        .map(|e| text::from_os(&e.file_name()))
+        .filter(|n| hidden || !n.starts_with('.'))
+        .collect()
+}
+
+fn exists(p: &str) -> bool {
+    std::fs::symlink_metadata(text::path(p)).is_ok()
+}
+
+fn is_dir(p: &str) -> bool {
+    std::fs::metadata(text::path(p)).is_ok_and(|m| m.is_dir())
+}
+
+fn is_symlink(p: &str) -> bool {
+    std::fs::symlink_metadata(text::path(p)).is_ok_and(|m| m.file_type().is_symlink())
 }

@@ -10,6 +10,7 @@ pub mod arith;
 pub mod brace;
 pub mod glob;
 mod param;
+pub mod pattern;
 pub mod words;
 
 use crate::lang::ast::List;

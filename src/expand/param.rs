@@ -249,28 +249,20 @@ fn case(s: &str, upper: bool, all: bool) -> String {
 
 /// A glob pattern matched against whole strings.
 struct Matcher {
-    pat: Option<glob::Pattern>,
+    pat: super::pattern::Pattern,
     text: String,
 }
 
 impl Matcher {
     fn new(p: &str) -> Matcher {
         Matcher {
-            pat: glob::Pattern::new(p).ok(),
+            pat: super::pattern::Pattern::new(p),
             text: p.to_string(),
         }
     }
 
     fn matches(&self, s: &str) -> bool {
-        let opts = glob::MatchOptions {
-            case_sensitive: true,
-            require_literal_separator: false,
-            require_literal_leading_dot: false,
-        };
-        match &self.pat {
-            Some(p) => p.matches_with(s, opts),
-            None => self.text == s,
-        }
+        self.pat.matches(s)
     }
 
     /// Char boundaries of `s`, 0 and len included.

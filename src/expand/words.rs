@@ -23,13 +23,13 @@ struct Field {
 impl Field {
     fn push(&mut self, s: &str, globbable: bool) {
         if globbable && s.contains(['*', '?', '[']) && self.pattern.is_none() {
-            self.pattern = Some(glob::Pattern::escape(&self.text));
+            self.pattern = Some(super::pattern::escape(&self.text));
         }
         if let Some(p) = &mut self.pattern {
             if globbable {
                 p.push_str(s);
             } else {
-                p.push_str(&glob::Pattern::escape(s));
+                p.push_str(&super::pattern::escape(s));
             }
         }
         self.text.push_str(s);
@@ -162,7 +162,7 @@ impl<'a> Expander<'a> {
                     self.expand_part(other, true, &mut f)?;
                     f.end_field();
                     for field in f.done {
-                        out.push_str(&glob::Pattern::escape(&field.text));
+                        out.push_str(&super::pattern::escape(&field.text));
                     }
                 }
             }
@@ -268,7 +268,7 @@ impl<'a> Expander<'a> {
                     nix::unistd::User::from_name(user)
                         .ok()
                         .flatten()
-                        .map(|u| u.dir.to_string_lossy().into_owned())
+                        .map(|u| crate::os::text::from_os(u.dir.as_os_str()))
                 };
                 match home {
                     Some(h) => f.cur.push(&h, false),
@@ -364,7 +364,7 @@ fn home_of_uid() -> Option<String> {
     nix::unistd::User::from_uid(nix::unistd::getuid())
         .ok()
         .flatten()
-        .map(|u| u.dir.to_string_lossy().into_owned())
+        .map(|u| crate::os::text::from_os(u.dir.as_os_str()))
 }
 
 /// A word as the user wrote it, roughly (for messages).

@@ -11,4 +11,5 @@ pub mod signals;
 pub mod spawn;
 pub mod sys;
 pub mod terminal;
+pub mod text;
 pub mod trace;

@@ -106,7 +106,7 @@ pub fn access(path: &str, mode: Access) -> bool {
         Access::Write => libc::W_OK,
         Access::Exec => libc::X_OK,
     };
-    CString::new(path)
+    super::text::cstring(path)
         // SAFETY: a valid NUL-terminated path.
         .map(|c| unsafe { libc::access(c.as_ptr(), mode) } == 0)
         .unwrap_or(false)

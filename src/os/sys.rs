@@ -306,12 +306,12 @@ pub fn read_byte_once(fd: RawFd) -> nix::Result<Option<u8>> {
 
 /// Text for stdout of the shell process; errors are the caller's to report.
 pub fn out(s: &str) -> nix::Result<()> {
-    write_all(1, s.as_bytes())
+    write_all(1, &super::text::encode(s))
 }
 
 /// A message on stderr; a failure to write it has nowhere to go.
 pub fn err(s: &str) {
-    let _ = write_all(2, s.as_bytes());
+    let _ = write_all(2, &super::text::encode(s));
 }
 
 /// Make sure 0, 1 and 2 are open, so the shell's own pipes and files never
@@ -369,7 +369,7 @@ pub fn why(e: &std::io::Error) -> String {
 /// A script's text (invalid UTF-8 replaced, never an error), or why not.
 pub fn read_script(path: &str) -> Result<String, String> {
     use std::io::Read;
-    let mut f = std::fs::File::open(path).map_err(|e| why(&e))?;
+    let mut f = std::fs::File::open(super::text::path(path)).map_err(|e| why(&e))?;
     // A bounded look first: a binary file or a device like /dev/zero is
     // refused after 4 KiB, never read without end.
     let mut head = vec![0u8; 4096];
@@ -389,7 +389,7 @@ pub fn read_script(path: &str) -> Result<String, String> {
     if n == 4096 {
         f.read_to_end(&mut head).map_err(|e| why(&e))?;
     }
-    Ok(String::from_utf8_lossy(&head).into_owned())
+    Ok(super::text::decode_owned(head))
 }
 
 /// Why `read_script` refused a file (the status is 126, as for a program

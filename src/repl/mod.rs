@@ -326,6 +326,13 @@ fn read_command(
             }
             return Read::End;
         }
+        Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+            // A byte that is not UTF-8 typed or pasted: the line editor
+            // cannot hold it.  The line is dropped; psh goes on.
+            sys::err("psh: the line held bytes that are not UTF-8 and was dropped (name such files with a glob, or printf '\\377')\n");
+            sh.status = 1;
+            return Read::Again;
+        }
         Err(e) => {
             sys::err(&format!("psh: reading input: {e}\n"));
             return Read::End;

@@ -72,7 +72,12 @@ impl Pty {
     }
 
     pub fn send(&mut self, s: &str) {
-        let _ = nix::unistd::write(&self.master, s.as_bytes());
+        self.send_bytes(s.as_bytes());
+    }
+
+    /// Type bytes that need not be UTF-8.
+    pub fn send_bytes(&mut self, b: &[u8]) {
+        let _ = nix::unistd::write(&self.master, b);
     }
 
     /// Type a line and press Enter.

@@ -395,3 +395,18 @@ fn ctrl_c_stops_a_loop_whose_job_it_kills() {
         p.seen
     );
 }
+
+/// A byte that is not UTF-8 typed at the prompt: the line is dropped with
+/// a message and psh goes on (it used to end with status 0).
+#[test]
+fn a_non_utf8_byte_at_the_prompt_drops_the_line_not_the_shell() {
+    let mut p = shell();
+    p.send_bytes(b"echo a\xffb\r");
+    p.expect("not UTF-8");
+    p.prompt();
+    p.line("echo status=$? still here");
+    p.expect("status=1 still here");
+    p.prompt();
+    p.line("exit 3");
+    assert_eq!(p.wait_exit(), 3);
+}
