@@ -72,10 +72,7 @@ impl Shell {
                 Err(e) => return err(format!("read: {}", e.desc())),
             }
         }
-        let mut text = crate::os::text::decode_owned(line);
-        if !raw {
-            text = unescape_read(&text);
-        }
+        let text = crate::os::text::decode_owned(line);
         // End of input before the delimiter is status 1, even after a
         // partial last line (bash); a timeout is 128 + SIGALRM.
         let status = match (got_newline, timed_out) {
@@ -84,34 +81,73 @@ impl Shell {
             (false, false) => 1,
         };
         if let Some(l) = list {
-            let fields = text
-                .split([' ', '\t'])
-                .filter(|f| !f.is_empty())
-                .map(str::to_string)
-                .collect();
-            self.set_list(&l, fields);
+            self.set_list(&l, fields(&text, raw, usize::MAX));
             return status;
         }
         if names.is_empty() {
-            self.set_var("REPLY", text);
+            let line = if raw {
+                text
+            } else {
+                fields(&text, false, 0).concat()
+            };
+            self.set_var("REPLY", line);
             return status;
         }
-        let mut rest = text.trim_matches([' ', '\t']);
-        for (i, name) in names.iter().enumerate() {
-            let value = if i + 1 == names.len() {
-                let v = rest.trim_end_matches([' ', '\t']).to_string();
-                rest = "";
-                v
-            } else {
-                let end = rest.find([' ', '\t']).unwrap_or(rest.len());
-                let v = rest[..end].to_string();
-                rest = rest[end..].trim_start_matches([' ', '\t']);
-                v
-            };
-            self.set_var(name, value);
+        let mut values = fields(&text, raw, names.len()).into_iter();
+        for name in &names {
+            self.set_var(name, values.next().unwrap_or_default());
         }
         status
     }
+}
+
+/// Split a line read into at most `max` fields at blanks (0: one field,
+/// nothing trimmed); the last takes the rest of the line.  Without `-r`
+/// a backslash keeps the next character (a blank too) and goes.
+fn fields(s: &str, raw: bool, max: usize) -> Vec<String> {
+    let blank = |c: char| c == ' ' || c == '\t';
+    let cs: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    if max == 0 {
+        let mut f = String::new();
+        while i < cs.len() {
+            if !raw && cs[i] == '\\' && i + 1 < cs.len() {
+                i += 1;
+            }
+            f.push(cs[i]);
+            i += 1;
+        }
+        return vec![f];
+    }
+    while i < cs.len() && blank(cs[i]) {
+        i += 1;
+    }
+    while i < cs.len() {
+        let last = out.len() + 1 == max;
+        let mut f = String::new();
+        // Up to `keep` chars: trailing unescaped blanks of the last field go.
+        let mut keep = 0;
+        while i < cs.len() && (last || !blank(cs[i])) {
+            if !raw && cs[i] == '\\' && i + 1 < cs.len() {
+                f.push(cs[i + 1]);
+                i += 2;
+                keep = f.len();
+            } else {
+                f.push(cs[i]);
+                if !blank(cs[i]) {
+                    keep = f.len();
+                }
+                i += 1;
+            }
+        }
+        f.truncate(keep);
+        out.push(f);
+        while i < cs.len() && blank(cs[i]) {
+            i += 1;
+        }
+    }
+    out
 }
 
 /// What `read` was asked.
@@ -210,20 +246,4 @@ pub(crate) fn echo(args: &[String]) -> i32 {
         s.push(b'\n');
     }
     out_bytes("echo", &s)
-}
-
-/// `read` without `-r`: a backslash keeps the next character literally.
-fn unescape_read(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut it = s.chars();
-    while let Some(c) = it.next() {
-        if c == '\\' {
-            if let Some(n) = it.next() {
-                out.push(n);
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }

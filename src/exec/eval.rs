@@ -30,6 +30,7 @@ impl Shell {
 
     pub(crate) fn run_jobs(&mut self, list: &List) -> Res {
         for job in &list.0 {
+            self.lineno = job.line;
             let st = if job.background {
                 self.start_background(job)
             } else {
@@ -132,6 +133,10 @@ impl Shell {
                 self.wait_foreground(&launched, before)
             }
         };
+        if p.stages.len() == 1 {
+            self.pipestatus.clear();
+            self.pipestatus.push(st);
+        }
         Ok(if p.negate { i32::from(st == 0) } else { st })
     }
 

@@ -115,6 +115,14 @@ pub struct Shell {
     /// One frame per function call: the variables `local` saved there
     /// (restored when the call returns; dynamic scope, as bash).
     pub locals: Vec<Vec<(String, Option<crate::exec::vars::Var>)>>,
+    /// `$LINENO`: the line of the job running now.
+    pub lineno: u32,
+    /// `$pipestatus`: each stage's status of the last pipeline.
+    pub pipestatus: Vec<i32>,
+    /// `$SECONDS` counts from here.
+    pub started: std::time::Instant,
+    /// `$RANDOM`'s state (xorshift).
+    pub random: u32,
 }
 
 /// Functions may recurse this deep before the call is refused.
@@ -173,6 +181,10 @@ impl Shell {
             errexit_ignored: false,
             getopts_at: (1, 1),
             locals: Vec::new(),
+            lineno: 0,
+            pipestatus: Vec::new(),
+            started: std::time::Instant::now(),
+            random: seed(),
         }
     }
 
@@ -195,6 +207,14 @@ impl Shell {
     pub fn var(&self, name: &str) -> Option<&str> {
         self.vars.get(name)
     }
+}
+
+/// A seed for `$RANDOM` that differs from run to run.
+fn seed() -> u32 {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.subsec_nanos());
+    (t ^ std::process::id().wrapping_mul(2_654_435_761)) | 1
 }
 
 fn same_dir(a: &str, b: &str) -> bool {

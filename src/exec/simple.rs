@@ -45,8 +45,39 @@ impl Shell {
             };
             assigns.push((a.name.clone(), v));
         }
-        let argv = self.expand_words(&s.words)?;
+        let decl = matches!(
+            s.words.first().and_then(Word::as_literal).as_deref(),
+            Some("export" | "local")
+        );
+        let argv = if decl {
+            self.expand_declaration(&s.words)?
+        } else {
+            self.expand_words(&s.words)?
+        };
         Ok(Expanded { argv, assigns })
+    }
+
+    /// `export NAME=value`, `local NAME=value`: such a word is expanded as
+    /// an assignment (one word, never globbed), as bash does.
+    fn expand_declaration(&mut self, words: &[Word]) -> Result<Vec<String>, ExpandError> {
+        let mut argv = Vec::with_capacity(words.len());
+        for w in words {
+            let assignment = match w.0.first() {
+                Some(WordPart::Lit {
+                    text,
+                    quoted: false,
+                }) => text
+                    .split_once('=')
+                    .is_some_and(|(n, _)| crate::exec::vars::valid_name(n)),
+                _ => false,
+            };
+            if assignment {
+                argv.push(self.expand_string(w)?);
+            } else {
+                argv.extend(self.expand_words(std::slice::from_ref(w))?);
+            }
+        }
+        Ok(argv)
     }
 
     /// A prefix's value as one word (a list is joined; `+=` appends).

@@ -46,7 +46,11 @@ impl Shell {
             let fd = moves.iter().rev().find(|m| m.0 == 2).map_or(2, |m| m.1);
             let _ = sys::write_all(fd, msg.as_bytes());
         };
-        let path_var = self.vars.get("PATH").unwrap_or("").to_string();
+        // `PATH=dir:$PATH cmd` looks cmd up in that PATH.
+        let path_var = match ex.assigns.iter().rfind(|(n, _)| n == "PATH") {
+            Some((_, p)) => p.clone(),
+            None => self.vars.get("PATH").unwrap_or("").to_string(),
+        };
         let Some(path) = self.path_cache.lookup(name, &path_var) else {
             report(format!("psh: {name}: command not found\n"));
             return Launched::Done(127);

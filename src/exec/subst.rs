@@ -7,7 +7,7 @@ use crate::exec::jobs::ProcState;
 use crate::exec::pipeline::Launched;
 use crate::exec::shell::Shell;
 use crate::exec::wait::settle_interrupt;
-use crate::expand::{Env, Ex, ExpandError, Expander};
+use crate::expand::{Dynamic, Env, Ex, ExpandError, Expander};
 use crate::lang::ast::*;
 use crate::os::spawn::Group;
 use crate::os::{signals, sys};
@@ -99,6 +99,28 @@ impl Env for Shell {
     }
     fn set_var(&mut self, name: &str, value: String) {
         Shell::set_var(self, name, value);
+    }
+    fn dynamic(&mut self, name: &str) -> Option<Dynamic> {
+        Some(Dynamic::Value(match name {
+            "RANDOM" => {
+                // xorshift32; 15 bits as bash.
+                let mut x = self.random;
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                self.random = x;
+                (x & 0x7fff).to_string()
+            }
+            "SECONDS" => self.started.elapsed().as_secs().to_string(),
+            "LINENO" => self.lineno.to_string(),
+            "PPID" => nix::unistd::getppid().as_raw().to_string(),
+            "pipestatus" => {
+                return Some(Dynamic::List(
+                    self.pipestatus.iter().map(i32::to_string).collect(),
+                ))
+            }
+            _ => return None,
+        }))
     }
     fn command_subst(&mut self, list: &List) -> Ex<String> {
         let text = self.command_substitution(list);

@@ -37,7 +37,9 @@ impl Shell {
         }
         settle_interrupt(&states, interrupted_before, false);
         let statuses: Vec<i32> = states.iter().map(|s| s.status()).collect();
-        jobs::pipeline_status(&statuses, self.opts.pipefail)
+        let st = jobs::pipeline_status(&statuses, self.opts.pipefail);
+        self.pipestatus = statuses;
+        st
     }
 
     /// Block until `pid` changes state as `flags` ask, running handler
@@ -181,7 +183,9 @@ impl Shell {
             }
             let states: Vec<ProcState> = procs.iter().map(|p| p.state).collect();
             settle_interrupt(&states, interrupted_before, true);
-            return jobs::pipeline_status(&statuses, self.opts.pipefail);
+            let st = jobs::pipeline_status(&statuses, self.opts.pipefail);
+            self.pipestatus = statuses;
+            return st;
         }
         self.job_stopped(id, pgid, procs, text, job_modes)
     }

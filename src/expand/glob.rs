@@ -10,8 +10,9 @@ use super::pattern::{has_magic, unescape, Pattern};
 use crate::os::text;
 
 /// Sorted matches of `pattern`, or the word itself when nothing matches.
-pub fn glob_into(pattern: &str, word: String, out: &mut Vec<String>) {
-    let mut hits = glob(pattern);
+/// `bytes`: the C locale (`?` is one byte).
+pub fn glob_into(pattern: &str, word: String, bytes: bool, out: &mut Vec<String>) {
+    let mut hits = glob(pattern, bytes);
     if hits.is_empty() {
         out.push(word);
     } else {
@@ -21,20 +22,20 @@ pub fn glob_into(pattern: &str, word: String, out: &mut Vec<String>) {
 }
 
 /// Every path that matches.
-pub fn glob(pattern: &str) -> Vec<String> {
+pub fn glob(pattern: &str, bytes: bool) -> Vec<String> {
     let (root, rest) = match pattern.strip_prefix('/') {
         Some(r) => ("/".to_string(), r),
         None => (String::new(), pattern),
     };
     let comps: Vec<&str> = rest.split('/').collect();
     let mut hits = Vec::new();
-    walk(root, &comps, &mut hits);
+    walk(root, &comps, bytes, &mut hits);
     hits
 }
 
 /// Match `comps` below `base` ("" is the current directory; otherwise it
 /// ends with `/`).
-fn walk(base: String, comps: &[&str], hits: &mut Vec<String>) {
+fn walk(base: String, comps: &[&str], bytes: bool, hits: &mut Vec<String>) {
     let Some((first, rest)) = comps.split_first() else {
         return;
     };
@@ -47,7 +48,7 @@ fn walk(base: String, comps: &[&str], hits: &mut Vec<String>) {
     }
     if first.is_empty() {
         // `a//b`: keep the slash.
-        return walk(format!("{base}/"), rest, hits);
+        return walk(format!("{base}/"), rest, bytes, hits);
     }
     if !has_magic(first) {
         let path = format!("{base}{}", unescape(first));
@@ -56,22 +57,26 @@ fn walk(base: String, comps: &[&str], hits: &mut Vec<String>) {
                 hits.push(path);
             }
         } else if is_dir(&path) {
-            walk(format!("{path}/"), rest, hits);
+            walk(format!("{path}/"), rest, bytes, hits);
         }
         return;
     }
     if *first == "**" {
         // Zero directories, then each subdirectory at any depth.
-        walk(base.clone(), rest, hits);
+        walk(base.clone(), rest, bytes, hits);
         for name in names(&base, false) {
             let path = format!("{base}{name}");
             if is_dir(&path) && !is_symlink(&path) {
-                walk(format!("{path}/"), comps, hits);
+                walk(format!("{path}/"), comps, bytes, hits);
             }
         }
         return;
     }
-    let pat = Pattern::new(first);
+    let pat = if bytes {
+        Pattern::bytewise(first)
+    } else {
+        Pattern::new(first)
+    };
     let hidden_ok = pat.starts_with_dot();
     for name in names(&base, hidden_ok) {
         if !pat.matches(&name) {
@@ -81,7 +86,7 @@ fn walk(base: String, comps: &[&str], hits: &mut Vec<String>) {
         if rest.is_empty() {
             hits.push(path);
         } else if is_dir(&path) {
-            walk(format!("{path}/"), rest, hits);
+            walk(format!("{path}/"), rest, bytes, hits);
         }
     }
 }

@@ -33,9 +33,26 @@ pub trait Env {
     fn list(&self, name: &str) -> Option<&[String]>;
     /// `${x:=w}` assigns.
     fn set_var(&mut self, name: &str, value: String);
+    /// The variables the shell computes when read: `$RANDOM`, `$SECONDS`,
+    /// `$LINENO`, `$PPID`, `$pipestatus`.
+    fn dynamic(&mut self, name: &str) -> Option<Dynamic>;
     /// Run `list` with its output captured (`$(…)`); an error when an
     /// interrupt (Ctrl-C) ended it.
     fn command_subst(&mut self, list: &List) -> Ex<String>;
+}
+
+/// A computed variable's value.
+pub enum Dynamic {
+    Value(String),
+    List(Vec<String>),
+}
+
+/// Names `Env::dynamic` may answer for (checked first, cheaply).
+pub fn is_dynamic(name: &str) -> bool {
+    matches!(
+        name,
+        "RANDOM" | "SECONDS" | "LINENO" | "PPID" | "pipestatus"
+    )
 }
 
 #[derive(Debug)]

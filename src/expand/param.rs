@@ -151,6 +151,28 @@ impl Expander<'_> {
     }
 
     fn base(&mut self, p: &ParamExp) -> Ex<Base> {
+        if let ParamName::Var(n) = &p.name {
+            if super::is_dynamic(n) {
+                let items = match self.env.dynamic(n) {
+                    Some(super::Dynamic::List(v)) => v,
+                    Some(super::Dynamic::Value(v)) => vec![v],
+                    None => Vec::new(),
+                };
+                return Ok(match &p.index {
+                    None => Base::Scalar(items.join(" ")),
+                    Some(Index::All) => Base::Elems(items, true),
+                    Some(Index::Star) => Base::Elems(items, false),
+                    Some(Index::Expr(e)) => {
+                        let i = self.arith(&e.replace('$', ""))?;
+                        let k = if i < 0 { items.len() as i64 + i } else { i };
+                        match usize::try_from(k).ok().and_then(|k| items.get(k)) {
+                            Some(v) => Base::Scalar(v.clone()),
+                            None => Base::Unset,
+                        }
+                    }
+                });
+            }
+        }
         Ok(match (&p.name, &p.index) {
             (ParamName::Var(n), None) => match self.env.var(n) {
                 Some(v) => Base::Scalar(v.to_string()),

@@ -23,6 +23,17 @@ enum Item {
 #[derive(Debug, Clone)]
 pub struct Pattern {
     toks: Vec<Tok>,
+    /// The C locale: one byte is one character (`?` matches one byte of
+    /// `é`), and classes know only ASCII.
+    bytes: bool,
+}
+
+/// Each byte of `s` as one char (U+0000–U+00FF).
+fn latin1(s: &str) -> String {
+    crate::os::text::encode(s)
+        .iter()
+        .map(|&b| char::from(b))
+        .collect()
 }
 
 /// `s` as a pattern that matches only itself.
@@ -170,7 +181,15 @@ impl Pattern {
                 }
             }
         }
-        Pattern { toks }
+        Pattern { toks, bytes: false }
+    }
+
+    /// The pattern for the C locale: it matches bytes, not characters.
+    pub fn bytewise(p: &str) -> Pattern {
+        Pattern {
+            bytes: true,
+            ..Pattern::new(&latin1(p))
+        }
     }
 
     /// The pattern starts with a literal `.` (so it may match hidden names).
@@ -178,7 +197,7 @@ impl Pattern {
         matches!(self.toks.first(), Some(Tok::Lit('.')))
     }
 
-    fn one(t: &Tok, c: char) -> bool {
+    fn one(&self, t: &Tok, c: char) -> bool {
         match t {
             Tok::Lit(l) => *l == c,
             Tok::Any => true,
@@ -187,7 +206,7 @@ impl Pattern {
                 let hit = items.iter().any(|it| match it {
                     Item::Char(x) => *x == c,
                     Item::Range(a, b) => *a <= c && c <= *b,
-                    Item::Named(f) => f(c),
+                    Item::Named(f) => (c.is_ascii() || !self.bytes) && f(c),
                 });
                 hit != *neg
             }
@@ -196,6 +215,13 @@ impl Pattern {
 
     /// Does the whole of `s` match?
     pub fn matches(&self, s: &str) -> bool {
+        if self.bytes {
+            return self.matches_chars(&latin1(s));
+        }
+        self.matches_chars(s)
+    }
+
+    fn matches_chars(&self, s: &str) -> bool {
         let toks = &self.toks;
         let (mut ti, mut si) = (0usize, 0usize);
         // Where the last `*` was, and how much of `s` it has taken so far.
@@ -208,7 +234,7 @@ impl Pattern {
                     continue;
                 }
                 if let Some(c) = s[si..].chars().next() {
-                    if Self::one(t, c) {
+                    if self.one(t, c) {
                         ti += 1;
                         si += c.len_utf8();
                         continue;
@@ -258,6 +284,10 @@ mod tests {
         // A raw byte (not UTF-8) is one character.
         let raw = crate::os::text::decode(b"\xff").into_owned();
         assert!(m("?", &raw));
+        // The C locale: a byte at a time.
+        let c = |p: &str, s: &str| Pattern::bytewise(p).matches(s);
+        assert!(!c("?", "é") && c("??", "é") && c("é", "é") && c("?", &raw));
+        assert!(!c("[[:alpha:]]?", "é") && c("[[:alpha:]]", "a"));
     }
 
     #[test]

@@ -119,7 +119,7 @@ impl<'a> Expander<'a> {
         fields.end_field();
         for f in fields.done {
             match f.pattern {
-                Some(p) => glob_into(&p, f.text, out),
+                Some(p) => glob_into(&p, f.text, self.c_locale(), out),
                 None => out.push(f.text),
             }
         }
@@ -192,6 +192,12 @@ impl<'a> Expander<'a> {
                     self.expand_part(p, true, f)?;
                 }
             }
+            WordPart::Var(name) if super::is_dynamic(name) => match self.env.dynamic(name) {
+                Some(super::Dynamic::List(items)) if !quoted => push_many(f, &items),
+                Some(super::Dynamic::List(items)) => f.cur.push(&items.join(" "), false),
+                Some(super::Dynamic::Value(v)) => f.cur.push(&v, false),
+                None => {}
+            },
             WordPart::Var(name) => {
                 // A list: one word per element, as `$@` (joined in quotes).
                 if !quoted {
@@ -238,7 +244,12 @@ impl<'a> Expander<'a> {
             },
             WordPart::Special(c) => {
                 let v = self.env.special(*c);
+                let was = f.cur.started;
                 f.cur.push(&v, false);
+                if v.is_empty() && !quoted {
+                    // `$*` with no arguments (or `$!` unset): no word.
+                    f.cur.started = was;
+                }
             }
             WordPart::CmdSub(list) => {
                 let text = self.env.command_subst(list)?;
@@ -287,52 +298,100 @@ impl<'a> Expander<'a> {
         }
     }
 
-    /// Evaluate an arithmetic expression; names are variables whose values
-    /// are themselves expressions (bounded, so `a=a` cannot loop forever).
-    pub fn arith(&self, expr: &str) -> Ex<i64> {
-        self.arith_depth(expr, 0)
+    /// Characters are bytes (LC_ALL, else LC_CTYPE, else LANG is C or
+    /// POSIX, or none is set), as bash globs.
+    fn c_locale(&self) -> bool {
+        let v = ["LC_ALL", "LC_CTYPE", "LANG"]
+            .iter()
+            .find_map(|n| self.env.var(n).filter(|v| !v.is_empty()));
+        match v {
+            None => true,
+            Some(v) => {
+                v == "C"
+                    || v == "POSIX"
+                    || (v.starts_with("C.") && !v.to_ascii_uppercase().contains("UTF"))
+            }
+        }
     }
 
-    fn arith_depth(&self, expr: &str, depth: usize) -> Ex<i64> {
-        let mut lookup = |name: &str| -> Result<i64, String> {
-            let element;
-            let v = if let Some((base, ix)) = name.strip_suffix(']').and_then(|n| n.split_once('['))
-            {
-                let i = self.arith_depth(ix, depth + 1).map_err(|e| e.message())?;
-                let items: Option<Vec<String>> = match self.env.list(base) {
-                    Some(l) => Some(l.to_vec()),
-                    None => self.env.var(base).map(|v| vec![v.to_string()]),
-                };
-                let items = items.unwrap_or_default();
-                let k = if i < 0 { items.len() as i64 + i } else { i };
-                element = usize::try_from(k).ok().and_then(|k| items.get(k).cloned());
-                match &element {
-                    Some(v) => v.as_str(),
-                    None => return Ok(0),
-                }
-            } else {
-                match self.env.var(name) {
-                    Some(v) => v,
-                    None if self.env.nounset() => return Err(format!("{name}: unbound variable")),
-                    None => return Ok(0),
-                }
+    /// Evaluate an arithmetic expression; names are variables whose values
+    /// are themselves expressions (bounded, so `a=a` cannot loop forever);
+    /// `x=5`, `x++` and friends assign.
+    pub fn arith(&mut self, expr: &str) -> Ex<i64> {
+        let mut scope = Scope { ex: self, depth: 0 };
+        arith::eval_in(expr, &mut scope).map_err(ExpandError::Arith)
+    }
+}
+
+/// The shell's variables as arithmetic sees them.
+struct Scope<'e, 'a> {
+    ex: &'e mut Expander<'a>,
+    depth: usize,
+}
+
+impl arith::Scope for Scope<'_, '_> {
+    fn get(&mut self, name: &str) -> Result<i64, String> {
+        let text = if let Some((base, ix)) = name.strip_suffix(']').and_then(|n| n.split_once('['))
+        {
+            let i = self.nested(ix, name)?;
+            let env = &*self.ex.env;
+            let items: Vec<String> = match env.list(base) {
+                Some(l) => l.to_vec(),
+                None => env
+                    .var(base)
+                    .map(|v| vec![v.to_string()])
+                    .unwrap_or_default(),
             };
-            let t = v.trim();
-            if t.is_empty() {
-                return Ok(0);
+            let k = if i < 0 { items.len() as i64 + i } else { i };
+            match usize::try_from(k).ok().and_then(|k| items.get(k)) {
+                Some(v) => v.clone(),
+                None => return Ok(0),
             }
-            if let Ok(n) = t.parse::<i64>() {
-                return Ok(n);
+        } else if super::is_dynamic(name) {
+            match self.ex.env.dynamic(name) {
+                Some(super::Dynamic::Value(v)) => v,
+                _ => return Ok(0),
             }
-            if depth > 16 {
-                return Err(format!("{name}: expression recursion too deep"));
+        } else {
+            let env = &*self.ex.env;
+            match env.var(name) {
+                Some(v) => v.to_string(),
+                None if env.nounset() => return Err(format!("{name}: unbound variable")),
+                None => return Ok(0),
             }
-            self.arith_depth(t, depth + 1).map_err(|e| match e {
-                ExpandError::Arith(m) => m,
-                other => other.message(),
-            })
         };
-        arith::eval(expr, &mut lookup).map_err(ExpandError::Arith)
+        let t = text.trim();
+        if t.is_empty() {
+            return Ok(0);
+        }
+        if let Ok(n) = t.parse::<i64>() {
+            return Ok(n);
+        }
+        self.nested(t, name)
+    }
+
+    fn set(&mut self, name: &str, value: i64) -> Result<(), String> {
+        if name.contains('[') {
+            return Err(format!(
+                "{name}: assign a list element outside $((…)): {name}=$((…))"
+            ));
+        }
+        self.ex.env.set_var(name, value.to_string());
+        Ok(())
+    }
+}
+
+impl Scope<'_, '_> {
+    /// A variable's value that is itself an expression.
+    fn nested(&mut self, expr: &str, name: &str) -> Result<i64, String> {
+        if self.depth > 16 {
+            return Err(format!("{name}: expression recursion too deep"));
+        }
+        let mut inner = Scope {
+            ex: self.ex,
+            depth: self.depth + 1,
+        };
+        arith::eval_in(expr, &mut inner)
     }
 }
 

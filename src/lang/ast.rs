@@ -19,6 +19,8 @@ pub struct Job {
     pub background: bool,
     /// The source text, shown by `jobs` and in `[N]+ Done` lines.
     pub text: Rc<str>,
+    /// The line it starts on (`$LINENO`), 1-based.
+    pub line: u32,
 }
 
 /// `p1 && p2 || p3`: the status of each pipeline decides whether the next runs.

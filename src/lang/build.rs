@@ -22,7 +22,37 @@ pub(crate) fn build_list(p: Pair<Rule>) -> List {
     )
 }
 
+thread_local! {
+    /// Byte offsets of the newlines of the text being built, so each job
+    /// finds its line with a binary search (pest's own `line_col` scans
+    /// from the start every time).
+    static NEWLINES: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Build the AST of `src`'s program list, with line numbers.
+pub(crate) fn build_program(list: Pair<Rule>, src: &str) -> List {
+    NEWLINES.with(|n| {
+        let mut n = n.borrow_mut();
+        n.clear();
+        n.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i),
+        );
+    });
+    build_list(list)
+}
+
+fn line_of(offset: usize) -> u32 {
+    NEWLINES.with(|n| {
+        let n = n.borrow();
+        (n.partition_point(|&nl| nl < offset) + 1) as u32
+    })
+}
+
 fn build_job(p: Pair<Rule>) -> Job {
+    let line = line_of(p.as_span().start());
     let mut body = None;
     let mut background = false;
     let mut text: Rc<str> = Rc::from("");
@@ -40,6 +70,7 @@ fn build_job(p: Pair<Rule>) -> Job {
         body: body.unwrap_or_else(empty_and_or),
         background,
         text,
+        line,
     }
 }
 
@@ -399,106 +430,7 @@ fn build_simple(p: Pair<Rule>) -> Simple {
 }
 
 fn build_redirect(p: Pair<Rule>) -> Redirect {
-    let Some(r) = p.into_inner().next() else {
-        return Redirect {
-            fd: 1,
-            op: RedirOp::Dup(1),
-        };
-    };
-    match r.as_rule() {
-        Rule::redir_dup => {
-            let (mut fd, mut target, mut close, mut input) = (None, 1, false, false);
-            for c in r.into_inner() {
-                match c.as_rule() {
-                    Rule::fd => fd = Some(digit(c.as_str())),
-                    Rule::dup_op => input = c.as_str() == "<&",
-                    Rule::fd_target => target = digit(c.as_str()),
-                    Rule::fd_close => close = true,
-                    _ => {}
-                }
-            }
-            // `<&` is about fd 0 by default, `>&` about fd 1.
-            let fd = fd.unwrap_or(if input { 0 } else { 1 });
-            let op = if close {
-                RedirOp::Close
-            } else {
-                RedirOp::Dup(target)
-            };
-            Redirect { fd, op }
-        }
-        Rule::redir_here => {
-            let (mut fd, mut newline, mut text) = (0, true, Word::default());
-            for c in r.into_inner() {
-                match c.as_rule() {
-                    Rule::fd => fd = digit(c.as_str()),
-                    Rule::here_op => newline = c.as_str() == "<<<",
-                    Rule::word => text = word(c),
-                    _ => {}
-                }
-            }
-            Redirect {
-                fd,
-                op: RedirOp::Here {
-                    word: text,
-                    newline,
-                },
-            }
-        }
-        _ => {
-            let mut op_text = "";
-            let mut target = Word::default();
-            for c in r.into_inner() {
-                match c.as_rule() {
-                    Rule::redir_op => op_text = c.as_str(),
-                    Rule::word => target = word(c),
-                    _ => {}
-                }
-            }
-            let (fd_text, op) = op_text.split_at(
-                op_text.len()
-                    - op_text
-                        .trim_start_matches(|c: char| c.is_ascii_digit())
-                        .len(),
-            );
-            let explicit = if fd_text.is_empty() {
-                None
-            } else {
-                Some(digit(fd_text))
-            };
-            match op {
-                "&>" => Redirect {
-                    fd: 1,
-                    op: RedirOp::WriteBoth(target),
-                },
-                "&>>" => Redirect {
-                    fd: 1,
-                    op: RedirOp::AppendBoth(target),
-                },
-                "<" => Redirect {
-                    fd: explicit.unwrap_or(0),
-                    op: RedirOp::Read(target),
-                },
-                "<>" => Redirect {
-                    fd: explicit.unwrap_or(0),
-                    op: RedirOp::ReadWrite(target),
-                },
-                ">>" => Redirect {
-                    fd: explicit.unwrap_or(1),
-                    op: RedirOp::Append(target),
-                },
-                _ => Redirect {
-                    fd: explicit.unwrap_or(1),
-                    op: RedirOp::Write(target),
-                },
-            }
-        }
-    }
-}
-
-fn digit(s: &str) -> i32 {
-    s.bytes()
-        .next()
-        .map_or(1, |b| i32::from(b.wrapping_sub(b'0')))
+    super::redirects::build_redirect(p, word)
 }
 
 /// A word (`words.rs`), given this file's list builder for `$(…)`.

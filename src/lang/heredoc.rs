@@ -44,6 +44,24 @@ pub fn gather<'a>(src: &'a str, file: &str) -> Result<Cow<'a, str>, SyntaxError>
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
             (None, b'\'' | b'"') => quote = Some(c),
+            // `$((…))` may hold `<<` (a shift): skip to its end.
+            (None, b'$') if src[i..].starts_with("$((") => {
+                let mut depth = 0;
+                i += 1;
+                while i < b.len() {
+                    match b[i] {
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
             (None, b'#') if i == 0 || b[i - 1].is_ascii_whitespace() => {
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
@@ -232,6 +250,10 @@ mod tests {
         );
         assert_eq!(g("echo '<<EOF' x\n"), "echo '<<EOF' x\n");
         assert_eq!(g("cat <<< word\n"), "cat <<< word\n");
+        assert_eq!(
+            g("echo $((1 << 2)) \"$((a<<=3))\"\n"),
+            "echo $((1 << 2)) \"$((a<<=3))\"\n"
+        );
     }
 
     #[test]

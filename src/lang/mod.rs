@@ -12,4 +12,5 @@ pub mod heredoc;
 mod openers;
 pub mod parser;
 pub mod recover;
+mod redirects;
 mod words;

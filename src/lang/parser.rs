@@ -7,7 +7,6 @@ use pest::Parser as _;
 pub use super::diagnostics::SyntaxError;
 use super::diagnostics::{error_at, pest_error};
 use crate::lang::ast::*;
-use crate::lang::build::build_list;
 use crate::lang::grammar::{Grammar, Rule};
 
 /// Blocks nested deeper than this are refused before pest sees them, so
@@ -40,7 +39,7 @@ pub(crate) fn parse_grammar(src: &str, file: &str) -> Result<List, SyntaxError> 
         .into_inner()
         .next()
         .ok_or_else(|| error_at(src, file, 0, "empty parse".into()))?;
-    Ok(build_list(list))
+    Ok(super::build::build_program(list, src))
 }
 
 /// count as one level each.
