@@ -277,6 +277,29 @@ const CASES: &[(&str, Option<&str>)] = &[
     // cd and pwd in a removed directory
     ("mkdir -p d/a/b && cd d/a/b && rmdir ../b && { cd . 2>/dev/null; echo $?; cd ..; echo $?; basename $PWD; basename $(pwd -P); }", None),
     ("cd /usr/bin/../lib; pwd; pwd -P | grep -c lib; cd -P /usr/bin; pwd", None),
+    // arithmetic (C's operators, assignments, nesting)
+    ("echo $((1+$((2+3)))) $(( $((4)) * 2 ))", None),
+    ("x=5; echo $((x++)) $x $((++x)) $((x--)) $((--x)) $x", None),
+    ("echo $((x=10, y=x*2, y+1)) $x $y", None),
+    ("echo $((a+=5)) $((a-=2)) $((a*=4)) $((a/=3)) $((a%=3)) $((a<<=3)) $((a>>=1)) $((a|=1)) $((a&=6)) $((a^=3)) $a", None),
+    ("echo $((5 > 3 ? 10 : 20)) $((0 ? 1 : 0 ? 2 : 3)) $((1 ? z=7 : (z=9))) $z", None),
+    ("echo $((6 & 3)) $((6 | 3)) $((6 ^ 3)) $((~5)) $((1 << 62 << 1)) $((-7 / 2)) $((-7 % 2)) $((2 ** 10))", None),
+    ("i=0; echo $((0 && i++)) $((1 || i++)) $i", None),
+    ("echo $((16#ff)) $((2#1010)) $((0x1F)) $((017)) $((9223372036854775807 + 1))", None),
+    ("a=(10 20 30); i=1; echo $((a[i] + a[2])) $((a[-1]))", None),
+    ("echo $((1/0)) 2>/dev/null; echo st=$?", None),
+    // special parameters
+    ("true | false | (exit 3); echo \"${pipestatus[@]}\" ${#pipestatus[@]}; echo $pipestatus", Some("true | false | (exit 3); echo \"${PIPESTATUS[@]}\" ${#PIPESTATUS[@]}; echo ${PIPESTATUS[@]}")),
+    ("echo $LINENO\necho $LINENO; x=1\n\necho $LINENO", None),
+    ("[ $PPID -gt 1 ] && echo ppid; a=$RANDOM; [ $a -ge 0 ] && [ $a -lt 32768 ] && echo random; [ $SECONDS -lt 5 ] && echo seconds", None),
+    ("cd /tmp; cd /usr; echo $PWD $OLDPWD; read <<< 'a line'; echo $REPLY", None),
+    // semantics found wrong
+    ("fn f { for a in x $* y { echo \"<$a>\" } }; f", Some("f() { for a in x $* y; do echo \"<$a>\"; done; }; f")),
+    ("mkdir -p bin; printf '#!/bin/sh\\necho mine\\n' > bin/mycmd; chmod +x bin/mycmd; PATH=$PWD/bin:$PATH mycmd", None),
+    ("e=; false; (exit $e); echo $?; fn g { return $e }; true; g; echo $?", Some("e=; false; (exit $e); echo $?; g() { return $e; }; true; g; echo $?")),
+    ("printf 'a\\\\ b c\\n' | { read x y; echo \"[$x][$y]\"; }; printf ' x\\\\  y \\n' | { read -r a b; echo \"[$a][$b]\"; }", None),
+    ("touch foo=bar; export foo=*; echo \"$foo\"", None),
+    ("touch é; LC_ALL=C; echo ?; echo ??", None),
     // read options
     ("printf 'abc' | { read x; echo $? $x; }", None),
     ("printf 'a:b:c' | { read -d : x; echo $x; }; printf 'x\\0y' | { read -d '' v; echo $v; }", None),
