@@ -22,7 +22,7 @@ impl Shell {
         let mut assigns: Vec<(String, String)> = Vec::with_capacity(s.assigns.len());
         for a in &s.assigns {
             let literal = match &a.value {
-                AssignValue::Word(w) => w.as_literal().is_some(),
+                AssignValue::Word(w) => w.0.iter().all(|p| matches!(p, WordPart::Lit { .. })),
                 AssignValue::List(_) => false,
             };
             let v = if assigns.is_empty() || literal {
@@ -46,8 +46,8 @@ impl Shell {
             assigns.push((a.name.clone(), v));
         }
         let decl = matches!(
-            s.words.first().and_then(Word::as_literal).as_deref(),
-            Some("export" | "local")
+            s.words.first().map(|w| w.0.as_slice()),
+            Some([WordPart::Lit { text, .. }]) if text == "export" || text == "local"
         );
         let argv = if decl {
             self.expand_declaration(&s.words)?

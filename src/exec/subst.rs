@@ -97,6 +97,9 @@ impl Env for Shell {
     fn list(&self, name: &str) -> Option<&[String]> {
         self.vars.list(name)
     }
+    fn lookup(&self, name: &str) -> Option<(&str, Option<&[String]>)> {
+        self.vars.get_with_list(name)
+    }
     fn set_var(&mut self, name: &str, value: String) {
         Shell::set_var(self, name, value);
     }

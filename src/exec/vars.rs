@@ -40,13 +40,13 @@ impl Var {
 
 #[derive(Debug, Default)]
 pub struct Vars {
-    map: HashMap<String, Var>,
+    map: HashMap<String, Var, FastHash>,
     env_cache: Option<Vec<CString>>,
 }
 
 impl Vars {
     pub fn from_env() -> Vars {
-        let mut map = HashMap::new();
+        let mut map = HashMap::with_hasher(FastHash);
         for (k, v) in std::env::vars_os() {
             let k = crate::os::text::from_os(&k);
             let v = crate::os::text::from_os(&v);
@@ -60,6 +60,13 @@ impl Vars {
 
     pub fn get(&self, name: &str) -> Option<&str> {
         self.map.get(name).map(|v| v.value.as_str())
+    }
+
+    /// A variable's value and, for a list, its elements: one lookup.
+    pub fn get_with_list(&self, name: &str) -> Option<(&str, Option<&[String]>)> {
+        self.map
+            .get(name)
+            .map(|v| (v.value.as_str(), v.list.as_deref()))
     }
 
     pub fn is_set(&self, name: &str) -> bool {
@@ -197,6 +204,42 @@ impl Vars {
                 .filter_map(|(k, v)| text::cstring(&format!("{k}={}", v.env_value(k))))
                 .collect()
         })
+    }
+}
+
+/// A quick hash for variable names (FxHash's mix): the map is looked up
+/// several times per command, and SipHash's resistance to crafted keys
+/// buys nothing here (whoever names the variables runs the script).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

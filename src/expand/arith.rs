@@ -41,6 +41,16 @@ const OPS: [&str; 39] = [
     ":", ",", "=", "&", "|", "^",
 ];
 
+/// The operator at the start of `b`, longest first (by its first byte,
+/// so a token costs a couple of comparisons, not one per operator).
+fn op_at(b: &[u8]) -> Option<&'static str> {
+    let c = *b.first()?;
+    OPS.iter()
+        .filter(|op| op.as_bytes()[0] == c)
+        .find(|op| b.starts_with(op.as_bytes()))
+        .copied()
+}
+
 fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
     let b = s.as_bytes();
     let mut i = 0;
@@ -90,7 +100,7 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
                 }
             }
             out.push(Tok::Name(s[start..i].to_string()));
-        } else if let Some(op) = OPS.iter().find(|op| s[i..].starts_with(**op)) {
+        } else if let Some(op) = op_at(&b[i..]) {
             out.push(Tok::Op(op));
             i += op.len();
         } else {

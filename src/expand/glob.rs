@@ -12,6 +12,11 @@ use crate::os::text;
 /// Sorted matches of `pattern`, or the word itself when nothing matches.
 /// `bytes`: the C locale (`?` is one byte).
 pub fn glob_into(pattern: &str, word: String, bytes: bool, out: &mut Vec<String>) {
+    // `[ -f x ]`: a `[` that opens no class reads no directory.
+    if !has_magic(pattern) {
+        out.push(word);
+        return;
+    }
     let mut hits = glob(pattern, bytes);
     if hits.is_empty() {
         out.push(word);

@@ -31,6 +31,8 @@ pub trait Env {
     fn nounset(&self) -> bool;
     /// A list variable's elements (None for a plain value or unset).
     fn list(&self, name: &str) -> Option<&[String]>;
+    /// A variable's value and, for a list, its elements, in one lookup.
+    fn lookup(&self, name: &str) -> Option<(&str, Option<&[String]>)>;
     /// `${x:=w}` assigns.
     fn set_var(&mut self, name: &str, value: String);
     /// The variables the shell computes when read: `$RANDOM`, `$SECONDS`,

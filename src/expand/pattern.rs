@@ -48,19 +48,27 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// True when `p` holds an unescaped `*`, `?` or `[`.
+/// True when `p` holds an unescaped `*`, `?` or a `[…]` that closes (a
+/// lone `[`, as in `[ -f x ]`, is an ordinary character).
 pub fn has_magic(p: &str) -> bool {
     let mut it = p.chars();
+    let mut bracket = false;
     while let Some(c) = it.next() {
         match c {
             '\\' => {
                 it.next();
             }
-            '*' | '?' | '[' => return true,
+            '*' | '?' => return true,
+            '[' => bracket = true,
             _ => {}
         }
     }
-    false
+    bracket
+        && p.contains(']')
+        && Pattern::new(p)
+            .toks
+            .iter()
+            .any(|t| !matches!(t, Tok::Lit(_)))
 }
 
 /// `p` with its escapes removed (for a pattern without magic).

@@ -119,8 +119,11 @@ impl<'a> Expander<'a> {
         fields.end_field();
         for f in fields.done {
             match f.pattern {
-                Some(p) => glob_into(&p, f.text, self.c_locale(), out),
-                None => out.push(f.text),
+                // The locale is looked up only for a real pattern.
+                Some(p) if super::pattern::has_magic(&p) => {
+                    glob_into(&p, f.text, self.c_locale(), out)
+                }
+                _ => out.push(f.text),
             }
         }
         Ok(())
@@ -198,23 +201,20 @@ impl<'a> Expander<'a> {
                 Some(super::Dynamic::Value(v)) => f.cur.push(&v, false),
                 None => {}
             },
-            WordPart::Var(name) => {
+            WordPart::Var(name) => match self.env.lookup(name) {
                 // A list: one word per element, as `$@` (joined in quotes).
-                if !quoted {
-                    if let Some(items) = self.env.list(name) {
-                        let items = items.to_vec();
-                        push_many(f, &items);
-                        return Ok(());
+                Some((_, Some(items))) if !quoted => push_many(f, items),
+                Some((v, _)) => {
+                    let was = f.cur.started;
+                    f.cur.push(v, false);
+                    if v.is_empty() && !quoted {
+                        // An empty unquoted expansion adds no word of its own.
+                        f.cur.started = was;
                     }
                 }
-                let v = self.lookup_var(name)?;
-                let was = f.cur.started;
-                f.cur.push(&v, false);
-                if v.is_empty() && !quoted {
-                    // An empty unquoted expansion adds no word of its own.
-                    f.cur.started = was;
-                }
-            }
+                None if self.env.nounset() => return Err(ExpandError::Unbound(name.clone())),
+                None => {}
+            },
             WordPart::Positional(n) => {
                 let v = self.env.positional(*n).map(str::to_string);
                 let v = match v {
@@ -288,14 +288,6 @@ impl<'a> Expander<'a> {
             }
         }
         Ok(())
-    }
-
-    fn lookup_var(&self, name: &str) -> Ex<String> {
-        match self.env.var(name) {
-            Some(v) => Ok(v.to_string()),
-            None if self.env.nounset() => Err(ExpandError::Unbound(name.to_string())),
-            None => Ok(String::new()),
-        }
     }
 
     /// Characters are bytes (LC_ALL, else LC_CTYPE, else LANG is C or

@@ -300,6 +300,9 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("printf 'a\\\\ b c\\n' | { read x y; echo \"[$x][$y]\"; }; printf ' x\\\\  y \\n' | { read -r a b; echo \"[$a][$b]\"; }", None),
     ("touch foo=bar; export foo=*; echo \"$foo\"", None),
     ("touch é; LC_ALL=C; echo ?; echo ??", None),
+    // exported lists, globs
+    ("MYPATH=(/a /b); export MYPATH; L=(1 2); export L; env | grep -E '^(MYPATH|L)=' | sort", Some("export MYPATH=/a:/b; export L='1 2'; env | grep -E '^(MYPATH|L)=' | sort")),
+    ("mkdir -p g/a/b g/c; touch g/a/b/x.rs g/c/y.rs g/top.rs g/a/.h.rs; echo g/**/*.rs; echo g/*/; echo g/[!t]*; echo g/[[:lower:]]op.rs", Some("shopt -s globstar; mkdir -p g/a/b g/c; touch g/a/b/x.rs g/c/y.rs g/top.rs g/a/.h.rs; echo g/**/*.rs; echo g/*/; echo g/[!t]*; echo g/[[:lower:]]op.rs")),
     // read options
     ("printf 'abc' | { read x; echo $? $x; }", None),
     ("printf 'a:b:c' | { read -d : x; echo $x; }; printf 'x\\0y' | { read -d '' v; echo $v; }", None),
