@@ -7,24 +7,31 @@
 use nix::sys::signal::Signal;
 
 use crate::exec::shell::{Flow, Shell};
+use crate::lang::ast::List;
 use crate::lang::parser;
 use crate::os::{input, signals, sys};
 
-/// Parse all of `text` first (nothing runs if any of it is wrong), then run.
+/// Check all of `text` first (nothing runs if any of it is wrong), then
+/// run it a top-level job at a time (a big script is never held whole as
+/// an AST).
 pub fn run_text(sh: &mut Shell, text: &str, file: &str) -> i32 {
-    let list = match parser::parse(text, file) {
-        Ok(l) => l,
+    let jobs = match parser::jobs(text, file) {
+        Ok(j) => j,
         Err(e) => {
             sys::err(&format!("{e}\n"));
             return 2;
         }
     };
-    match sh.run_list(&list) {
-        Ok(st) => st,
-        Err(Flow::Exit(st)) | Err(Flow::Return(st)) => st,
-        Err(Flow::Interrupted(sig)) => die_interrupted(sig),
-        Err(_) => sh.status,
+    let mut st = 0;
+    for job in jobs {
+        match sh.run_list(&List(vec![job])) {
+            Ok(s) => st = s,
+            Err(Flow::Exit(s)) | Err(Flow::Return(s)) => return s,
+            Err(Flow::Interrupted(sig)) => die_interrupted(sig),
+            Err(_) => st = sh.status,
+        }
     }
+    st
 }
 
 /// A non-interactive shell interrupted by Ctrl-C ends killed by the same

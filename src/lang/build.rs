@@ -23,31 +23,43 @@ pub(crate) fn build_list(p: Pair<Rule>) -> List {
 }
 
 thread_local! {
-    /// Byte offsets of the newlines of the text being built, so each job
-    /// finds its line with a binary search (pest's own `line_col` scans
-    /// from the start every time).
-    static NEWLINES: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The line the text being built starts on, and the byte offsets of
+    /// its newlines, so each job finds its line with a binary search
+    /// (pest's own `line_col` scans from the start every time).
+    static LINES: std::cell::RefCell<(u32, Vec<usize>)> = const { std::cell::RefCell::new((1, Vec::new())) };
 }
 
-/// Build the AST of `src`'s program list, with line numbers.
-pub(crate) fn build_program(list: Pair<Rule>, src: &str) -> List {
-    NEWLINES.with(|n| {
+fn index_lines(src: &str, first_line: u32) {
+    LINES.with(|n| {
         let mut n = n.borrow_mut();
-        n.clear();
-        n.extend(
+        n.0 = first_line;
+        n.1.clear();
+        n.1.extend(
             src.bytes()
                 .enumerate()
                 .filter(|(_, b)| *b == b'\n')
                 .map(|(i, _)| i),
         );
     });
+}
+
+/// Build the AST of `src`'s program list, with line numbers.
+pub(crate) fn build_program(list: Pair<Rule>, src: &str) -> List {
+    index_lines(src, 1);
     build_list(list)
 }
 
+/// Build one top-level job parsed from `text` (the step's own text, which
+/// starts on line `first_line`).
+pub(crate) fn build_step(job: Pair<Rule>, text: &str, first_line: u32) -> Job {
+    index_lines(text, first_line);
+    build_job(job)
+}
+
 fn line_of(offset: usize) -> u32 {
-    NEWLINES.with(|n| {
+    LINES.with(|n| {
         let n = n.borrow();
-        (n.partition_point(|&nl| nl < offset) + 1) as u32
+        n.0 + n.1.partition_point(|&nl| nl < offset) as u32
     })
 }
 

@@ -28,6 +28,84 @@ pub fn parse(src: &str, file: &str) -> Result<List, SyntaxError> {
     parse_grammar(src, file)
 }
 
+/// Text up to this size is parsed once and its AST kept; a bigger one is
+/// parsed twice (checked, then built a job at a time as it runs), so
+/// memory stays bounded by the largest job, not the file.
+pub const KEEP_AST_UP_TO: usize = 64 << 10;
+
+/// A program's top-level jobs, handed out one at a time to be run.
+pub struct Jobs<'a> {
+    src: std::borrow::Cow<'a, str>,
+    pos: usize,
+    line: u32,
+    /// The whole AST, for a small program.
+    kept: Option<std::vec::IntoIter<Job>>,
+}
+
+/// Parse `src` for running: all of it is checked first (nothing runs if
+/// any of it is wrong), then its jobs come one at a time.
+pub fn jobs<'a>(src: &'a str, file: &str) -> Result<Jobs<'a>, SyntaxError> {
+    let src = super::heredoc::gather(src, file)?;
+    check_nesting(&src, file)?;
+    super::habits::check(&src, file)?;
+    // Step over every job: a small program keeps the ASTs built on the
+    // way; a big one keeps nothing and is stepped over again as it runs.
+    let mut kept = (src.len() <= KEEP_AST_UP_TO).then(Vec::new);
+    let (mut pos, mut line) = (0, 1);
+    while pos < src.len() {
+        let rest = &src[pos..];
+        match step(rest) {
+            Some((len, job)) if job.is_some() || pos + len == src.len() => {
+                if let Some(k) = &mut kept {
+                    let text = &rest[..len];
+                    if let Some(j) = job {
+                        k.push(super::build::build_step(j, text, line));
+                    }
+                    line += text.bytes().filter(|&b| b == b'\n').count() as u32;
+                }
+                pos += len;
+            }
+            // A job that does not parse: the whole text gives the message.
+            _ => {
+                return Err(match parse_grammar(&src, file) {
+                    Err(e) => e,
+                    Ok(_) => error_at(&src, file, pos, "cannot parse this".into()),
+                })
+            }
+        }
+    }
+    Ok(Jobs {
+        src,
+        pos: 0,
+        line: 1,
+        kept: kept.map(Vec::into_iter),
+    })
+}
+
+/// The job at the start of `rest` (after blank lines and comments) and
+/// how many bytes it and the gap after it take.
+fn step(rest: &str) -> Option<(usize, Option<pest::iterators::Pair<'_, Rule>>)> {
+    let step = Grammar::parse(Rule::step, rest).ok()?.next()?;
+    let len = step.as_span().end();
+    Some((len, step.into_inner().find(|p| p.as_rule() == Rule::job)))
+}
+
+impl Iterator for Jobs<'_> {
+    type Item = Job;
+    fn next(&mut self) -> Option<Job> {
+        if let Some(k) = &mut self.kept {
+            return k.next();
+        }
+        let rest = self.src.get(self.pos..)?;
+        let (len, job) = step(rest)?;
+        let text = &rest[..len];
+        let built = job.map(|j| super::build::build_step(j, text, self.line));
+        self.line += text.bytes().filter(|&b| b == b'\n').count() as u32;
+        self.pos += len;
+        built
+    }
+}
+
 /// The grammar alone, without the pre-checks (`recover` compares both).
 pub(crate) fn parse_grammar(src: &str, file: &str) -> Result<List, SyntaxError> {
     check_nesting(src, file)?;
