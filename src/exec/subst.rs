@@ -17,6 +17,11 @@ impl Shell {
     /// newlines.  The shell reads while the child runs, so any amount of
     /// output works.
     pub fn command_substitution(&mut self, list: &List) -> String {
+        if let Some(Command::Simple(s)) = single_command(list) {
+            if let Some(buf) = self.builtin_output(s) {
+                return finish(buf);
+            }
+        }
         let (r, w) = match sys::pipe() {
             Ok(p) => p,
             Err(e) => {
@@ -27,9 +32,14 @@ impl Shell {
         };
         let moves = [(1, w.raw())];
         let interrupted_before = signals::interrupted();
+        // One simple command is expanded here and spawned directly, unless
+        // its expansion could change the shell (`$((i++))`, `${x:=…}`),
+        // which must happen in the child, as in any subshell.
         let l = match single_command(list) {
-            Some(cmd) => self.launch(cmd, &moves, Group::Inherit),
-            None => self.fork_run(&moves, Group::Inherit, |sh| sh.run_list(list)),
+            Some(cmd @ Command::Simple(s)) if simple_is_pure(s) => {
+                self.launch(cmd, &moves, Group::Inherit)
+            }
+            _ => self.fork_run(&moves, Group::Inherit, |sh| sh.run_list(list)),
         };
         drop(w);
         let mut buf = Vec::new();
@@ -43,15 +53,119 @@ impl Shell {
         let st = state.status();
         self.status = st;
         self.subst_status = Some(st);
-        while buf.last() == Some(&b'\n') {
-            buf.pop();
-        }
-        // NUL bytes cannot be in a value: dropped, as bash does.
-        if buf.contains(&0) {
-            buf.retain(|&b| b != 0);
-        }
-        crate::os::text::decode_owned(buf)
+        finish(buf)
     }
+
+    /// `$(echo …)`, `$(printf …)`, `$(pwd)` and other builtins that only
+    /// write: run in the shell itself, the output caught in an anonymous
+    /// file — no fork.  None (nothing run) for anything that could change
+    /// the shell (`cd`, `read`, `x=1`, `${x=…}`, `$((i++))`, a function):
+    /// that runs in a child, as a subshell must.
+    fn builtin_output(&mut self, s: &Simple) -> Option<Vec<u8>> {
+        if !s.assigns.is_empty() || !simple_is_pure(s) {
+            return None;
+        }
+        let ex = match self.expand_simple(s) {
+            Ok(ex) => ex,
+            Err(e) => {
+                // As the child would have: the message, its status.
+                if !matches!(e, ExpandError::Interrupted(_)) {
+                    sys::err(&format!("{}\n", e.message()));
+                }
+                self.status = e.status();
+                self.subst_status = Some(e.status());
+                return Some(Vec::new());
+            }
+        };
+        let name = ex.argv.first()?;
+        let writes_only = matches!(
+            name.as_str(),
+            "echo" | "printf" | "pwd" | "type" | "test" | "[" | "true" | "false" | ":"
+        ) || (name == "command"
+            && matches!(ex.argv.get(1).map(String::as_str), Some("-v" | "-V")));
+        if !writes_only
+            || self.funcs.contains_key(name)
+            || ex
+                .argv
+                .get(1)
+                .is_some_and(|a| a == "-v" && name == "printf")
+        {
+            return None;
+        }
+        let file = sys::data_fd(b"").ok()?;
+        let plan = super::redirect::Plan::base(&[(1, file.raw())]);
+        let guard = plan.apply_here().ok()?;
+        let st = match self.run_expanded(s, ex) {
+            Ok(st) => st,
+            Err(_) => self.status,
+        };
+        drop(guard);
+        self.status = st;
+        self.subst_status = Some(st);
+        let mut buf = Vec::new();
+        sys::rewind(file.raw()).ok()?;
+        let _ = sys::read_to_end(file.raw(), &mut buf);
+        Some(buf)
+    }
+}
+
+/// Output of `$(…)` as a value: trailing newlines removed, NUL bytes
+/// dropped (a value cannot hold one; bash drops them too).
+fn finish(mut buf: Vec<u8>) -> String {
+    while buf.last() == Some(&b'\n') {
+        buf.pop();
+    }
+    if buf.contains(&0) {
+        buf.retain(|&b| b != 0);
+    }
+    crate::os::text::decode_owned(buf)
+}
+
+/// A simple command whose expansion cannot change the shell.
+fn simple_is_pure(s: &Simple) -> bool {
+    s.words.iter().all(no_side_effects)
+        && s.assigns.iter().all(|a| match &a.value {
+            AssignValue::Word(w) => no_side_effects(w),
+            AssignValue::List(ws) => ws.iter().all(no_side_effects),
+        })
+}
+
+/// A word whose expansion cannot change the shell: no `${x=…}`/`${x:=…}`
+/// and no assignment or `++`/`--` inside `$((…))`.
+fn no_side_effects(w: &Word) -> bool {
+    w.0.iter().all(part_has_no_side_effects)
+}
+
+fn part_has_no_side_effects(p: &WordPart) -> bool {
+    match p {
+        WordPart::DoubleQuoted(parts) => parts.iter().all(part_has_no_side_effects),
+        WordPart::Param(x) => match &x.op {
+            ParamOp::Default { kind, .. } => *kind != '=',
+            _ => true,
+        },
+        WordPart::Arith(parts) => parts.iter().all(|q| match q {
+            WordPart::Lit { text, .. } => {
+                !text.contains("++") && !text.contains("--") && !assigns(text)
+            }
+            other => part_has_no_side_effects(other),
+        }),
+        _ => true,
+    }
+}
+
+/// Arithmetic text with an `=` that is not part of `==`, `!=`, `<=`, `>=`.
+fn assigns(text: &str) -> bool {
+    let b = text.as_bytes();
+    let at = |i: usize, k: usize| i.checked_sub(k).and_then(|j| b.get(j)).copied();
+    b.iter().enumerate().any(|(i, &c)| {
+        let comparison = match at(i, 1) {
+            Some(b'=' | b'!') => true,
+            // `<=` compares, `<<=` assigns.
+            Some(p @ (b'<' | b'>')) => at(i, 2) != Some(p),
+            _ => false,
+        };
+        c == b'=' && b.get(i + 1) != Some(&b'=') && !comparison
+    })
 }
 
 /// The one command of a list that is just one simple stage, if it is.

@@ -208,6 +208,15 @@ pub fn data_fd(bytes: &[u8]) -> nix::Result<Fd> {
     Ok(fd)
 }
 
+/// Back to the start of a file.
+pub fn rewind(fd: RawFd) -> nix::Result<()> {
+    // SAFETY: lseek on a descriptor; no memory is touched.
+    if unsafe { libc::lseek(fd, 0, libc::SEEK_SET) } < 0 {
+        return Err(Errno::last());
+    }
+    Ok(())
+}
+
 /// The descriptors open in this process now (from /proc/self/fd).
 pub fn open_fds() -> Vec<RawFd> {
     let Ok(rd) = std::fs::read_dir("/proc/self/fd") else {

@@ -11,3 +11,4 @@ mod interrupts;
 mod jobs;
 mod scripts_vs_bash;
 mod signals;
+mod subst;
