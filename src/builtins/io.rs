@@ -24,8 +24,10 @@ impl Shell {
         }
         let (raw, names, delim, list) = (o.raw, o.names, o.delim, o.list);
         let deadline = o.timeout.map(|t| std::time::Instant::now() + t);
-        // One byte at a time, so input meant for the next command stays
-        // in the pipe or file.
+        // From a pipe or terminal one byte at a time, so input meant for
+        // the next command stays there; from a regular file a block at a
+        // time, the rest given back with lseek (as bash).
+        let mut src = Source::new(deadline.is_none() && sys::is_regular(0));
         let mut line = Vec::new();
         let mut got_newline = false;
         let mut timed_out = false;
@@ -47,7 +49,7 @@ impl Shell {
                     }
                 }
             }
-            match sys::read_byte_once(0) {
+            match src.next() {
                 // A signal: run handler blocks, then read on, unless it
                 // was Ctrl-C (the command line ends).
                 Err(nix::errno::Errno::EINTR) => {
@@ -72,6 +74,7 @@ impl Shell {
                 Err(e) => return err(format!("read: {}", e.desc())),
             }
         }
+        drop(src);
         let text = crate::os::text::decode_owned(line);
         // End of input before the delimiter is status 1, even after a
         // partial last line (bash); a timeout is 128 + SIGALRM.
@@ -148,6 +151,47 @@ fn fields(s: &str, raw: bool, max: usize) -> Vec<String> {
         }
     }
     out
+}
+
+/// Where `read` takes its bytes from (see `read`).
+struct Source {
+    block: Option<(Vec<u8>, usize, usize)>,
+}
+
+impl Source {
+    fn new(block: bool) -> Source {
+        Source {
+            block: block.then(|| (vec![0u8; 4096], 0, 0)),
+        }
+    }
+
+    fn next(&mut self) -> nix::Result<Option<u8>> {
+        let Some((buf, pos, len)) = &mut self.block else {
+            return sys::read_byte_once(0);
+        };
+        if *pos == *len {
+            *len = sys::read_some(0, buf)?;
+            *pos = 0;
+            if *len == 0 {
+                return Ok(None);
+            }
+        }
+        let b = buf.get(*pos).copied();
+        *pos += 1;
+        Ok(b)
+    }
+}
+
+impl Drop for Source {
+    /// Put back what was read past the line (on every way out).
+    fn drop(&mut self) {
+        if let Some((_, pos, len)) = &mut self.block {
+            if *len > *pos {
+                let _ = sys::seek_back(0, *len - *pos);
+            }
+            *pos = *len;
+        }
+    }
 }
 
 /// What `read` was asked.

@@ -208,6 +208,26 @@ pub fn data_fd(bytes: &[u8]) -> nix::Result<Fd> {
     Ok(fd)
 }
 
+/// `fd` is a regular file (so it can be read ahead and sought back).
+pub fn is_regular(fd: RawFd) -> bool {
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: fstat fills the buffer when it returns 0.
+    unsafe {
+        libc::fstat(fd, st.as_mut_ptr()) == 0
+            && (st.assume_init().st_mode & libc::S_IFMT) == libc::S_IFREG
+    }
+}
+
+/// Move `fd`'s offset back by `n` bytes (what was read ahead).
+pub fn seek_back(fd: RawFd, n: usize) -> nix::Result<()> {
+    let off = libc::off_t::try_from(n).map_err(|_| Errno::EINVAL)?;
+    // SAFETY: lseek on a descriptor; no memory is touched.
+    if unsafe { libc::lseek(fd, -off, libc::SEEK_CUR) } < 0 {
+        return Err(Errno::last());
+    }
+    Ok(())
+}
+
 /// Back to the start of a file.
 pub fn rewind(fd: RawFd) -> nix::Result<()> {
     // SAFETY: lseek on a descriptor; no memory is touched.
