@@ -1,5 +1,5 @@
 //! Pipelines and children: every stage started at once, joined by kernel
-//! pipes (`launch_pipeline`), one stage launched (posix_spawn for a
+//! pipes (`launch_pipeline`), one stage launched (vfork+execve for a
 //! program, fork for shell code), the process group a child joins, and
 //! background jobs (`&`, `spawn`) registered in the job table.  Waiting is
 //! in `wait.rs`; nothing here reads pipeline data.
@@ -84,7 +84,7 @@ impl Shell {
     }
 
     /// Start one stage with its stdin/stdout already planned in `base`.
-    /// An external command is posix_spawned; anything else (a builtin, a
+    /// An external command is spawned (vfork+execve); anything else (a builtin, a
     /// function, a block) runs in a forked copy of the shell.
     pub fn launch(&mut self, cmd: &Command, base: &[FdMove], group: Group) -> Launched {
         if let Command::Simple(s) = cmd {

@@ -1,6 +1,6 @@
 //! Redirections: open each target (`< f`, `> f`, `2>&1`, …) in the shell,
 //! in order, into a plan of (target fd ← source fd) moves.  The plan is
-//! handed to posix_spawn as dup2 file actions, dup2'd in a forked child, or
+//! handed to the spawner as dup2s for its child, dup2'd in a forked child, or
 //! applied to the shell itself around a builtin and undone afterwards.
 //! Never runs the command it redirects.
 

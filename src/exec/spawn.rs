@@ -1,4 +1,4 @@
-//! External programs: `spawn_external` (argv and environment built, posix_spawn through
+//! External programs: `spawn_external` (argv and environment built, started through
 //! `os::spawn`, a `#!`-less script handed to /bin/sh) and the wording of
 //! a spawn failure with its status (127, 126).  Never forks.
 
@@ -10,7 +10,7 @@ use crate::exec::pipeline::Launched;
 use crate::exec::shell::Shell;
 use crate::exec::simple::Expanded;
 use crate::os::spawn::{self as ospawn, FdMove, Group};
-use crate::os::{signals, sys};
+use crate::os::sys;
 
 /// Why a command could not be started, as the shell reports it.
 pub fn spawn_error(name: &str, e: Errno) -> (String, i32) {
@@ -36,7 +36,7 @@ pub fn spawn_error(name: &str, e: Errno) -> (String, i32) {
 }
 
 impl Shell {
-    /// posix_spawn an external command with its descriptors `moves`.
+    /// Start an external command (vfork+execve) with its descriptors `moves`.
     pub fn spawn_external(&mut self, ex: &Expanded, moves: &[FdMove], group: Group) -> Launched {
         let Some(name) = ex.argv.first() else {
             return Launched::Done(0);
@@ -68,13 +68,7 @@ impl Shell {
         let ignore_interrupts = self.ignores_interrupts();
         loop {
             let envp = self.vars.envp(&ex.assigns);
-            let r = if ignore_interrupts {
-                signals::spawn_ignoring_interrupts(|| {
-                    ospawn::spawn(&path, &argv, &envp, moves, group)
-                })
-            } else {
-                ospawn::spawn(&path, &argv, &envp, moves, group)
-            };
+            let r = ospawn::spawn(&path, &argv, &envp, moves, group, ignore_interrupts);
             drop(envp);
             match r {
                 Ok(pid) => {
@@ -96,7 +90,14 @@ impl Shell {
                     let mut sh_argv = vec![CString::from(c"/bin/sh"), path.clone()];
                     sh_argv.extend(argv.iter().skip(1).cloned());
                     let envp = self.vars.envp(&ex.assigns);
-                    return match ospawn::spawn(c"/bin/sh", &sh_argv, &envp, moves, group) {
+                    return match ospawn::spawn(
+                        c"/bin/sh",
+                        &sh_argv,
+                        &envp,
+                        moves,
+                        group,
+                        ignore_interrupts,
+                    ) {
                         Ok(pid) => {
                             ospawn::set_group(pid, group);
                             Launched::Pid(pid)

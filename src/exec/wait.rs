@@ -142,7 +142,7 @@ impl Shell {
             terminal::give_to(pg);
         }
         // The terminal was handed over before the job could run (by the
-        // forked child itself, or by posix_spawn's tcsetpgrp file action).
+        // forked child itself, or by the spawned child before its execve).
         let mut stopped = false;
         let flags = WaitPidFlag::WUNTRACED;
         for p in procs.iter_mut() {

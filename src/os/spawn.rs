@@ -1,7 +1,8 @@
-//! posix_spawn, with the file actions and attributes psh needs: fds
-//! dup2'd in order, the child's process group, the terminal handed to a
-//! foreground leader by the child itself, default signal dispositions and
-//! an empty mask.  Knows nothing of PATH, jobs or the shell.
+//! Starting a program: clone(CLONE_VM | CLONE_VFORK) then, in the child,
+//! the dispositions psh changed put back, the process group, the terminal
+//! for a foreground leader, fds dup2'd in order, an empty mask and execve
+//! — what posix_spawn does, minus its 64 sigactions.  Knows nothing of
+//! PATH, jobs or the shell.
 
 use std::ffi::{CStr, CString};
 use std::os::fd::RawFd;
@@ -28,16 +29,38 @@ pub enum Group {
     Join(Pid),
 }
 
-/// posix_spawn `path` with `argv` and `envp`; `fds` are dup2'd in order.
-/// A foreground job's leader is given the terminal by the child itself,
-/// before exec (glibc's `posix_spawn_file_actions_addtcsetpgrp_np`), so it
-/// can never run a moment without it.
+/// What the child does between clone and execve, prepared by the parent
+/// (the child must not allocate: it runs on the parent's memory).
+struct Plan<'a> {
+    path: *const libc::c_char,
+    argv: *const *mut libc::c_char,
+    envp: *const *mut libc::c_char,
+    fds: &'a [FdMove],
+    pgroup: Option<libc::pid_t>,
+    foreground: bool,
+    /// Signals to put back to SIG_DFL, then those to ignore.
+    reset: [libc::c_int; 65],
+    n_reset: usize,
+    ignore: [libc::c_int; 2],
+    n_ignore: usize,
+    /// Set by the child when something failed (exec included): errno.
+    err: libc::c_int,
+}
+
+/// Start `path` with `argv` and `envp` in a new process; `fds` are dup2'd
+/// in order.  clone(CLONE_VM | CLONE_VFORK), as glibc's posix_spawn, but
+/// the child resets only the dispositions psh changed (posix_spawn resets
+/// all 64, one sigaction each).  A foreground job's leader takes the
+/// terminal itself before exec, so it never runs a moment without it.
+/// `ignore_interrupts`: the child starts with SIGINT and SIGQUIT ignored
+/// (a background job of a non-interactive shell, POSIX).
 pub fn spawn(
     path: &CStr,
     argv: &[CString],
     envp: &[CString],
     fds: &[FdMove],
     group: Group,
+    ignore_interrupts: bool,
 ) -> nix::Result<Pid> {
     let ptrs = |v: &[CString]| -> Vec<*mut libc::c_char> {
         v.iter()
@@ -47,65 +70,133 @@ pub fn spawn(
     };
     let argv_p = ptrs(argv);
     let envp_p = ptrs(envp);
-    let mut fa = std::mem::MaybeUninit::<libc::posix_spawn_file_actions_t>::uninit();
-    let mut attr = std::mem::MaybeUninit::<libc::posix_spawnattr_t>::uninit();
-    let defaults = signals::child_defaults();
-    let empty = SigSet::empty();
-    let mut flags = libc::POSIX_SPAWN_SETSIGDEF | libc::POSIX_SPAWN_SETSIGMASK;
-    let pgroup = match group {
-        Group::Inherit => None,
-        Group::New { .. } => Some(0),
-        Group::Join(pg) => Some(pg.as_raw()),
+    let mut plan = Plan {
+        path: path.as_ptr(),
+        argv: argv_p.as_ptr(),
+        envp: envp_p.as_ptr(),
+        fds,
+        pgroup: match group {
+            Group::Inherit => None,
+            Group::New { .. } => Some(0),
+            Group::Join(pg) => Some(pg.as_raw()),
+        },
+        foreground: matches!(group, Group::New { foreground: true }),
+        reset: [0; 65],
+        n_reset: 0,
+        ignore: [0; 2],
+        n_ignore: 0,
+        err: 0,
     };
-    if pgroup.is_some() {
-        flags |= libc::POSIX_SPAWN_SETPGROUP;
+    let ints = [libc::SIGINT, libc::SIGQUIT];
+    for sig in signals::child_defaults()
+        .iter()
+        .chain(std::iter::once(nix::sys::signal::Signal::SIGCHLD))
+    {
+        let n = sig as libc::c_int;
+        if ignore_interrupts && ints.contains(&n) {
+            continue;
+        }
+        if let Some(slot) = plan.reset.get_mut(plan.n_reset) {
+            *slot = n;
+            plan.n_reset += 1;
+        }
     }
-    // SAFETY: the file actions and attributes are initialised before use
-    // and destroyed on every path; the pointer arrays outlive the call.
+    if ignore_interrupts {
+        plan.ignore = ints;
+        plan.n_ignore = 2;
+    }
+    // The child's stack: it runs until execve, calling only libc.
+    let mut stack = vec![0u8; 64 << 10];
+    let top = stack.as_mut_ptr().wrapping_add(stack.len()) as usize & !15;
+    // Block every signal across clone: no handler of psh's may run in the
+    // child (it shares psh's memory until it execs); the child unblocks
+    // after putting the dispositions back.
+    let all = SigSet::all();
+    let mut old = SigSet::empty();
+    let _ = nix::sys::signal::sigprocmask(
+        nix::sys::signal::SigmaskHow::SIG_SETMASK,
+        Some(&all),
+        Some(&mut old),
+    );
+    // SAFETY: `child` touches only `plan` (alive: CLONE_VFORK suspends us
+    // until the child has exec'd or exited) and async-signal-safe libc
+    // calls; the stack is ours and outlives the child's use of it.
+    let pid = unsafe {
+        libc::clone(
+            child,
+            top as *mut libc::c_void,
+            libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD,
+            (&mut plan as *mut Plan).cast(),
+        )
+    };
+    let clone_err = Errno::last();
+    let _ =
+        nix::sys::signal::sigprocmask(nix::sys::signal::SigmaskHow::SIG_SETMASK, Some(&old), None);
+    drop(stack);
+    if pid < 0 {
+        return Err(clone_err);
+    }
+    // SAFETY: the child is done with `plan` (it exec'd or exited); read
+    // what it left, through a volatile read as the compiler did not see
+    // the write.
+    let err = unsafe { std::ptr::read_volatile(&plan.err) };
+    if err != 0 {
+        // It exited with 127 without exec: reap it now.
+        let _ = nix::sys::wait::waitpid(Pid::from_raw(pid), None);
+        return Err(Errno::from_raw(err));
+    }
+    if crate::os::trace::on() {
+        trace_spawn(path, argv, fds, group, pid);
+    }
+    Ok(Pid::from_raw(pid))
+}
+
+/// The child, from clone to execve.  Only async-signal-safe calls.
+extern "C" fn child(arg: *mut libc::c_void) -> libc::c_int {
+    // SAFETY: `arg` is the parent's `Plan`, alive while we run.
+    let plan = unsafe { &mut *arg.cast::<Plan>() };
+    // SAFETY: plain system calls on our own process.
     unsafe {
-        check(libc::posix_spawn_file_actions_init(fa.as_mut_ptr()))?;
-        let fa_p = fa.as_mut_ptr();
-        let r = (|| {
-            if let Group::New { foreground: true } = group {
-                // First, while fd 0 is still the shell's terminal.
-                check(libc::posix_spawn_file_actions_addtcsetpgrp_np(fa_p, 0))?;
+        let mut act: libc::sigaction = std::mem::zeroed();
+        act.sa_sigaction = libc::SIG_DFL;
+        for &sig in plan.reset.iter().take(plan.n_reset) {
+            libc::sigaction(sig, &act, std::ptr::null_mut());
+        }
+        act.sa_sigaction = libc::SIG_IGN;
+        for &sig in plan.ignore.iter().take(plan.n_ignore) {
+            libc::sigaction(sig, &act, std::ptr::null_mut());
+        }
+        let fail = |plan: &mut Plan| -> ! {
+            plan.err = *libc::__errno_location();
+            libc::_exit(127)
+        };
+        if let Some(pg) = plan.pgroup {
+            if libc::setpgid(0, pg) < 0 {
+                fail(plan);
             }
-            for &(target, source) in fds {
-                if source < 0 {
-                    // `N>&-`: the child does not get fd N.
-                    check(libc::posix_spawn_file_actions_addclose(fa_p, target))?;
-                } else if target != source {
-                    check(libc::posix_spawn_file_actions_adddup2(fa_p, source, target))?;
-                }
+        }
+        // While fd 0 is still the shell's terminal; SIGTTOU is blocked.
+        if plan.foreground {
+            libc::tcsetpgrp(0, libc::getpid());
+        }
+        for &(target, source) in plan.fds {
+            let r = if source < 0 {
+                libc::close(target);
+                0
+            } else if target != source {
+                libc::dup2(source, target)
+            } else {
+                0
+            };
+            if r < 0 {
+                fail(plan);
             }
-            check(libc::posix_spawnattr_init(attr.as_mut_ptr()))?;
-            let at = attr.as_mut_ptr();
-            let r = (|| {
-                check(libc::posix_spawnattr_setflags(at, flags as libc::c_short))?;
-                if let Some(pg) = pgroup {
-                    check(libc::posix_spawnattr_setpgroup(at, pg))?;
-                }
-                check(libc::posix_spawnattr_setsigdefault(at, defaults.as_ref()))?;
-                check(libc::posix_spawnattr_setsigmask(at, empty.as_ref()))?;
-                let mut pid: libc::pid_t = 0;
-                check(libc::posix_spawn(
-                    &mut pid,
-                    path.as_ptr(),
-                    fa_p,
-                    at,
-                    argv_p.as_ptr(),
-                    envp_p.as_ptr(),
-                ))?;
-                if crate::os::trace::on() {
-                    trace_spawn(path, argv, fds, group, pid);
-                }
-                Ok(Pid::from_raw(pid))
-            })();
-            libc::posix_spawnattr_destroy(at);
-            r
-        })();
-        libc::posix_spawn_file_actions_destroy(fa_p);
-        r
+        }
+        let mut empty: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut empty);
+        libc::sigprocmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut());
+        libc::execve(plan.path, plan.argv.cast(), plan.envp.cast());
+        fail(plan)
     }
 }
 
@@ -137,18 +228,10 @@ fn trace_spawn(path: &CStr, argv: &[CString], fds: &[FdMove], group: Group, pid:
         format!(" [{}]", notes.join(", "))
     };
     crate::os::trace::event(&format!(
-        "posix_spawn {} {}{notes} → pid {pid}, exec'd",
+        "vfork+execve {} {}{notes} → pid {pid}, exec'd",
         path.to_string_lossy(),
         args.join(" ")
     ));
-}
-
-fn check(r: libc::c_int) -> nix::Result<()> {
-    if r == 0 {
-        Ok(())
-    } else {
-        Err(Errno::from_raw(r))
-    }
 }
 
 /// Put a child in its group from the parent side too, so neither side

@@ -46,7 +46,7 @@ pub fn explain_pipeline(sh: &Shell, p: &Pipeline) -> i32 {
             }
             Kind::Spawn(text) => {
                 forks += 1;
-                out.push(format!("posix_spawn {text}{notes}"));
+                out.push(format!("vfork+execve {text}{notes}"));
             }
             Kind::Fork(text) => {
                 forks += 1;

@@ -213,7 +213,7 @@ fn explain_runs_nothing() {
     let r = psh("explain ls -l | wc > out.txt; ls");
     assert_eq!(
         r.stdout,
-        "pipe() → [r1, w1]\nposix_spawn ls -l (stdout → w1)\nposix_spawn wc (stdin ← r1, open out.txt O_WRONLY|O_CREAT|O_TRUNC, dup2 → 1)\nclose r1, w1\nwaitpid ×2\n"
+        "pipe() → [r1, w1]\nvfork+execve ls -l (stdout → w1)\nvfork+execve wc (stdin ← r1, open out.txt O_WRONLY|O_CREAT|O_TRUNC, dup2 → 1)\nclose r1, w1\nwaitpid ×2\n"
     );
     let r = psh("explain echo hi > f; ls");
     assert_eq!(

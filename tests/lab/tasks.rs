@@ -312,7 +312,7 @@ fn trace_shows_primitives_as_they_happen() {
     );
     for want in [
         "trace: pipe() → [",
-        "trace: posix_spawn /",
+        "trace: vfork+execve /",
         "dup2(",
         "trace: waitpid(",
         "trace: fork() → pid",
