@@ -11,26 +11,62 @@ runs=10
 [ "${1:-}" = "--quick" ] && runs=3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+seq 1 1000 | sed 's/$/ some text on the line/' > "$tmp/lines.txt"
+mkdir "$tmp/files" && (cd "$tmp/files" && seq 1 10000 | xargs touch)
+# A 20 000-line script in psh's syntax and in sh's, the same work.
+python3 - "$tmp" <<'PY'
+import sys
+t = sys.argv[1]
+p, s = [], []
+for i in range(4000):
+    p += [f'x{i}={i}; y=$((x{i % 7} + {i}))',
+          f'if [ "$y" = {i} ] {{ echo "eq {i}" > /dev/null }} else {{ z=$y }}',
+          f'fn f{i} {{ a=$1; echo "$a {i}" > /dev/null }}',
+          'for w in a b c { v=$w }', f'# comment {i}']
+    s += [f'x{i}={i}; y=$((x{i % 7} + {i}))',
+          f'if [ "$y" = {i} ]; then echo "eq {i}" > /dev/null; else z=$y; fi',
+          f'f{i}() {{ a=$1; echo "$a {i}" > /dev/null; }}',
+          'for w in a b c; do v=$w; done', f'# comment {i}']
+open(f'{t}/big.psh', 'w').write('\n'.join(p) + '\n')
+open(f'{t}/big.sh', 'w').write('\n'.join(s) + '\n')
+PY
 
 # Each case: name, target ratio psh/dash, psh script, sh script (dash, bash).
 cases=()
 add() { cases+=("$1" "$2" "$3" "$4"); }
-add "start-up: -c true" 1.5 "true" "true"
-add "1000 × /bin/true" 1.1 \
+add "start-up: -c true" 1.0 "true" "true"
+add "1000 × /bin/true" 0.95 \
   'i=0; while [ $i -lt 1000 ] { /bin/true; i=$((i+1)) }' \
   'i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done'
-add "200 six-stage pipelines" 1.15 \
+add "200 six-stage pipelines" 0.95 \
   'i=0; while [ $i -lt 200 ] { echo a | cat | cat | cat | cat | wc -l > /dev/null; i=$((i+1)) }' \
   'i=0; while [ $i -lt 200 ]; do echo a | cat | cat | cat | cat | wc -l > /dev/null; i=$((i+1)); done'
-add "100 000-iteration builtin loop" 1.5 \
+add "100 000-iteration builtin loop" 0.7 \
   'i=0; while [ $i -lt 100000 ] { i=$((i+1)) }' \
   'i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done'
 add "1 GB through 3 pipes" 1.05 \
   'head -c 1000000000 /dev/zero | cat | cat | wc -c > /dev/null' \
   'head -c 1000000000 /dev/zero | cat | cat | wc -c > /dev/null'
-add "500 × sleep 0.2 & then wait" 1.15 \
+add "500 × sleep 0.2 & then wait" 1.0 \
   'i=0; while [ $i -lt 500 ] { sleep 0.2 & i=$((i+1)) }; wait' \
   'i=0; while [ $i -lt 500 ]; do sleep 0.2 & i=$((i+1)); done; wait'
+add "10 000 function calls" 0.6 \
+  'fn f { x=$1 }; i=0; while [ $i -lt 10000 ] { f $i; i=$((i+1)) }' \
+  'f() { x=$1; }; i=0; while [ $i -lt 10000 ]; do f $i; i=$((i+1)); done'
+add "1000 × x=\$(echo hi)" 0.6 \
+  'i=0; while [ $i -lt 1000 ] { x=$(echo hi); i=$((i+1)) }' \
+  'i=0; while [ $i -lt 1000 ]; do x=$(echo hi); i=$((i+1)); done'
+add "1000 × x=\$(/bin/echo hi)" 0.95 \
+  'i=0; while [ $i -lt 1000 ] { x=$(/bin/echo hi); i=$((i+1)) }' \
+  'i=0; while [ $i -lt 1000 ]; do x=$(/bin/echo hi); i=$((i+1)); done'
+add "1000 × read line < file" 1.0 \
+  "while read l { : } < $tmp/lines.txt" \
+  "while read l; do :; done < $tmp/lines.txt"
+add "echo * over 10 000 files ×20" 1.0 \
+  "cd $tmp/files; i=0; while [ \$i -lt 20 ] { echo * > /dev/null; i=\$((i+1)) }" \
+  "cd $tmp/files; i=0; while [ \$i -lt 20 ]; do echo * > /dev/null; i=\$((i+1)); done"
+add "run a 20 000-line script" 1.0 "@big.psh" "@big.sh"
+add "--check a 20 000-line script" 2.0 "@check" "@check"
 
 mean() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["mean"])' "$1" "$2"; }
 
@@ -46,6 +82,10 @@ for ((k = 0; k < ${#cases[@]}; k += 4)); do
   case "$name" in 1\ GB*|500*) r=$(( runs < 5 ? runs : 5 ));; start-up*) r=$((runs * 20));; esac
   if [ "$name" = "start-up: -c true" ]; then
     cmds=("$PSH -c true" "dash -c true" "bash -c true")
+  elif [ "$pscript" = "@big.psh" ]; then
+    cmds=("$PSH $tmp/big.psh" "dash $tmp/big.sh" "bash $tmp/big.sh")
+  elif [ "$pscript" = "@check" ]; then
+    cmds=("$PSH --check $tmp/big.psh" "dash -n $tmp/big.sh" "bash -n $tmp/big.sh")
   else
     cmds=("$PSH $tmp/p$n.psh" "dash $tmp/s$n.sh" "bash $tmp/s$n.sh")
   fi
@@ -112,4 +152,18 @@ os.kill(pid, 9)
 print(f"{int(kb) / 1024:.1f} MB")
 PY
 }
-printf '| at the prompt | %s | %s | %s | < 5 MB |\n' "$(rss "$PSH" --norc)" "$(rss dash -i)" "$(rss bash --norc -i)"
+printf '| idle interactive RSS, at the prompt | %s | %s | %s | < 3 MB |\n' "$(rss "$PSH" --norc)" "$(rss dash -i)" "$(rss bash --norc -i)"
+
+# Memory for a script: each shell reports its own peak RSS (VmHWM) at the
+# end of the 20 000-line script (a parent's rusage would count the
+# python that started it).
+hwm() { "$@" | sed -n 's/VmHWM:[^0-9]*\([0-9]*\).*/\1/p'; }
+cp "$tmp/big.psh" "$tmp/bigm.psh"; cp "$tmp/big.sh" "$tmp/bigm.sh"
+echo 'grep VmHWM /proc/$$/status' >> "$tmp/bigm.psh"
+echo 'grep VmHWM /proc/$$/status' >> "$tmp/bigm.sh"
+python3 - "$(stat -c %s "$tmp/big.psh")" "$(hwm "$PSH" "$tmp/bigm.psh")" "$(hwm dash "$tmp/bigm.sh")" "$(hwm bash "$tmp/bigm.sh")" <<'PY'
+import sys
+size, p, d, b = (int(x) for x in sys.argv[1:5])
+mb = lambda k: f"{k / 1024:.1f} MB"
+print(f"| peak RSS running the 20 000-line script ({size / 1e6:.2f} MB) | {mb(p)} | {mb(d)} | {mb(b)} | ≤ idle + 4 × script |")
+PY
