@@ -128,7 +128,7 @@ fi
 
 # Idle interactive memory: each shell on a pseudo-terminal, at its prompt.
 echo
-echo '| idle interactive RSS | psh | dash | bash | target |'
+echo '| memory | psh | dash | bash | target |'
 echo '| --- | ---: | ---: | ---: | ---: |'
 rss() {
   python3 - "$@" <<'PY'
