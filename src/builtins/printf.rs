@@ -209,16 +209,7 @@ impl<'a> Printer<'a> {
             b'd' | b'i' => {
                 let v = self.int_arg();
                 let digits = v.unsigned_abs().to_string();
-                let sign = if v < 0 {
-                    "-"
-                } else if s.plus {
-                    "+"
-                } else if s.space {
-                    " "
-                } else {
-                    ""
-                };
-                int_out(&mut self.out, sign, "", digits, s);
+                int_out(&mut self.out, sign(v < 0, s), "", digits, s);
             }
             b'u' | b'o' | b'x' | b'X' => {
                 let v = self.int_arg() as u64;
@@ -237,17 +228,8 @@ impl<'a> Printer<'a> {
                     Some(b) => (true, b.to_string()),
                     None => (false, body),
                 };
-                let sign = if neg {
-                    "-"
-                } else if s.plus {
-                    "+"
-                } else if s.space {
-                    " "
-                } else {
-                    ""
-                };
                 let numeric = v.is_finite();
-                num_pad(&mut self.out, sign, "", &body, s, numeric);
+                num_pad(&mut self.out, sign(neg, s), "", &body, s, numeric);
             }
             other => {
                 self.status = 1;
@@ -289,6 +271,19 @@ impl<'a> Printer<'a> {
     fn bad_number(&mut self, a: &str) {
         self.status = 1;
         crate::os::sys::err(&format!("psh: printf: {a}: invalid number\n"));
+    }
+}
+
+/// The sign a number is printed with: `-`, or `+`/blank as the flags ask.
+fn sign(neg: bool, s: &Spec) -> &'static str {
+    if neg {
+        "-"
+    } else if s.plus {
+        "+"
+    } else if s.space {
+        " "
+    } else {
+        ""
     }
 }
 

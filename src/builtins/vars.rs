@@ -6,6 +6,20 @@ use crate::exec::shell::Shell;
 use crate::exec::vars::valid_name;
 use crate::os::sys;
 
+/// `NAME` or `NAME=VALUE` of `export`/`local`; None (reported) when the
+/// name is not valid.
+fn name_value<'a>(cmd: &str, a: &'a str) -> Option<(&'a str, Option<String>)> {
+    let (name, value) = match a.split_once('=') {
+        Some((n, v)) => (n, Some(v.to_string())),
+        None => (a, None),
+    };
+    if !valid_name(name) {
+        err(format!("{cmd}: `{a}`: not a valid name"));
+        return None;
+    }
+    Some((name, value))
+}
+
 impl Shell {
     pub(crate) fn export(&mut self, args: &[String]) -> i32 {
         if args.is_empty() || args.iter().all(|a| a == "-p") {
@@ -19,14 +33,10 @@ impl Shell {
         }
         let mut st = 0;
         for a in args {
-            let (name, value) = match a.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (a.as_str(), None),
-            };
-            if !valid_name(name) {
-                st = err(format!("export: `{a}`: not a valid name"));
+            let Some((name, value)) = name_value("export", a) else {
+                st = 1;
                 continue;
-            }
+            };
             if name == "PATH" {
                 self.path_cache.forget();
             }
@@ -43,14 +53,10 @@ impl Shell {
         }
         let mut st = 0;
         for a in args {
-            let (name, value) = match a.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (a.as_str(), None),
-            };
-            if !valid_name(name) {
-                st = err(format!("local: `{a}`: not a valid name"));
+            let Some((name, value)) = name_value("local", a) else {
+                st = 1;
                 continue;
-            }
+            };
             let frame_has = self
                 .locals
                 .last()
