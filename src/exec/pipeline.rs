@@ -59,10 +59,10 @@ impl Shell {
             let group = self.group_for(leader, foreground);
             let l = self.launch(cmd, &base, group);
             if let (Launched::Pid(pid), None) = (l, leader) {
+                // The leader took the terminal itself (a spawned child
+                // before its execve, a forked one first thing): no second
+                // tcsetpgrp from here.
                 leader = Some(pid);
-                if foreground && self.monitor {
-                    terminal::give_to(pid);
-                }
             }
             out.push(l);
             drop(write);
@@ -177,7 +177,14 @@ impl Shell {
     // ------------------------------------------------------------ background jobs
 
     pub(crate) fn start_background(&mut self, job: &Job) -> i32 {
-        if job.body.rest.is_empty() && !job.body.first.explain {
+        if job.body.rest.is_empty() && job.body.first.explain {
+            // `explain … &` runs nothing and starts no job: it explains a
+            // background start (no wait).
+            let mut p = job.body.first.clone();
+            p.spawn = true;
+            return (self.hooks.explain)(self, &p);
+        }
+        if job.body.rest.is_empty() {
             return self.start_pipeline_job(
                 &job.body.first,
                 job.text.clone(),

@@ -135,11 +135,10 @@ impl Shell {
         interrupted_before: bool,
     ) -> i32 {
         let pgid = procs.iter().map(|p| p.pid).find(|p| p.as_raw() != 0);
-        if let Some(pg) = pgid {
-            if let Some(m) = &modes {
-                terminal::set_modes(m);
-            }
-            terminal::give_to(pg);
+        // The terminal is the job's already: its leader took it (or `fg`
+        // gave it back before SIGCONT); only a stopped job's modes return.
+        if let (Some(_), Some(m)) = (pgid, &modes) {
+            terminal::set_modes(m);
         }
         // The terminal was handed over before the job could run (by the
         // forked child itself, or by the spawned child before its execve).

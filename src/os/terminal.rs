@@ -89,6 +89,10 @@ pub fn columns() -> usize {
 impl Terminal {
     /// Take the terminal back, with the shell's own modes.
     pub fn take_back(&self) {
+        crate::os::trace::event(&format!(
+            "tcsetpgrp(tty, {}) → the terminal back to psh",
+            self.shell_pgid
+        ));
         let _ = tcsetpgrp(tty(), self.shell_pgid);
         if let Some(m) = &self.modes {
             set_modes(m);

@@ -3,11 +3,27 @@
 //! without creating a job.
 
 use crate::exec::shell::Shell;
-use crate::lang::ast::{Command, HandlerKind, Pipeline, RedirOp, Redirect, Simple, Word, WordPart};
+use crate::lang::ast::{
+    Command, HandlerKind, List, Pipeline, RedirOp, Redirect, Simple, Word, WordPart,
+};
 use crate::os::sys;
 
 /// Print the plan for `p`; the status is 0 (or 1 if stdout failed).
 pub fn explain_pipeline(sh: &Shell, p: &Pipeline) -> i32 {
+    let mut text = plan(sh, p, 0).join("\n");
+    text.push('\n');
+    match sys::out(&text) {
+        Ok(()) => 0,
+        Err(_) => 1,
+    }
+}
+
+/// How deep blocks and `$(…)` are shown inside one another.
+const MAX_DEPTH: usize = 4;
+
+/// The plan of one pipeline, a line per primitive; `depth` counts the
+/// blocks and substitutions it stands in.
+fn plan(sh: &Shell, p: &Pipeline, depth: usize) -> Vec<String> {
     let mut out = Vec::new();
     let n = p.stages.len();
     for i in 1..n {
@@ -30,6 +46,12 @@ pub fn explain_pipeline(sh: &Shell, p: &Pipeline) -> i32 {
             notes.push(format!("stdout → w{}", i + 1));
         }
         let (what, redirects) = describe(sh, cmd);
+        // What runs before the command: its `$(…)`s, then its inside.
+        if let Command::Simple(s) = cmd {
+            for list in substitutions(s) {
+                out.extend(subst_plan(sh, list, depth));
+            }
+        }
         for r in redirects {
             notes.push(show_redirect(r));
         }
@@ -66,12 +88,116 @@ pub fn explain_pipeline(sh: &Shell, p: &Pipeline) -> i32 {
     if p.negate {
         out.push("status negated (!)".into());
     }
-    let mut text = out.join("\n");
-    text.push('\n');
-    match sys::out(&text) {
-        Ok(()) => 0,
-        Err(_) => 1,
+    // A block's commands, each with its own plan.
+    if let [cmd] = p.stages.as_slice() {
+        if let Some(lists) = inner_lists(cmd) {
+            for (label, l) in lists {
+                if label.is_empty() {
+                    out.extend(list_plan(sh, l, depth + 1, 1));
+                } else {
+                    out.push(format!("  {label}"));
+                    out.extend(list_plan(sh, l, depth + 1, 2));
+                }
+            }
+        }
     }
+    out
+}
+
+/// The plans of a list's pipelines, indented `indent` levels.
+fn list_plan(sh: &Shell, list: &List, depth: usize, indent: usize) -> Vec<String> {
+    let pad = "  ".repeat(indent);
+    if depth > MAX_DEPTH {
+        return vec![format!("{pad}…")];
+    }
+    let mut out = Vec::new();
+    for job in &list.0 {
+        let pipes = std::iter::once(&job.body.first).chain(job.body.rest.iter().map(|(_, p)| p));
+        for (k, p) in pipes.enumerate() {
+            if k > 0 {
+                out.push(format!("{pad}then, by the status (&& / ||):"));
+            }
+            out.extend(plan(sh, p, depth).into_iter().map(|l| format!("{pad}{l}")));
+        }
+        if job.background {
+            out.push(format!("{pad}(&: in the background, no wait)"));
+        }
+    }
+    out
+}
+
+/// The lists a compound command runs in the shell, each with a label.
+fn inner_lists(cmd: &Command) -> Option<Vec<(&'static str, &List)>> {
+    Some(match cmd {
+        Command::Group(l, _) => vec![("", l)],
+        Command::If(i, _) => {
+            let mut v: Vec<(&str, &List)> = i
+                .branches
+                .iter()
+                .flat_map(|(c, b)| [("condition:", c), ("when it succeeds:", b)])
+                .collect();
+            v.extend(i.otherwise.iter().map(|o| ("else:", o)));
+            v
+        }
+        Command::While(w, _) => vec![("condition, each time round:", &w.cond), ("body:", &w.body)],
+        Command::For(f, _) => vec![("body, once per word:", &f.body)],
+        Command::Match(m, _) => m.arms.iter().map(|(_, b)| ("an arm:", b)).collect(),
+        _ => return None,
+    })
+}
+
+/// The `$(…)`s of a simple command's words, in order.
+fn substitutions(s: &Simple) -> Vec<&List> {
+    fn walk<'a>(parts: &'a [WordPart], out: &mut Vec<&'a List>) {
+        for p in parts {
+            match p {
+                WordPart::CmdSub(l) => out.push(l),
+                WordPart::DoubleQuoted(inner) | WordPart::Arith(inner) => walk(inner, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for a in &s.assigns {
+        match &a.value {
+            crate::lang::ast::AssignValue::Word(w) => walk(&w.0, &mut out),
+            crate::lang::ast::AssignValue::List(ws) => ws.iter().for_each(|w| walk(&w.0, &mut out)),
+        }
+    }
+    for w in &s.words {
+        walk(&w.0, &mut out);
+    }
+    out
+}
+
+/// What `$(list)` costs, before the command that uses it runs.
+fn subst_plan(sh: &Shell, list: &List, depth: usize) -> Vec<String> {
+    let builtin_only = match list.0.as_slice() {
+        [job] if job.body.rest.is_empty() && !job.background => {
+            matches!(job.body.first.stages.as_slice(), [Command::Simple(s)]
+            if s.words.first().and_then(Word::as_literal).is_some_and(|n| {
+                matches!(n.as_str(), "echo" | "printf" | "pwd" | "type" | "test" | "[" | "true" | "false" | ":")
+                    && !sh.funcs.contains_key(&n)
+            }))
+        }
+        _ => false,
+    };
+    if builtin_only {
+        return vec![
+            "$(…) first, in the shell itself (a builtin that only writes): its stdout → an anonymous file (memfd), no fork; read back, trailing newlines dropped".into(),
+        ];
+    }
+    let single = matches!(list.0.as_slice(), [job] if job.body.rest.is_empty()
+        && !job.background && job.body.first.stages.len() == 1);
+    let mut out = vec![if single {
+        "$(…) first: pipe() → [r, w]; its command starts with stdout → w:".to_string()
+    } else {
+        "$(…) first: pipe() → [r, w]; fork → a child (a subshell) runs the list, stdout → w:"
+            .to_string()
+    }];
+    out.extend(list_plan(sh, list, depth + 1, 1));
+    out.push("  read r until end of file; trailing newlines dropped".into());
+    out
 }
 
 enum Kind {
@@ -86,7 +212,10 @@ enum Kind {
 fn describe<'a>(sh: &Shell, cmd: &'a Command) -> (Kind, &'a [Redirect]) {
     match cmd {
         Command::Simple(s) => (simple(sh, s), &s.redirects),
-        Command::Group(_, r) => (Kind::Inside("{ … } in the shell".into()), r),
+        Command::Group(_, r) => (
+            Kind::Inside("{ … } runs in the shell itself (no fork), command by command:".into()),
+            r,
+        ),
         Command::Subshell(_, r) => (Kind::Fork("the list of ( … )".into()), r),
         Command::If(_, r) => (
             Kind::Inside("if … (the shell runs the condition, then one branch)".into()),
@@ -142,7 +271,7 @@ fn lab(l: &crate::lang::ast::Lab) -> String {
             format!("pthread_join ×{n}; count sales per ticket number"),
         ],
         (true, "booth") => vec![
-            format!("counter = {count}; one mutex"),
+            format!("counter = {count}; one mutex (std's Mutex: a futex, no pthread_mutex)"),
             format!("pthread_create ×{n}"),
             "each: mutex lock; counter-1; print `TID :now left: N`; [chore]; unlock; [chore] — until 0".into(),
             format!("pthread_join ×{n}"),
@@ -154,13 +283,13 @@ fn lab(l: &crate::lang::ast::Lab) -> String {
             format!("read the results; waitpid ×{n}"),
         ],
         (true, "cond") => vec![
-            "one mutex + one condition variable around a queue".into(),
+            "one mutex + one condition variable around a queue (std's Condvar: futex wait and wake)".into(),
             format!("pthread_create: 1 producer + {n} consumers"),
             format!(
                 "producer: push item, {} ×{count}",
-                if has("--notify-all") { "pthread_cond_broadcast (notify_all)" } else { "pthread_cond_signal (notify_one)" }
+                if has("--notify-all") { "notify_all (futex wake: every waiter)" } else { "notify_one (futex wake: one waiter)" }
             ),
-            "consumer: lock; while empty: pthread_cond_wait (count the wake-up); take item".into(),
+            "consumer: lock; while empty: Condvar::wait — unlock and futex wait, relock on wake-up (counted); take item".into(),
             format!("pthread_join ×{}", "all"),
         ],
         _ => vec!["(not a valid lab command: see `help lab`)".into()],

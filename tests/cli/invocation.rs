@@ -323,3 +323,44 @@ fn source_looks_in_path_before_the_current_directory() {
     let r = run_in(&dir, PSH, &["-c", &line], b"");
     assert_eq!(r.stdout, "from-path\nfrom-cwd\n", "{}", r.stderr);
 }
+
+/// `explain … &` explains a background start and starts no job; blocks and
+/// `$(…)` show what runs inside them; the lab's plans name what std
+/// really calls (futexes, not pthread_cond_*).
+#[test]
+fn explain_shows_blocks_substitutions_and_background_truthfully() {
+    let r = psh("explain sleep 5 &\njobs; echo jobs-done");
+    assert_eq!(
+        r.stdout,
+        "vfork+execve sleep 5\nno wait: job added to the job table, `[N] PID` printed\njobs-done\n"
+    );
+    let r = psh("explain { echo a; ls | wc }");
+    assert_eq!(
+        r.stdout,
+        "{ … } runs in the shell itself (no fork), command by command:\n  builtin echo a\n  pipe() → [r1, w1]\n  vfork+execve ls (stdout → w1)\n  vfork+execve wc (stdin ← r1)\n  close r1, w1\n  waitpid ×2\n"
+    );
+    let r = psh("explain echo $(ls | wc) $(echo hi)");
+    assert!(r.stdout.starts_with("$(…) first: pipe() → [r, w]; fork → a child (a subshell) runs the list, stdout → w:\n  pipe() → [r1, w1]\n"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("$(…) first, in the shell itself (a builtin that only writes)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.ends_with("builtin echo $(…) $(…)\n"),
+        "{}",
+        r.stdout
+    );
+    let r = psh("explain if [ -f x ] { ls } else { true }");
+    assert!(
+        r.stdout.contains(
+            "  condition:\n    builtin [ -f x ]\n  when it succeeds:\n    vfork+execve ls\n"
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = psh("explain threads 4 cond 10");
+    assert!(!r.stdout.contains("pthread_cond"), "{}", r.stdout);
+    assert!(r.stdout.contains("futex"), "{}", r.stdout);
+}

@@ -410,3 +410,23 @@ fn a_non_utf8_byte_at_the_prompt_drops_the_line_not_the_shell() {
     p.line("exit 3");
     assert_eq!(p.wait_exit(), 3);
 }
+
+/// `trace on` shows the terminal handed over once per foreground pipeline
+/// (by its leader, before exec) and taken back once.
+#[test]
+fn trace_shows_one_terminal_hand_over_per_pipeline() {
+    let mut p = shell();
+    p.line("trace on; ls / | wc -l > /dev/null; echo done-$((6*7)); trace off");
+    let seen = p.expect("done-42");
+    p.prompt();
+    assert_eq!(
+        seen.matches("tcsetpgrp(tty, own pgid)").count(),
+        1,
+        "{seen}"
+    );
+    assert_eq!(
+        seen.matches("the terminal back to psh").count(),
+        1,
+        "{seen}"
+    );
+}
