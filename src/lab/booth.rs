@@ -105,10 +105,13 @@ pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, 
                 break;
             }
             rec.mark(State::Lock);
-            sleep(chore);
+            // … yield, where Python's interpreter may switch threads (the
+            // course's program minus its lock) …
+            std::thread::yield_now();
             // … modify, write: another thread may have sold `n` meanwhile.
             l2.store(n - 1, Ordering::Relaxed);
-            if let Some(c) = c2.get(n as usize) {
+            // Counted by the number the line prints (`now left: n-1`).
+            if let Some(c) = c2.get(n as usize - 1) {
                 let _ = c.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |v| {
                     Some(v.saturating_add(1))
                 });
@@ -142,7 +145,9 @@ fn nolock_verdict(counts: &[AtomicU8], total: u64, tickets: u64) -> (bool, Strin
     let mut extra = 0u64;
     let mut unsold = 0u64;
     let mut examples = Vec::new();
-    for (num, c) in counts.iter().enumerate().skip(1) {
+    // Index = the `left` value a sale printed (0 … tickets-1).
+    let printed = usize::try_from(tickets).unwrap_or(usize::MAX);
+    for (num, c) in counts.iter().enumerate().take(printed) {
         match c.load(Ordering::Relaxed) {
             0 => unsold += 1,
             1 => {}
@@ -166,8 +171,8 @@ fn nolock_verdict(counts: &[AtomicU8], total: u64, tickets: u64) -> (bool, Strin
         }
         if dup_numbers > 0 {
             parts.push(format!(
-                "{dup_numbers} ticket numbers sold more than once ({extra} extra sales; e.g. {})",
-                examples.join(", ")
+                "{dup_numbers} tickets sold more than once ({extra} extra sales; the lines `now left: {}` repeat)",
+                examples.join("`, `")
             ));
         }
         if unsold > 0 {

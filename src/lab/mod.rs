@@ -130,6 +130,16 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
     if o.notify_all && !matches!(o.task, Task::Cond(_)) {
         return bad("--notify-all is for cond".into());
     }
+    // An option a task would not use is refused, never silently accepted.
+    if o.quiet && o.task == Task::Worker {
+        return bad("--quiet is for booth and cond: a worker's one line is all it does".into());
+    }
+    if o.timeline && mode == Mode::Procs && o.task == Task::Worker {
+        return bad(
+            "--timeline is for threads and for procs booth: a worker process records no events"
+                .into(),
+        );
+    }
     if !o.chore_given && matches!(o.task, Task::Cond(_)) {
         // The producer pauses between items so the consumers are waiting.
         o.chore = Duration::from_millis(1);

@@ -13,7 +13,7 @@ use crate::os::{sys, trace};
 pub(crate) fn threads_worker(o: &Options) -> Result<Report, String> {
     let print_lock = Arc::new(Mutex::new(()));
     let pid = std::process::id();
-    let timeline = o.timeline;
+    let (timeline, chore) = (o.timeline, o.chore);
     let res = spawn_join(o.n, move |i| {
         let mut rec = Recorder::new(timeline);
         rec.mark(State::Wait);
@@ -23,6 +23,8 @@ pub(crate) fn threads_worker(o: &Options) -> Result<Report, String> {
         let _ = sys::write_all(1, line.as_bytes());
         drop(guard);
         rec.mark(State::Run);
+        // `--chore MS`: the worker's work, after it said who it is.
+        super::engine::sleep(chore);
         rec.mark(State::Done);
         rec.events
     })?;
@@ -35,6 +37,7 @@ pub(crate) fn threads_worker(o: &Options) -> Result<Report, String> {
 }
 
 pub(crate) fn procs_worker(o: &Options) -> Result<Report, String> {
+    let chore = o.chore;
     let mut children = Vec::with_capacity(o.n);
     let epoch = timeline::now_ns();
     for i in 0..o.n {
@@ -46,6 +49,7 @@ pub(crate) fn procs_worker(o: &Options) -> Result<Report, String> {
                 let line = format!("process {i} {} {}\n", std::process::id(), process::gettid());
                 // One write of a short line is atomic: no lock is needed.
                 let _ = sys::write_all(1, line.as_bytes());
+                super::engine::sleep(chore);
                 // Leave at once, running nothing of the parent's.
                 process::exit_child(0)
             }

@@ -87,6 +87,71 @@ fn booth_without_the_lock_reports_the_race_and_exits_1() {
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
 
+/// The course's size shows the race with no `--chore`: the unlocked booth
+/// reads, yields (where Python may switch threads), writes.  SPEC: wrong in
+/// most runs (≥ 8 of 10) on a 2-core machine; repeated, not one lucky run.
+#[test]
+fn the_race_shows_at_the_course_size() {
+    let mut wrong = 0;
+    let mut last = String::new();
+    for _ in 0..10 {
+        let r = psh("threads 10 booth 100 --nolock --quiet");
+        if r.status == 1 {
+            wrong += 1;
+        }
+        last = r.stderr;
+    }
+    assert!(
+        wrong >= 8,
+        "only {wrong} of 10 runs were wrong; last: {last}"
+    );
+}
+
+/// The summary names the repeated lines as the lines show them.
+#[test]
+fn the_race_summary_names_the_printed_numbers() {
+    for _ in 0..20 {
+        let r = psh("threads 3 booth 5 --nolock");
+        if r.status != 1 {
+            continue;
+        }
+        // Every `now left: N` the summary calls repeated is printed twice or more.
+        let repeated: Vec<&str> = r
+            .stderr
+            .split("the lines `now left: ")
+            .nth(1)
+            .and_then(|s| s.split("` repeat").next())
+            .map(|s| s.split("`, `").collect())
+            .unwrap_or_default();
+        assert!(!repeated.is_empty(), "{}", r.stderr);
+        for n in repeated {
+            let times = r.stdout.matches(&format!(":now left: {n}\n")).count();
+            assert!(
+                times >= 2,
+                "`now left: {n}` printed {times} times\n{}{}",
+                r.stdout,
+                r.stderr
+            );
+        }
+        return;
+    }
+    panic!("20 runs of threads 3 booth 5 --nolock were all exact");
+}
+
+#[test]
+fn worker_chore_is_honoured() {
+    let r = psh("threads 2 worker --chore 150");
+    assert_eq!(r.status, 0);
+    let ms: f64 = r
+        .stderr
+        .rsplit(" in ")
+        .next()
+        .and_then(|t| t.strip_suffix(" ms\n"))
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("no time in {}", r.stderr));
+    assert!(ms >= 150.0, "{}", r.stderr);
+}
+
 #[test]
 fn procs_booth_sells_every_ticket_once_through_a_pipe() {
     for (n, t) in [(1, 10), (4, 1000), (8, 20000)] {
@@ -224,6 +289,13 @@ fn bounds_and_bad_arguments_are_status_2() {
         ),
         ("procs 4 cond 10", "cond runs on threads"),
         ("procs 4 booth 10 --nolock", "no lock to drop"),
+        ("threads 2 worker --quiet", "--quiet is for booth and cond"),
+        (
+            "procs 2 worker --timeline",
+            "a worker process records no events",
+        ),
+        ("threads 2 worker --nolock", "--nolock is for booth"),
+        ("threads 2 booth 5 --notify-all", "--notify-all is for cond"),
         ("threads", "usage: threads N"),
     ] {
         let r = psh(&format!("{line}; echo status $?"));
