@@ -431,4 +431,23 @@ fn course_scripts_run() {
             r.stdout
         );
     }
+    // Script 05's lesson holds in the tour: the threads run in psh's own
+    // process, the pid it printed for itself.
+    let own = r
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("psh itself is pid "))
+        .unwrap_or_else(|| panic!("no pid line:\n{}", r.stdout))
+        .to_string();
+    let thread_pids: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("thread "))
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .collect();
+    assert!(!thread_pids.is_empty());
+    assert!(
+        thread_pids.iter().all(|p| *p == own),
+        "psh {own}, threads {thread_pids:?}"
+    );
 }
