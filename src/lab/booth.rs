@@ -23,7 +23,7 @@ struct Booth {
 pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String> {
     let shared = Arc::new(Mutex::new(Booth {
         left: tickets,
-        out: Out::new(),
+        out: Out::new(super::engine::live_output(o.chore)),
     }));
     let (chore, quiet, timeline) = (o.chore, o.quiet, o.timeline);
     let sh = shared.clone();
@@ -90,9 +90,16 @@ pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, 
     let counts: Arc<Vec<AtomicU8>> = Arc::new(counts_v);
     let (chore, quiet, timeline) = (o.chore, o.quiet, o.timeline);
     let (l2, c2) = (left.clone(), counts.clone());
+    // One output for all: the lines come in the order they were printed
+    // (the lock is taken only to print, after the unprotected write).
+    let out = Arc::new(Mutex::new(Out::new(super::engine::live_output(chore))));
+    let out2 = out.clone();
     let res = spawn_join(o.n, move |tid| {
         let mut sold = 0u64;
-        let mut out = Out::shared();
+        let print = |args: std::fmt::Arguments<'_>| match out2.lock() {
+            Ok(mut o) => o.line(args),
+            Err(p) => p.into_inner().line(args),
+        };
         let mut rec = Recorder::new(timeline);
         while !stop_requested() {
             rec.mark(State::Run);
@@ -100,7 +107,7 @@ pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, 
             let n = l2.load(Ordering::Relaxed);
             if n == 0 {
                 if !quiet {
-                    out.line(format_args!("Thread_id {tid}  No more tickets"));
+                    print(format_args!("Thread_id {tid}  No more tickets"));
                 }
                 break;
             }
@@ -118,15 +125,17 @@ pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, 
             }
             sold += 1;
             if !quiet {
-                out.line(format_args!("{tid} :now left: {}", n - 1));
+                print(format_args!("{tid} :now left: {}", n - 1));
             }
             rec.mark(State::Run);
             sleep(chore);
         }
-        out.flush();
         rec.mark(State::Done);
         (sold, rec.events)
     })?;
+    if let Ok(mut o) = out.lock() {
+        o.flush();
+    }
     let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
     let total: u64 = per_worker.iter().sum();
     let (exact, summary) = nolock_verdict(&counts, total, tickets);
@@ -324,7 +333,7 @@ fn collect_sales(raw: &[u8], n: usize, tickets: u64) -> Result<Sales, String> {
 /// to the parent through the results pipe.
 fn booth_child(idx: usize, tickets: RawFd, results: RawFd, o: &Options) -> i32 {
     let (quiet, timeline) = (o.quiet, o.timeline);
-    let mut out = Out::shared();
+    let mut out = Out::shared(super::engine::live_output(o.chore));
     let mut sold: Vec<u64> = Vec::new();
     let mut rec = Recorder::new(timeline);
     let mut buf = [0u8; 8];

@@ -25,7 +25,7 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
         }),
         Condvar::new(),
     ));
-    let out = Arc::new(Mutex::new(Out::new()));
+    let out = Arc::new(Mutex::new(Out::new(super::engine::live_output(o.chore))));
     let (quiet, timeline, notify_all, chore) = (o.quiet, o.timeline, o.notify_all, o.chore);
     // The producer is one more thread beside the consumers.
     let producer = start_producer(shared.clone(), items, chore, notify_all)?;

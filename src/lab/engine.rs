@@ -1,5 +1,6 @@
-//! The lab's machinery shared by every task: output gathered in blocks
-//! and written whole lines at a time (`Out`), each worker's record of its
+//! The lab's machinery shared by every task: output written whole lines
+//! at a time, live when the run is paced or watched, in blocks otherwise
+//! (`Out`), each worker's record of its
 //! states for the timeline (`Recorder`), starting and joining N threads,
 //! and reaping N children.  Knows no task.
 
@@ -18,6 +19,16 @@ const OUT_BLOCK: usize = 64 * 1024;
 pub(crate) struct Out {
     buf: Vec<u8>,
     limit: usize,
+    /// Write every line as it comes (a paced run, or a terminal): the
+    /// output is live.  Otherwise lines go out in blocks, which a fast run
+    /// fills in microseconds.
+    live: bool,
+}
+
+/// Lines should appear as they happen: the run is paced (`--chore`), so
+/// blocks would hold lines back for seconds, or a person is watching.
+pub(crate) fn live_output(chore: Duration) -> bool {
+    !chore.is_zero() || crate::os::process::isatty(1)
 }
 
 /// Writes of at most this many bytes to a pipe are atomic.
@@ -25,17 +36,20 @@ pub(crate) const PIPE_BUF: usize = 4096;
 
 impl Out {
     /// For a single writer (or writers serialised by a lock).
-    pub(crate) fn new() -> Out {
+    pub(crate) fn new(live: bool) -> Out {
         Out {
             buf: Vec::with_capacity(OUT_BLOCK),
             limit: OUT_BLOCK,
+            live,
         }
     }
-    /// For writers that run at the same time.
-    pub(crate) fn shared() -> Out {
+    /// For writers that run at the same time (processes: each of their
+    /// blocks is one atomic pipe write).
+    pub(crate) fn shared(live: bool) -> Out {
         Out {
             buf: Vec::with_capacity(PIPE_BUF),
             limit: PIPE_BUF,
+            live,
         }
     }
     pub(crate) fn line(&mut self, args: std::fmt::Arguments<'_>) {
@@ -47,7 +61,7 @@ impl Out {
             let _ = sys::write_all(1, &self.buf[..start]);
             self.buf.drain(..start);
         }
-        if self.buf.len() >= self.limit {
+        if self.live || self.buf.len() >= self.limit {
             self.flush();
         }
     }

@@ -451,3 +451,38 @@ fn course_scripts_run() {
         "psh {own}, threads {thread_pids:?}"
     );
 }
+
+/// Output is live: the first line of a paced run arrives while the run is
+/// still going (it used to come only after every worker was joined), in a
+/// pipe as on a terminal.
+#[test]
+fn output_is_live_not_held_until_the_join() {
+    use std::io::BufRead;
+    for cmd in [
+        "threads 2 booth 8 --chore 150",
+        "threads 2 booth 8 --nolock --chore 150",
+        "procs 2 booth 6 --chore 150",
+        "threads 3 cond 6 --chore 150",
+    ] {
+        let mut child = common::command(PSH)
+            .args(["-c", cmd])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut first).unwrap();
+        assert!(!first.is_empty(), "{cmd}: no line");
+        // The run (about a second of chores) has not ended yet.
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "{cmd}: the first line came at the end"
+        );
+        let mut rest = String::new();
+        let _ = std::io::Read::read_to_string(&mut out, &mut rest);
+        let st = child.wait().unwrap();
+        // The unlocked booth may be wrong (status 1): that is its lesson.
+        assert!(st.success() || cmd.contains("--nolock"), "{cmd}: {st}");
+    }
+}
