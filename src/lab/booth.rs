@@ -36,12 +36,17 @@ pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String>
                 Ok(b) => b,
                 Err(p) => p.into_inner(),
             };
+            // Stamped after the acquire …
             rec.mark(State::Lock);
             if b.left == 0 {
                 if !quiet {
                     b.out.line(format_args!("Thread_id {tid}  No more tickets"));
                 }
-                break;
+                // … and before the release: no time after an unlock is
+                // ever drawn as holding the lock.
+                rec.mark(State::Done);
+                drop(b);
+                return (sold, rec.events);
             }
             b.left -= 1;
             sold += 1;
@@ -50,8 +55,8 @@ pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String>
                 b.out.line(format_args!("{tid} :now left: {left}"));
             }
             sleep(chore);
-            drop(b);
             rec.mark(State::Run);
+            drop(b);
             sleep(chore);
         }
         rec.mark(State::Done);

@@ -201,6 +201,7 @@ pub fn run(mode: Mode, args: &[String]) -> i32 {
             &rows,
             mode == Mode::Threads,
             timeline::colors_on_stderr(),
+            o.nolock,
         ));
     }
     report.status

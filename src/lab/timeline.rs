@@ -45,7 +45,10 @@ pub fn colors_on_stderr() -> bool {
 const WIDTH: usize = 64;
 
 /// Draw the chart.
-pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool) -> String {
+/// The chart of `rows`.  `unlocked`: the `#` state is the unprotected
+/// read-write of `--nolock`, and a column where two or more workers are in
+/// it at once is marked `!` in each of them.
+pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, unlocked: bool) -> String {
     let t0 = rows.iter().filter_map(|r| r.first()).map(|e| e.at_ns).min();
     let t1 = rows.iter().filter_map(|r| r.last()).map(|e| e.at_ns).max();
     let (Some(t0), Some(t1)) = (t0, t1) else {
@@ -54,15 +57,29 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool) -> String {
     let span = (t1.saturating_sub(t0)).max(1) as f64;
     let col_ns = span / WIDTH as f64;
     let label = if threads { "thread" } else { "process" };
+    let legend = if unlocked {
+        format!(
+            "{} inside the unprotected read-write  {} two or more inside at once  {} ran",
+            paint(State::Lock, colors),
+            clash(colors),
+            paint(State::Run, colors)
+        )
+    } else {
+        format!(
+            "{} held the lock  {} ran  {} waited",
+            paint(State::Lock, colors),
+            paint(State::Run, colors),
+            paint(State::Wait, colors)
+        )
+    };
     let mut out = format!(
-        "timeline: {:.3} ms, one column = {:.1} µs   {} held the lock  {} ran  {} waited\n",
+        "timeline: {:.3} ms, one column = {:.1} µs   {legend}\n",
         span / 1e6,
         col_ns / 1e3,
-        paint(State::Lock, colors),
-        paint(State::Run, colors),
-        paint(State::Wait, colors)
     );
-    for (i, row) in rows.iter().enumerate() {
+    // The dominant state of each row in each column.
+    let mut grid: Vec<Vec<Option<State>>> = Vec::with_capacity(rows.len());
+    for row in rows {
         // Time spent in each state within each column.
         let mut acc = vec![[0f64; 3]; WIDTH];
         for w in row.windows(2) {
@@ -82,20 +99,39 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool) -> String {
                 }
             }
         }
+        grid.push(
+            acc.iter()
+                .map(|slot| {
+                    let best = (0..3)
+                        .max_by(|&x, &y| slot[x].total_cmp(&slot[y]))
+                        .unwrap_or(0);
+                    (slot[best] > 0.0).then(|| State::from_u64(best as u64))
+                })
+                .collect(),
+        );
+    }
+    let inside = |c: usize| grid.iter().filter(|r| r[c] == Some(State::Lock)).count();
+    for (i, cells) in grid.iter().enumerate() {
         out.push_str(&format!("{label:>7} {i:<4}|"));
-        for slot in &acc {
-            let best = (0..3)
-                .max_by(|&x, &y| slot[x].total_cmp(&slot[y]))
-                .unwrap_or(0);
-            if slot[best] <= 0.0 {
-                out.push(' ');
-            } else {
-                out.push_str(&paint(State::from_u64(best as u64), colors));
+        for (c, cell) in cells.iter().enumerate() {
+            match cell {
+                Some(State::Lock) if unlocked && inside(c) > 1 => out.push_str(&clash(colors)),
+                Some(s) => out.push_str(&paint(*s, colors)),
+                None => out.push(' '),
             }
         }
         out.push_str("|\n");
     }
     out
+}
+
+/// Two workers inside the unprotected section in the same column.
+fn clash(colors: bool) -> String {
+    if colors {
+        nu_ansi_term::Color::Red.bold().paint("!").to_string()
+    } else {
+        "!".into()
+    }
 }
 
 fn paint(s: State, colors: bool) -> String {
@@ -130,7 +166,7 @@ mod tests {
                 ev(1000, State::Done),
             ],
         ];
-        let chart = render(&rows, true, false);
+        let chart = render(&rows, true, false, false);
         let lines: Vec<&str> = chart.lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(
@@ -146,6 +182,23 @@ mod tests {
             "{chart}"
         );
         assert!(!chart.contains('\x1b'));
-        assert_eq!(render(&[], true, false), "timeline: nothing recorded\n");
+        assert_eq!(
+            render(&[], true, false, false),
+            "timeline: nothing recorded\n"
+        );
+        // Unlocked: two rows inside at once are marked `!`.
+        let both = vec![
+            vec![ev(0, State::Lock), ev(1000, State::Done)],
+            vec![ev(0, State::Lock), ev(1000, State::Done)],
+        ];
+        let chart = render(&both, true, false, true);
+        assert!(chart.contains("two or more inside at once"), "{chart}");
+        assert!(
+            chart
+                .lines()
+                .nth(1)
+                .is_some_and(|l| l.contains("!!!!") && !l.contains('#')),
+            "{chart}"
+        );
     }
 }

@@ -486,3 +486,47 @@ fn output_is_live_not_held_until_the_join() {
         assert!(st.success() || cmd.contains("--nolock"), "{cmd}: {st}");
     }
 }
+
+/// Times are taken after an acquire and before a release, so a locked
+/// run's timeline never shows two holders in one column (it did in about
+/// one run in ten).  Repeated, as a race must be.
+#[test]
+fn no_timeline_column_has_two_lock_holders() {
+    for _ in 0..50 {
+        let r = psh("threads 4 booth 20 --chore 2 --timeline --quiet");
+        let rows: Vec<Vec<char>> = r
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with(" thread"))
+            .filter_map(|l| l.split('|').nth(1))
+            .map(|cells| cells.chars().collect())
+            .collect();
+        assert_eq!(rows.len(), 4, "{}", r.stderr);
+        let width = rows.iter().map(Vec::len).min().unwrap_or(0);
+        for c in 0..width {
+            let holders = rows.iter().filter(|r| r[c] == '#').count();
+            assert!(
+                holders <= 1,
+                "column {c} has {holders} holders:\n{}",
+                r.stderr
+            );
+        }
+    }
+}
+
+/// Without the lock the legend says what `#` is, and workers inside the
+/// unprotected read-write at the same time are marked `!`.
+#[test]
+fn the_unlocked_timeline_says_what_it_shows() {
+    let r = psh("threads 4 booth 50 --nolock --timeline --quiet");
+    assert!(
+        r.stderr.contains("# inside the unprotected read-write"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("held the lock"), "{}", r.stderr);
+    for line in r.stderr.lines().filter(|l| l.starts_with(" thread")) {
+        let cells = line.split('|').nth(1).unwrap_or("");
+        assert!(cells.chars().all(|c| "#!=. ".contains(c)), "{line}");
+    }
+}
