@@ -176,7 +176,20 @@ impl Shell {
             LabKind::Threads => crate::lab::Mode::Threads,
             LabKind::Procs => crate::lab::Mode::Procs,
         };
-        Ok(crate::lab::run(mode, &args))
+        // Handler blocks run while a threads run goes on; an `exit` in one
+        // stops the run, then leaves.
+        let mut exit = None;
+        let st = crate::lab::run(mode, &args, &mut || match self.run_pending_traps() {
+            Err(Flow::Exit(n)) => {
+                exit = Some(n);
+                true
+            }
+            _ => false,
+        });
+        match exit {
+            Some(n) => Err(Flow::Exit(n)),
+            None => Ok(st),
+        }
     }
 
     pub(crate) fn run_if(&mut self, i: &If) -> Res {

@@ -168,7 +168,10 @@ impl Shell {
                 Launched::Pid(child)
             }
             Err(e) => {
-                sys::err(&format!("psh: fork: {} (out of processes?)\n", e.desc()));
+                // (While lab threads run, fork itself said why it refused.)
+                if !crate::os::process::THREADS_RUNNING.load(std::sync::atomic::Ordering::SeqCst) {
+                    sys::err(&format!("psh: fork: {} (out of processes?)\n", e.desc()));
+                }
                 Launched::Done(126)
             }
         }

@@ -108,10 +108,23 @@ pub(crate) fn sleep(d: Duration) {
     }
 }
 
-/// Ctrl-C (or Ctrl-\\) came: every worker stops at its next step.
+/// Ctrl-C (or Ctrl-\\) came, or an `exit` in a handler block: every
+/// worker stops at its next step.
 #[inline]
 pub(crate) fn stop_requested() -> bool {
-    crate::os::signals::interrupted()
+    crate::os::signals::interrupted() || CANCEL.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+static CANCEL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Stop the run (the shell is leaving).
+pub(crate) fn cancel() {
+    CANCEL.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Clear the request; whether there was one.
+pub(crate) fn take_cancel() -> bool {
+    CANCEL.swap(false, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Spawn `n` threads running `f(index)` and join them all; their results

@@ -148,7 +148,9 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
 }
 
 /// Run a lab command; its exit status.  Errors are status 2.
-pub fn run(mode: Mode, args: &[String]) -> i32 {
+/// `on_signal` runs the shell's handler blocks while a threads run goes
+/// on (true: an `exit` in one asked the run to stop).
+pub fn run(mode: Mode, args: &[String], on_signal: &mut dyn FnMut() -> bool) -> i32 {
     let o = match parse(mode, args) {
         Ok(o) => o,
         Err(m) => {
@@ -164,7 +166,12 @@ pub fn run(mode: Mode, args: &[String]) -> i32 {
     let start = Instant::now();
     // The lab writes into pipes whose readers may die (killed workers, a
     // closed stdout): an error for that write, never the end of psh.
-    let result = crate::os::signals::with_sigpipe_ignored(|| run_task(mode, &o));
+    let result = crate::os::signals::with_sigpipe_ignored(|| match mode {
+        Mode::Threads => run_beside(&o, on_signal),
+        // Processes are forked from this thread, which must then be the
+        // only one: their handlers run when the run ends.
+        Mode::Procs => run_task(mode, &o),
+    });
     let mut report = match result {
         Ok(r) => r,
         Err(m) => {
@@ -205,6 +212,41 @@ pub fn run(mode: Mode, args: &[String]) -> i32 {
         ));
     }
     report.status
+}
+
+/// A threads run in a thread of its own, while this one waits on the
+/// signal pipe and runs handler blocks as signals come (`alarm 0.2 < … >`
+/// fires during the run, not after it).
+fn run_beside(o: &Options, on_signal: &mut dyn FnMut() -> bool) -> Result<Report, String> {
+    use std::sync::atomic::Ordering;
+    std::thread::scope(|s| {
+        crate::os::process::THREADS_RUNNING.store(true, Ordering::SeqCst);
+        let runner = std::thread::Builder::new()
+            .name("psh-lab".into())
+            .spawn_scoped(s, || run_task(Mode::Threads, o));
+        let runner = match runner {
+            Ok(r) => r,
+            Err(e) => {
+                crate::os::process::THREADS_RUNNING.store(false, Ordering::SeqCst);
+                return Err(format!("cannot start the run: {e}"));
+            }
+        };
+        while !runner.is_finished() {
+            crate::os::signals::wait_for_signal_ms(10);
+            if crate::os::signals::has_pending() && on_signal() {
+                engine::cancel();
+            }
+        }
+        let r = runner.join();
+        crate::os::process::THREADS_RUNNING.store(false, Ordering::SeqCst);
+        let stopped = engine::take_cancel();
+        let mut report = r.unwrap_or_else(|_| Err("the run failed".into()))?;
+        if stopped {
+            let sold: u64 = report.per_worker.iter().sum();
+            report.summary = format!("stopped by `exit` in a handler block after {sold} sales");
+        }
+        Ok(report)
+    })
 }
 
 fn run_task(mode: Mode, o: &Options) -> Result<Report, String> {

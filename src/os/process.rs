@@ -25,6 +25,12 @@ pub enum Forked {
 /// handlers in it before it has put its own dispositions in place and
 /// cleared the mask (`signals::init_forked_child`, `reset_in_child`).
 pub fn fork() -> nix::Result<Forked> {
+    if THREADS_RUNNING.load(std::sync::atomic::Ordering::SeqCst) {
+        // A handler block running while lab threads work: a forked copy
+        // of a threaded process may inherit a lock another thread held.
+        super::sys::err("psh: no fork while lab threads run: a handler block may run programs and builtins, not ( … ) or a pipeline of builtins\n");
+        return Err(nix::errno::Errno::EAGAIN);
+    }
     let all = SigSet::all();
     let mut old = SigSet::empty();
     let _ = sigprocmask(SigmaskHow::SIG_SETMASK, Some(&all), Some(&mut old));
@@ -42,6 +48,11 @@ pub fn fork() -> nix::Result<Forked> {
         }
     }
 }
+
+/// Set while the lab's threads run beside the shell's own (which then
+/// runs handler blocks): `fork` refuses meanwhile.
+pub static THREADS_RUNNING: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
 
 /// Replace this process by `path` (execve); only returns on failure.
 pub fn exec_replace(

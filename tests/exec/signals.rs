@@ -227,3 +227,39 @@ fn a_handler_runs_while_read_waits_for_its_line() {
     );
     assert_eq!(child.wait().expect("wait").code(), Some(0));
 }
+
+/// Handler blocks run while a threads run goes on (the alarm used to fire
+/// only after the join); `exit` in one stops the run and leaves; a handler
+/// cannot fork meanwhile (threads are running), and says so.
+#[test]
+fn handlers_run_during_a_lab_run() {
+    let r = psh("alarm 0.2 < echo ALARM >; threads 2 booth 8 --chore 100");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let at = lines.iter().position(|l| *l == "ALARM").expect("no ALARM");
+    assert!(
+        lines[at + 1..].iter().any(|l| l.contains(":now left:")),
+        "the alarm came after every sale:\n{}",
+        r.stdout
+    );
+    let r = psh("alarm 0.2 < echo bye; exit 7 >; threads 2 booth 8 --chore 100; echo not-here");
+    assert_eq!(r.status, 7);
+    assert!(!r.stdout.contains("not-here"));
+    assert!(
+        r.stderr
+            .contains("stopped by `exit` in a handler block after"),
+        "{}",
+        r.stderr
+    );
+    let r = psh("alarm 0.1 < ( echo sub ); echo after >; threads 2 booth 4 --chore 100 --quiet");
+    assert!(
+        r.stderr.contains("no fork while lab threads run"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("after") && !r.stdout.contains("sub"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("sold 4 of 4"), "{}", r.stderr);
+}
