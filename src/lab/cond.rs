@@ -54,16 +54,23 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
             if q.done {
                 break;
             }
-            rec.mark(State::Wait);
+            rec.mark(State::CondWait);
             q = match cv.wait(q) {
                 Ok(q) => q,
                 Err(p) => p.into_inner(),
             };
-            rec.mark(State::Lock);
             wakeups += 1;
-            if q.items.is_empty() && !q.done {
+            let for_nothing = q.items.is_empty() && !q.done;
+            if for_nothing {
                 wasted += 1;
             }
+            // The last wake-up (the queue is done) is neither.
+            if for_nothing {
+                rec.mark(State::Wasted);
+            } else if !q.items.is_empty() {
+                rec.mark(State::Woken);
+            }
+            rec.mark(State::Lock);
         }
         drop(q);
         rec.mark(State::Done);

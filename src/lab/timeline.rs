@@ -1,5 +1,5 @@
 //! `--timeline`: one row per worker showing, over time, when it held the
-//! lock, ran, or waited.  Workers record state changes with a monotonic
+//! lock, ran, waited for the lock or on a condition, and each wake-up.  Workers record state changes with a monotonic
 //! clock (the same in every process), and the chart is drawn after the
 //! join.  Draws only; records nothing itself.
 
@@ -16,6 +16,12 @@ pub enum State {
     Run = 2,
     /// Finished.
     Done = 3,
+    /// Waiting on a condition variable (not for the lock).
+    CondWait = 4,
+    /// A moment, not a span: woken by a notify and found an item …
+    Woken = 5,
+    /// … or found nothing (a wasted wake-up).
+    Wasted = 6,
 }
 
 impl State {
@@ -24,6 +30,9 @@ impl State {
             0 => State::Wait,
             1 => State::Lock,
             2 => State::Run,
+            4 => State::CondWait,
+            5 => State::Woken,
+            6 => State::Wasted,
             _ => State::Done,
         }
     }
@@ -72,22 +81,56 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, unlocked: bool) 
             paint(State::Wait, colors)
         )
     };
+    let mut legend = legend;
+    let has = |s: State| rows.iter().flatten().any(|e| e.state == s);
+    if has(State::CondWait) {
+        legend.push_str(&format!(
+            "  {} waited on the condition  {} woken, took an item  {} woken for nothing",
+            paint(State::CondWait, colors),
+            paint(State::Woken, colors),
+            paint(State::Wasted, colors)
+        ));
+    }
     let mut out = format!(
         "timeline: {:.3} ms, one column = {:.1} µs   {legend}\n",
         span / 1e6,
         col_ns / 1e3,
     );
-    // The dominant state of each row in each column.
+    // Spans: index in `acc` of each state that lasts.
+    let slot_of = |s: State| match s {
+        State::Wait => Some(0),
+        State::Lock => Some(1),
+        State::Run => Some(2),
+        State::CondWait => Some(3),
+        _ => None,
+    };
+    let states = [State::Wait, State::Lock, State::Run, State::CondWait];
+    // The dominant state of each row in each column; a wake-up in a
+    // column shows instead.
     let mut grid: Vec<Vec<Option<State>>> = Vec::with_capacity(rows.len());
     for row in rows {
-        // Time spent in each state within each column.
-        let mut acc = vec![[0f64; 3]; WIDTH];
-        for w in row.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            let s = a.state as usize;
-            if s > 2 {
-                continue;
+        let mut points: Vec<Option<State>> = vec![None; WIDTH];
+        for e in row
+            .iter()
+            .filter(|e| matches!(e.state, State::Woken | State::Wasted))
+        {
+            let c = (((e.at_ns - t0) as f64 / col_ns) as usize).min(WIDTH - 1);
+            if points[c] != Some(State::Wasted) {
+                points[c] = Some(e.state);
             }
+        }
+        let spans: Vec<Event> = row
+            .iter()
+            .copied()
+            .filter(|e| !matches!(e.state, State::Woken | State::Wasted))
+            .collect();
+        // Time spent in each state within each column.
+        let mut acc = vec![[0f64; 4]; WIDTH];
+        for w in spans.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let Some(s) = slot_of(a.state) else {
+                continue;
+            };
             let (from, to) = ((a.at_ns - t0) as f64, (b.at_ns.max(a.at_ns) - t0) as f64);
             let first = ((from / col_ns) as usize).min(WIDTH - 1);
             let last = ((to / col_ns) as usize).min(WIDTH - 1);
@@ -101,11 +144,12 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, unlocked: bool) 
         }
         grid.push(
             acc.iter()
-                .map(|slot| {
-                    let best = (0..3)
+                .zip(points)
+                .map(|(slot, point)| {
+                    let best = (0..4)
                         .max_by(|&x, &y| slot[x].total_cmp(&slot[y]))
                         .unwrap_or(0);
-                    (slot[best] > 0.0).then(|| State::from_u64(best as u64))
+                    point.or((slot[best] > 0.0).then_some(states[best]))
                 })
                 .collect(),
         );
@@ -140,9 +184,15 @@ fn paint(s: State, colors: bool) -> String {
         (State::Lock, true) => Color::Red.paint("█").to_string(),
         (State::Run, true) => Color::Green.paint("▒").to_string(),
         (State::Wait, true) => Color::DarkGray.paint("·").to_string(),
+        (State::CondWait, true) => Color::Blue.paint("~").to_string(),
+        (State::Woken, true) => Color::Green.bold().paint("^").to_string(),
+        (State::Wasted, true) => Color::Yellow.bold().paint("x").to_string(),
         (State::Lock, false) => "#".into(),
         (State::Run, false) => "=".into(),
         (State::Wait, false) => ".".into(),
+        (State::CondWait, false) => "~".into(),
+        (State::Woken, false) => "^".into(),
+        (State::Wasted, false) => "x".into(),
         (State::Done, _) => " ".into(),
     }
 }

@@ -530,3 +530,38 @@ fn the_unlocked_timeline_says_what_it_shows() {
         assert!(cells.chars().all(|c| "#!=. ".contains(c)), "{line}");
     }
 }
+
+/// notify and notify_all look different: a consumer waiting on the
+/// condition is `~`, a wake-up that found an item `^`, one that found
+/// nothing `x` — as many as the summary's wasted wake-ups allow.
+#[test]
+fn cond_timelines_show_each_wake_up() {
+    let r = psh("threads 4 cond 8 --notify-all --timeline --quiet");
+    assert!(
+        r.stderr.contains("~ waited on the condition"),
+        "{}",
+        r.stderr
+    );
+    let wasted: u64 = r
+        .stderr
+        .split(" wasted")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    let rows: String = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with(" thread"))
+        .collect();
+    let xs = rows.matches('x').count() as u64;
+    assert!(
+        xs <= wasted,
+        "{xs} x marks for {wasted} wasted wake-ups\n{}",
+        r.stderr
+    );
+    if wasted > 0 {
+        assert!(xs > 0, "{}", r.stderr);
+    }
+    assert!(rows.contains('^') && rows.contains('~'), "{}", r.stderr);
+}
