@@ -7,7 +7,9 @@ use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::engine::{reap_all, sleep, spawn_join, stop_requested, Out, Recorder, PIPE_BUF};
+use super::engine::{
+    print_to, reap_all, sleep, spawn_join, stop_requested, Out, Recorder, Steps, PIPE_BUF,
+};
 use super::timeline::{Event, State};
 use super::{Options, Report};
 use crate::os::process::{self, Forked};
@@ -15,55 +17,74 @@ use crate::os::{signals, sys, trace};
 
 struct Booth {
     left: u64,
-    out: Out,
 }
 
 /// The course's booth: a counter under a mutex; each sale prints
 /// `TID :now left: N`, a booth that finds none left says so and ends.
 pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String> {
-    let shared = Arc::new(Mutex::new(Booth {
-        left: tickets,
-        out: Out::new(super::engine::live_output(o.chore)),
-    }));
-    let (chore, quiet, timeline) = (o.chore, o.quiet, o.timeline);
-    let sh = shared.clone();
+    let shared = Arc::new(Mutex::new(Booth { left: tickets }));
+    // One output for the lines and the steps: printed under the booth's
+    // lock when a sale prints, so in the order things happened.
+    let out = Arc::new(Mutex::new(Out::new(super::engine::live_output(o.chore))));
+    let steps = Steps::new(o.events, &out);
+    let (chore, quiet, timeline, events) = (o.chore, o.quiet, o.timeline, o.events);
+    let (sh, out2) = (shared.clone(), out.clone());
     let res = spawn_join(o.n, move |tid| {
         let mut sold = 0u64;
         let mut rec = Recorder::new(timeline);
+        let step = |what: std::fmt::Arguments<'_>| steps.step(format_args!("T{tid}"), what);
         while !stop_requested() {
             rec.mark(State::Wait);
+            if events {
+                step(format_args!("lock wait"));
+            }
             let mut b = match sh.lock() {
                 Ok(b) => b,
                 Err(p) => p.into_inner(),
             };
             // Stamped after the acquire …
             rec.mark(State::Lock);
-            if b.left == 0 {
+            if events {
+                step(format_args!("lock got"));
+            }
+            let left = b.left;
+            if events {
+                step(format_args!("read left={left}"));
+            }
+            if left == 0 {
                 if !quiet {
-                    b.out.line(format_args!("Thread_id {tid}  No more tickets"));
+                    print_to(&out2, format_args!("Thread_id {tid}  No more tickets"));
                 }
                 // … and before the release: no time after an unlock is
                 // ever drawn as holding the lock.
                 rec.mark(State::Done);
+                if events {
+                    step(format_args!("unlock, end"));
+                }
                 drop(b);
                 return (sold, rec.events);
             }
-            b.left -= 1;
+            b.left = left - 1;
+            if events {
+                step(format_args!("write left={}", left - 1));
+            }
             sold += 1;
             if !quiet {
-                let left = b.left;
-                b.out.line(format_args!("{tid} :now left: {left}"));
+                print_to(&out2, format_args!("{tid} :now left: {}", left - 1));
             }
             sleep(chore);
             rec.mark(State::Run);
+            if events {
+                step(format_args!("unlock"));
+            }
             drop(b);
             sleep(chore);
         }
         rec.mark(State::Done);
         (sold, rec.events)
     })?;
-    if let Ok(mut b) = shared.lock() {
-        b.out.flush();
+    if let Ok(mut o) = out.lock() {
+        o.flush();
     }
     let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
     let total: u64 = per_worker.iter().sum();
@@ -98,18 +119,21 @@ pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, 
     // One output for all: the lines come in the order they were printed
     // (the lock is taken only to print, after the unprotected write).
     let out = Arc::new(Mutex::new(Out::new(super::engine::live_output(chore))));
+    let steps = Steps::new(o.events, &out);
+    let events = o.events;
     let out2 = out.clone();
     let res = spawn_join(o.n, move |tid| {
         let mut sold = 0u64;
-        let print = |args: std::fmt::Arguments<'_>| match out2.lock() {
-            Ok(mut o) => o.line(args),
-            Err(p) => p.into_inner().line(args),
-        };
+        let print = |args: std::fmt::Arguments<'_>| print_to(&out2, args);
+        let step = |what: std::fmt::Arguments<'_>| steps.step(format_args!("T{tid}"), what);
         let mut rec = Recorder::new(timeline);
         while !stop_requested() {
             rec.mark(State::Run);
             // read …
             let n = l2.load(Ordering::Relaxed);
+            if events {
+                step(format_args!("read left={n}"));
+            }
             if n == 0 {
                 if !quiet {
                     print(format_args!("Thread_id {tid}  No more tickets"));
@@ -119,9 +143,15 @@ pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, 
             rec.mark(State::Lock);
             // … yield, where Python's interpreter may switch threads (the
             // course's program minus its lock) …
+            if events {
+                step(format_args!("yield"));
+            }
             std::thread::yield_now();
             // … modify, write: another thread may have sold `n` meanwhile.
             l2.store(n - 1, Ordering::Relaxed);
+            if events {
+                step(format_args!("write left={}", n - 1));
+            }
             // Counted by the number the line prints (`now left: n-1`).
             if let Some(c) = c2.get(n as usize - 1) {
                 let _ = c.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |v| {

@@ -28,22 +28,27 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
     let out = Arc::new(Mutex::new(Out::new(super::engine::live_output(o.chore))));
     let (quiet, timeline, notify_all, chore) = (o.quiet, o.timeline, o.notify_all, o.chore);
     // The producer is one more thread beside the consumers.
-    let producer = start_producer(shared.clone(), items, chore, notify_all)?;
+    let steps = super::engine::Steps::new(o.events, &out);
+    let producer = start_producer(shared.clone(), items, chore, notify_all, steps.clone())?;
     trace::event("thread spawn producer");
     let (sh, out2) = (shared.clone(), out.clone());
     let res = spawn_join(o.n, move |idx| {
         let (m, cv) = &*sh;
         let (mut got, mut wakeups, mut wasted) = (0u64, 0u64, 0u64);
         let mut rec = Recorder::new(timeline);
+        let step = |what: std::fmt::Arguments<'_>| steps.step(format_args!("T{idx}"), what);
         rec.mark(State::Wait);
+        step(format_args!("lock wait"));
         let mut q = match m.lock() {
             Ok(q) => q,
             Err(p) => p.into_inner(),
         };
         rec.mark(State::Lock);
+        step(format_args!("lock got"));
         loop {
             if let Some(item) = q.items.pop_front() {
                 got += 1;
+                step(format_args!("took item {item}"));
                 if !quiet {
                     if let Ok(mut w) = out2.lock() {
                         w.line(format_args!("consumer {idx} took item {item}"));
@@ -55,6 +60,7 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
                 break;
             }
             rec.mark(State::CondWait);
+            step(format_args!("wait() (unlocks)"));
             q = match cv.wait(q) {
                 Ok(q) => q,
                 Err(p) => p.into_inner(),
@@ -67,11 +73,18 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
             // The last wake-up (the queue is done) is neither.
             if for_nothing {
                 rec.mark(State::Wasted);
+                step(format_args!(
+                    "woken (relocked): nothing there, a wasted wake-up"
+                ));
             } else if !q.items.is_empty() {
                 rec.mark(State::Woken);
+                step(format_args!("woken (relocked)"));
+            } else {
+                step(format_args!("woken (relocked): the producer is done"));
             }
             rec.mark(State::Lock);
         }
+        step(format_args!("unlock, end"));
         drop(q);
         rec.mark(State::Done);
         (got, wakeups, wasted, rec.events)
@@ -109,6 +122,7 @@ fn start_producer(
     items: u64,
     chore: Duration,
     notify_all: bool,
+    steps: super::engine::Steps,
 ) -> Result<std::thread::JoinHandle<()>, String> {
     std::thread::Builder::new()
         .name("psh-lab-producer".into())
@@ -121,10 +135,13 @@ fn start_producer(
                 let (m, cv) = &*shared;
                 if let Ok(mut q) = m.lock() {
                     q.items.push_back(k);
+                    steps.step(format_args!("P"), format_args!("put item {k}"));
                 }
                 if notify_all {
+                    steps.step(format_args!("P"), format_args!("notify_all()"));
                     cv.notify_all();
                 } else {
+                    steps.step(format_args!("P"), format_args!("notify()"));
                     cv.notify_one();
                 }
             }

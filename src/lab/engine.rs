@@ -74,6 +74,43 @@ impl Out {
     }
 }
 
+/// `--events`: each step of each worker printed as it happens, into the
+/// run's one output (so in the order the steps happened):
+/// `+12.503ms T3 lock got`.
+#[derive(Clone)]
+pub(crate) struct Steps {
+    out: Option<Arc<std::sync::Mutex<Out>>>,
+    t0: std::time::Instant,
+}
+
+impl Steps {
+    pub(crate) fn new(on: bool, out: &Arc<std::sync::Mutex<Out>>) -> Steps {
+        Steps {
+            out: on.then(|| out.clone()),
+            t0: std::time::Instant::now(),
+        }
+    }
+
+    /// Print one step of worker `who` (`T3`, `P` for the producer).
+    pub(crate) fn step(&self, who: std::fmt::Arguments<'_>, what: std::fmt::Arguments<'_>) {
+        let Some(out) = &self.out else { return };
+        let ms = self.t0.elapsed().as_secs_f64() * 1000.0;
+        let mut o = match out.lock() {
+            Ok(o) => o,
+            Err(p) => p.into_inner(),
+        };
+        o.line(format_args!("+{ms:.3}ms {who} {what}"));
+    }
+}
+
+/// Print through a shared output.
+pub(crate) fn print_to(out: &Arc<std::sync::Mutex<Out>>, args: std::fmt::Arguments<'_>) {
+    match out.lock() {
+        Ok(mut o) => o.line(args),
+        Err(p) => p.into_inner().line(args),
+    }
+}
+
 /// A worker's record of its states over time (only with --timeline).
 pub(crate) struct Recorder {
     pub(crate) on: bool,

@@ -48,6 +48,8 @@ pub(crate) struct Options {
     pub(crate) quiet: bool,
     pub(crate) timeline: bool,
     pub(crate) notify_all: bool,
+    /// `--events`: every step printed as it happens.
+    pub(crate) events: bool,
 }
 
 fn bad(msg: String) -> Result<Options, String> {
@@ -70,7 +72,7 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
     } else {
         "procs"
     };
-    let usage = format!("usage: {name} N worker|booth TICKETS|cond ITEMS [--nolock] [--chore MS] [--quiet] [--timeline] [--notify-all]");
+    let usage = format!("usage: {name} N worker|booth TICKETS|cond ITEMS [--nolock] [--chore MS] [--quiet] [--timeline] [--events] [--notify-all]");
     let mut pos = Vec::new();
     let mut o = Options {
         n: 0,
@@ -81,6 +83,7 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
         quiet: false,
         timeline: false,
         notify_all: false,
+        events: false,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -88,6 +91,7 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
             "--nolock" => o.nolock = true,
             "--quiet" => o.quiet = true,
             "--timeline" => o.timeline = true,
+            "--events" => o.events = true,
             "--notify-all" => o.notify_all = true,
             "--chore" => {
                 let v = it.next().ok_or("--chore needs a number of milliseconds")?;
@@ -131,6 +135,12 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
         return bad("--notify-all is for cond".into());
     }
     // An option a task would not use is refused, never silently accepted.
+    if o.events && (mode == Mode::Procs || o.task == Task::Worker) {
+        return bad(
+            "--events is for threads booth and cond (processes and workers record no steps yet)"
+                .into(),
+        );
+    }
     if o.quiet && o.task == Task::Worker {
         return bad("--quiet is for booth and cond: a worker's one line is all it does".into());
     }
@@ -223,7 +233,12 @@ fn run_beside(o: &Options, on_signal: &mut dyn FnMut() -> bool) -> Result<Report
         crate::os::process::THREADS_RUNNING.store(true, Ordering::SeqCst);
         let runner = std::thread::Builder::new()
             .name("psh-lab".into())
-            .spawn_scoped(s, || run_task(Mode::Threads, o));
+            .spawn_scoped(s, || {
+                let r = run_task(Mode::Threads, o);
+                // Done: the shell's thread stops waiting at once.
+                crate::os::signals::wake_waiter();
+                r
+            });
         let runner = match runner {
             Ok(r) => r,
             Err(e) => {
@@ -269,6 +284,9 @@ fn task_text(o: &Options) -> String {
     };
     if o.nolock {
         s.push_str(" --nolock");
+    }
+    if o.events {
+        s.push_str(" --events");
     }
     if o.notify_all {
         s.push_str(" --notify-all");

@@ -565,3 +565,60 @@ fn cond_timelines_show_each_wake_up() {
     }
     assert!(rows.contains('^') && rows.contains('~'), "{}", r.stderr);
 }
+
+/// `--events` prints every step as it happens, in one ordered stream: with
+/// the lock, a `lock got` is always followed by the same thread's unlock
+/// before anyone else gets it, and each write is the line that follows.
+#[test]
+fn events_show_every_step_in_order() {
+    let r = psh("threads 3 booth 6 --events");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let mut holder: Option<String> = None;
+    let mut last_write: Option<String> = None;
+    for line in r.stdout.lines() {
+        if let Some(rest) = line.split_once(' ').map(|(_, r)| r) {
+            let (who, what) = rest.split_once(' ').unwrap_or((rest, ""));
+            if what == "lock got" {
+                assert!(
+                    holder.is_none(),
+                    "{who} got the lock while {holder:?} held it:\n{}",
+                    r.stdout
+                );
+                holder = Some(who.to_string());
+            } else if what.starts_with("unlock") {
+                assert_eq!(holder.as_deref(), Some(who), "{}", r.stdout);
+                holder = None;
+            } else if let Some(n) = what.strip_prefix("write left=") {
+                last_write = Some(n.to_string());
+            }
+        }
+        if let Some(n) = line.split(":now left: ").nth(1) {
+            assert_eq!(last_write.as_deref(), Some(n), "{}", r.stdout);
+        }
+    }
+    assert!(
+        r.stdout.starts_with('+') && r.stdout.contains("ms T0 lock wait"),
+        "{}",
+        r.stdout
+    );
+    let r = psh("threads 2 cond 3 --events --quiet");
+    for want in [
+        "wait() (unlocks)",
+        "P put item 1",
+        "P notify()",
+        "woken (relocked)",
+        "took item 1",
+    ] {
+        assert!(r.stdout.contains(want), "{want}:\n{}", r.stdout);
+    }
+    let r = psh("threads 2 booth 3 --nolock --events --quiet");
+    for want in ["read left=3", "yield", "write left=2"] {
+        assert!(r.stdout.contains(want), "{want}:\n{}", r.stdout);
+    }
+    let r = psh("procs 2 booth 3 --events; echo status $?");
+    assert!(
+        r.stdout.ends_with("status 2\n") && r.stderr.contains("--events is for threads"),
+        "{}",
+        r.stderr
+    );
+}

@@ -172,6 +172,12 @@ pub fn take_pending() -> Vec<Signal> {
         .collect()
 }
 
+/// Wake whoever waits in `wait_for_signal_ms` (a thread that finished
+/// its work, not a signal): a byte into the self-pipe.
+pub fn wake_waiter() {
+    wake();
+}
+
 pub fn has_pending() -> bool {
     PENDING.load(Ordering::Relaxed) != 0
 }
