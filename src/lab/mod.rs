@@ -218,7 +218,11 @@ pub fn run(mode: Mode, args: &[String], on_signal: &mut dyn FnMut() -> bool) -> 
             &rows,
             mode == Mode::Threads,
             timeline::colors_on_stderr(),
-            o.nolock,
+            match (mode, o.nolock) {
+                (Mode::Procs, _) => timeline::Kind::Pipe,
+                (_, true) => timeline::Kind::Unlocked,
+                _ => timeline::Kind::Locked,
+            },
         ));
     }
     report.status

@@ -54,10 +54,21 @@ pub fn colors_on_stderr() -> bool {
 const WIDTH: usize = 64;
 
 /// Draw the chart.
-/// The chart of `rows`.  `unlocked`: the `#` state is the unprotected
-/// read-write of `--nolock`, and a column where two or more workers are in
-/// it at once is marked `!` in each of them.
-pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, unlocked: bool) -> String {
+/// What the states of a run mean, for the legend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `#` held the lock.
+    Locked,
+    /// `#` is the unprotected read-write of `--nolock`; a column where two
+    /// or more workers are in it at once is marked `!` in each of them.
+    Unlocked,
+    /// Processes fed through a pipe: no lock; `.` waits for a ticket.
+    Pipe,
+}
+
+/// The chart of `rows`.
+pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> String {
+    let unlocked = kind == Kind::Unlocked;
     let t0 = rows.iter().filter_map(|r| r.first()).map(|e| e.at_ns).min();
     let t1 = rows.iter().filter_map(|r| r.last()).map(|e| e.at_ns).max();
     let (Some(t0), Some(t1)) = (t0, t1) else {
@@ -72,6 +83,12 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, unlocked: bool) 
             paint(State::Lock, colors),
             clash(colors),
             paint(State::Run, colors)
+        )
+    } else if kind == Kind::Pipe {
+        format!(
+            "{} had a ticket (sold it, did the chore)  {} waited for one on the pipe",
+            paint(State::Run, colors),
+            paint(State::Wait, colors)
         )
     } else {
         format!(
@@ -216,7 +233,7 @@ mod tests {
                 ev(1000, State::Done),
             ],
         ];
-        let chart = render(&rows, true, false, false);
+        let chart = render(&rows, true, false, Kind::Locked);
         let lines: Vec<&str> = chart.lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(
@@ -233,7 +250,7 @@ mod tests {
         );
         assert!(!chart.contains('\x1b'));
         assert_eq!(
-            render(&[], true, false, false),
+            render(&[], true, false, Kind::Locked),
             "timeline: nothing recorded\n"
         );
         // Unlocked: two rows inside at once are marked `!`.
@@ -241,7 +258,7 @@ mod tests {
             vec![ev(0, State::Lock), ev(1000, State::Done)],
             vec![ev(0, State::Lock), ev(1000, State::Done)],
         ];
-        let chart = render(&both, true, false, true);
+        let chart = render(&both, true, false, Kind::Unlocked);
         assert!(chart.contains("two or more inside at once"), "{chart}");
         assert!(
             chart

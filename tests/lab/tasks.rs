@@ -622,3 +622,15 @@ fn events_show_every_step_in_order() {
         r.stderr
     );
 }
+
+/// A procs booth has no lock: its timeline says what its marks are.
+#[test]
+fn the_procs_timeline_names_no_lock() {
+    let r = psh("procs 3 booth 12 --timeline --quiet");
+    assert!(
+        r.stderr.contains("waited for one on the pipe"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("held the lock"), "{}", r.stderr);
+}
