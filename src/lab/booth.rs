@@ -29,6 +29,11 @@ pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String>
     let steps = Steps::new(o.events, &out);
     let (chore, quiet, timeline, events) = (o.chore, o.quiet, o.timeline, o.events);
     let (sh, out2) = (shared.clone(), out.clone());
+    // `--course`: the first booth to find none left ends the whole run,
+    // as the course's os._exit(0) does.
+    let course = o.course;
+    let ended = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let ended2 = ended.clone();
     let res = spawn_join(o.n, move |tid| {
         let mut sold = 0u64;
         let mut rec = Recorder::new(timeline);
@@ -47,6 +52,12 @@ pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String>
             if events {
                 step(format_args!("lock got"));
             }
+            if course && ended2.load(Ordering::Relaxed) {
+                // The process has exited, in the course's program.
+                rec.mark(State::Done);
+                drop(b);
+                return (sold, rec.events);
+            }
             let left = b.left;
             if events {
                 step(format_args!("read left={left}"));
@@ -54,6 +65,9 @@ pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String>
             if left == 0 {
                 if !quiet {
                     print_to(&out2, format_args!("Thread_id {tid}  No more tickets"));
+                }
+                if course {
+                    ended2.store(true, Ordering::Relaxed);
                 }
                 // … and before the release: no time after an unlock is
                 // ever drawn as holding the lock.
@@ -89,9 +103,70 @@ pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String>
     let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
     let total: u64 = per_worker.iter().sum();
     let exact = total == tickets;
+    let ending = if ended.load(Ordering::Relaxed) {
+        "; the first booth with none left ended the run (os._exit(0))"
+    } else {
+        ""
+    };
     Ok(Report {
         summary: if exact {
-            format!("sold {total} of {tickets}, each exactly once (under the lock)")
+            format!("sold {total} of {tickets}, each exactly once (under the lock){ending}")
+        } else {
+            format!("sold {total} of {tickets}: WRONG")
+        },
+        per_worker,
+        status: i32::from(!exact),
+        events: res.into_iter().map(|r| r.1).collect(),
+    })
+}
+
+/// The booth with no lock and no race: one atomic fetch-and-subtract per
+/// sale (a `lock`-prefixed instruction), so every number is sold once.
+pub(crate) fn threads_booth_atomic(o: &Options, tickets: u64) -> Result<Report, String> {
+    let left = Arc::new(AtomicU64::new(tickets));
+    let out = Arc::new(Mutex::new(Out::new(super::engine::live_output(o.chore))));
+    let steps = Steps::new(o.events, &out);
+    let (chore, quiet, timeline, events) = (o.chore, o.quiet, o.timeline, o.events);
+    let (l2, out2) = (left.clone(), out.clone());
+    let res = spawn_join(o.n, move |tid| {
+        let mut sold = 0u64;
+        let mut rec = Recorder::new(timeline);
+        while !stop_requested() {
+            rec.mark(State::Lock);
+            let prev = l2.fetch_update(Ordering::AcqRel, Ordering::Acquire, |v| v.checked_sub(1));
+            rec.mark(State::Run);
+            let Ok(n) = prev else {
+                if !quiet {
+                    print_to(&out2, format_args!("Thread_id {tid}  No more tickets"));
+                }
+                break;
+            };
+            if events {
+                steps.step(
+                    format_args!("T{tid}"),
+                    format_args!("fetch_sub left={n}→{}", n - 1),
+                );
+            }
+            sold += 1;
+            if !quiet {
+                print_to(&out2, format_args!("{tid} :now left: {}", n - 1));
+            }
+            sleep(chore);
+        }
+        rec.mark(State::Done);
+        (sold, rec.events)
+    })?;
+    if let Ok(mut o) = out.lock() {
+        o.flush();
+    }
+    let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
+    let total: u64 = per_worker.iter().sum();
+    let exact = total == tickets;
+    Ok(Report {
+        summary: if exact {
+            format!(
+                "sold {total} of {tickets}, each exactly once (atomic fetch-and-subtract, no lock)"
+            )
         } else {
             format!("sold {total} of {tickets}: WRONG")
         },

@@ -14,7 +14,7 @@ mod worker;
 use std::time::{Duration, Instant};
 
 use crate::os::sys;
-use booth::{procs_booth, threads_booth, threads_booth_nolock};
+use booth::{procs_booth, threads_booth, threads_booth_atomic, threads_booth_nolock};
 use cond::threads_cond;
 use timeline::Event;
 use worker::{procs_worker, threads_worker};
@@ -43,6 +43,10 @@ pub(crate) struct Options {
     pub(crate) n: usize,
     pub(crate) task: Task,
     pub(crate) nolock: bool,
+    /// `--atomic`: no lock, one fetch-and-subtract per sale.
+    pub(crate) atomic: bool,
+    /// `--course`: the course's pacing and its `os._exit` ending.
+    pub(crate) course: bool,
     pub(crate) chore: Duration,
     pub(crate) chore_given: bool,
     pub(crate) quiet: bool,
@@ -72,12 +76,14 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
     } else {
         "procs"
     };
-    let usage = format!("usage: {name} N worker|booth TICKETS|cond ITEMS [--nolock] [--chore MS] [--quiet] [--timeline] [--events] [--notify-all]");
+    let usage = format!("usage: {name} N worker|booth TICKETS|cond ITEMS [--nolock|--atomic] [--course] [--chore MS] [--quiet] [--timeline] [--events] [--notify-all]");
     let mut pos = Vec::new();
     let mut o = Options {
         n: 0,
         task: Task::Worker,
         nolock: false,
+        atomic: false,
+        course: false,
         chore: Duration::ZERO,
         chore_given: false,
         quiet: false,
@@ -89,6 +95,8 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--nolock" => o.nolock = true,
+            "--atomic" => o.atomic = true,
+            "--course" => o.course = true,
             "--quiet" => o.quiet = true,
             "--timeline" => o.timeline = true,
             "--events" => o.events = true,
@@ -130,6 +138,19 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
     }
     if o.nolock && !matches!(o.task, Task::Booth(_)) {
         return bad("--nolock is for booth".into());
+    }
+    if (o.atomic || o.course) && (mode == Mode::Procs || !matches!(o.task, Task::Booth(_))) {
+        return bad("--atomic and --course are for threads booth".into());
+    }
+    if o.atomic && o.nolock {
+        return bad("--atomic and --nolock are two ways without the lock: choose one".into());
+    }
+    if o.course && (o.atomic || o.nolock) {
+        return bad("--course is the course's locked booth: without --atomic or --nolock".into());
+    }
+    if o.course && !o.chore_given {
+        // The course's doChore(): half a second inside and outside the lock.
+        o.chore = Duration::from_millis(500);
     }
     if o.notify_all && !matches!(o.task, Task::Cond(_)) {
         return bad("--notify-all is for cond".into());
@@ -272,6 +293,7 @@ fn run_task(mode: Mode, o: &Options) -> Result<Report, String> {
     match (mode, &o.task) {
         (Mode::Threads, Task::Worker) => threads_worker(o),
         (Mode::Threads, Task::Booth(t)) if o.nolock => threads_booth_nolock(o, *t),
+        (Mode::Threads, Task::Booth(t)) if o.atomic => threads_booth_atomic(o, *t),
         (Mode::Threads, Task::Booth(t)) => threads_booth(o, *t),
         (Mode::Threads, Task::Cond(i)) => threads_cond(o, *i),
         (Mode::Procs, Task::Worker) => procs_worker(o),
@@ -288,6 +310,12 @@ fn task_text(o: &Options) -> String {
     };
     if o.nolock {
         s.push_str(" --nolock");
+    }
+    if o.atomic {
+        s.push_str(" --atomic");
+    }
+    if o.course {
+        s.push_str(" --course");
     }
     if o.events {
         s.push_str(" --events");

@@ -296,6 +296,19 @@ fn bounds_and_bad_arguments_are_status_2() {
         ),
         ("threads 2 worker --nolock", "--nolock is for booth"),
         ("threads 2 booth 5 --notify-all", "--notify-all is for cond"),
+        ("threads 2 booth 5 --atomic --nolock", "choose one"),
+        (
+            "procs 2 booth 5 --atomic",
+            "--atomic and --course are for threads booth",
+        ),
+        (
+            "threads 2 worker --course",
+            "--atomic and --course are for threads booth",
+        ),
+        (
+            "threads 2 booth 5 --course --atomic",
+            "--course is the course's locked booth",
+        ),
         ("threads", "usage: threads N"),
     ] {
         let r = psh(&format!("{line}; echo status $?"));
@@ -633,4 +646,47 @@ fn the_procs_timeline_names_no_lock() {
         r.stderr
     );
     assert!(!r.stderr.contains("held the lock"), "{}", r.stderr);
+}
+
+/// `--atomic`: no lock, one fetch-and-subtract per sale, always exact.
+#[test]
+fn the_atomic_booth_is_always_exact() {
+    for _ in 0..5 {
+        let r = psh("threads 10 booth 1000 --atomic");
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("each exactly once (atomic fetch-and-subtract, no lock)"),
+            "{}",
+            r.stderr
+        );
+        let mut left: Vec<u32> = r
+            .stdout
+            .lines()
+            .filter_map(|l| l.split(":now left: ").nth(1))
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        left.sort_unstable();
+        assert_eq!(left, (0..1000).collect::<Vec<u32>>());
+    }
+}
+
+/// `--course`: the course's ending — the first booth to find none left ends
+/// the run, so exactly one `No more tickets` line appears.
+#[test]
+fn the_course_booth_ends_like_os_exit() {
+    let r = psh("threads 4 booth 6 --course --chore 5");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout.matches("No more tickets").count(),
+        1,
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr.contains("ended the run (os._exit(0))"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout.matches(":now left:").count(), 6, "{}", r.stdout);
 }
