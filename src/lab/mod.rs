@@ -8,6 +8,7 @@
 mod booth;
 mod cond;
 mod engine;
+mod sched;
 pub mod timeline;
 mod worker;
 
@@ -47,6 +48,8 @@ pub(crate) struct Options {
     pub(crate) atomic: bool,
     /// `--course`: the course's pacing and its `os._exit` ending.
     pub(crate) course: bool,
+    /// `--seed S` / `--schedule LIST`: one step at a time, reproducibly.
+    pub(crate) picker: Option<sched::Picker>,
     pub(crate) chore: Duration,
     pub(crate) chore_given: bool,
     pub(crate) quiet: bool,
@@ -84,6 +87,7 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
         nolock: false,
         atomic: false,
         course: false,
+        picker: None,
         chore: Duration::ZERO,
         chore_given: false,
         quiet: false,
@@ -97,6 +101,24 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
             "--nolock" => o.nolock = true,
             "--atomic" => o.atomic = true,
             "--course" => o.course = true,
+            "--seed" => {
+                let v = it.next().ok_or("--seed needs a number")?;
+                let s = v
+                    .parse::<u64>()
+                    .map_err(|_| format!("--seed must be a whole number, not `{v}`"))?;
+                o.picker = Some(sched::Picker::Seed(s));
+            }
+            "--schedule" => {
+                let v = it
+                    .next()
+                    .ok_or("--schedule needs a list of workers, like 0,0,1,1,0")?;
+                let list: Result<Vec<usize>, _> =
+                    v.split(',').map(|w| w.trim().parse::<usize>()).collect();
+                let list = list.map_err(|_| {
+                    format!("--schedule takes worker numbers separated by commas, not `{v}`")
+                })?;
+                o.picker = Some(sched::Picker::Schedule(list));
+            }
             "--quiet" => o.quiet = true,
             "--timeline" => o.timeline = true,
             "--events" => o.events = true,
@@ -147,6 +169,35 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
     }
     if o.course && (o.atomic || o.nolock) {
         return bad("--course is the course's locked booth: without --atomic or --nolock".into());
+    }
+    if o.picker.is_some() {
+        if mode == Mode::Procs || !matches!(o.task, Task::Booth(_)) || o.atomic || o.course {
+            return bad(
+                "--seed and --schedule are for threads booth (with or without --nolock), for now"
+                    .into(),
+            );
+        }
+        if o.timeline || o.events || o.chore_given {
+            return bad("--seed and --schedule print their own table: no --timeline, --events or --chore with them".into());
+        }
+        if o.n > 8 {
+            return bad(format!(
+                "--seed and --schedule show at most 8 workers side by side, not {}",
+                o.n
+            ));
+        }
+        if matches!(o.task, Task::Booth(t) if t > 1000) {
+            return bad("--seed and --schedule step through at most 1000 tickets".into());
+        }
+        if let Some(sched::Picker::Schedule(list)) = &o.picker {
+            if let Some(w) = list.iter().find(|&&w| w >= o.n) {
+                return bad(format!(
+                    "--schedule names worker {w}, but there are {} (0 to {})",
+                    o.n,
+                    o.n - 1
+                ));
+            }
+        }
     }
     if o.course && !o.chore_given {
         // The course's doChore(): half a second inside and outside the lock.
@@ -292,6 +343,10 @@ fn run_beside(o: &Options, on_signal: &mut dyn FnMut() -> bool) -> Result<Report
 fn run_task(mode: Mode, o: &Options) -> Result<Report, String> {
     match (mode, &o.task) {
         (Mode::Threads, Task::Worker) => threads_worker(o),
+        (Mode::Threads, Task::Booth(t)) if o.picker.is_some() => match &o.picker {
+            Some(p) => sched::threads_booth_scheduled(o, *t, p),
+            None => threads_booth(o, *t),
+        },
         (Mode::Threads, Task::Booth(t)) if o.nolock => threads_booth_nolock(o, *t),
         (Mode::Threads, Task::Booth(t)) if o.atomic => threads_booth_atomic(o, *t),
         (Mode::Threads, Task::Booth(t)) => threads_booth(o, *t),
@@ -316,6 +371,14 @@ fn task_text(o: &Options) -> String {
     }
     if o.course {
         s.push_str(" --course");
+    }
+    match &o.picker {
+        Some(sched::Picker::Seed(v)) => s.push_str(&format!(" --seed {v}")),
+        Some(sched::Picker::Schedule(l)) => {
+            let l: Vec<String> = l.iter().map(usize::to_string).collect();
+            s.push_str(&format!(" --schedule {}", l.join(",")));
+        }
+        None => {}
     }
     if o.events {
         s.push_str(" --events");

@@ -690,3 +690,62 @@ fn the_course_booth_ends_like_os_exit() {
     );
     assert_eq!(r.stdout.matches(":now left:").count(), 6, "{}", r.stdout);
 }
+
+/// `--seed`: one step at a time, a table like OSTEP's x86.py, the same
+/// bytes every run; seed 1 shows a lost update within a dozen rows.
+#[test]
+fn a_seed_gives_the_same_interleaving_every_time() {
+    let first = psh("threads 3 booth 5 --nolock --seed 42");
+    for _ in 0..5 {
+        let again = psh("threads 3 booth 5 --nolock --seed 42");
+        assert_eq!(again.stdout, first.stdout);
+        assert_eq!(again.status, first.status);
+    }
+    assert!(
+        first
+            .stdout
+            .starts_with(" step  T0      T1      T2       left"),
+        "{}",
+        first.stdout
+    );
+    let r = psh("threads 2 booth 3 --nolock --seed 1");
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    // Rows 4 and 7 print the same `now left: 2`: two sales of one ticket.
+    assert!(
+        lines[4].ends_with("1 :now left: 2") && lines[7].ends_with("0 :now left: 2"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr
+            .contains("the lines `now left: 2` repeat (a lost update)"),
+        "{}",
+        r.stderr
+    );
+    // With the lock, every seed is exact.
+    for seed in 0..20 {
+        let r = psh(&format!("threads 3 booth 4 --seed {seed}"));
+        assert_eq!(r.status, 0, "seed {seed}: {}{}", r.stdout, r.stderr);
+    }
+    // An explicit schedule: strict alternation loses every update.
+    let r = psh("threads 2 booth 2 --nolock --schedule 0,1,0,1,0,1,0,1,0,1,0,1");
+    assert!(r.stderr.contains("sold 4 of 2"), "{}", r.stderr);
+    for (line, msg) in [
+        (
+            "threads 2 booth 3 --seed x",
+            "--seed must be a whole number",
+        ),
+        ("threads 2 booth 3 --schedule 0,5", "names worker 5"),
+        ("threads 9 booth 3 --seed 1", "at most 8 workers"),
+        ("threads 2 cond 3 --seed 1", "for threads booth"),
+        (
+            "threads 2 booth 3 --seed 1 --timeline",
+            "print their own table",
+        ),
+    ] {
+        let r = psh(&format!("{line}; echo status $?"));
+        assert_eq!(r.stdout, "status 2\n", "{line}");
+        assert!(r.stderr.contains(msg), "{line}: {}", r.stderr);
+    }
+}
