@@ -50,6 +50,8 @@ pub(crate) struct Options {
     pub(crate) course: bool,
     /// `--seed S` / `--schedule LIST`: one step at a time, reproducibly.
     pub(crate) picker: Option<sched::Picker>,
+    /// `--quiz`: the schedule's table with its values hidden first.
+    pub(crate) quiz: bool,
     pub(crate) chore: Duration,
     pub(crate) chore_given: bool,
     pub(crate) quiet: bool,
@@ -88,6 +90,7 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
         atomic: false,
         course: false,
         picker: None,
+        quiz: false,
         chore: Duration::ZERO,
         chore_given: false,
         quiet: false,
@@ -101,6 +104,7 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
             "--nolock" => o.nolock = true,
             "--atomic" => o.atomic = true,
             "--course" => o.course = true,
+            "--quiz" => o.quiz = true,
             "--seed" => {
                 let v = it.next().ok_or("--seed needs a number")?;
                 let s = v
@@ -169,6 +173,12 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
     }
     if o.course && (o.atomic || o.nolock) {
         return bad("--course is the course's locked booth: without --atomic or --nolock".into());
+    }
+    if o.quiz && o.picker.is_none() {
+        return bad(
+            "--quiz goes with --seed S or --schedule LIST: it hides the values of their table"
+                .into(),
+        );
     }
     if o.picker.is_some() {
         if mode == Mode::Procs || !matches!(o.task, Task::Booth(_)) || o.atomic || o.course {
@@ -379,6 +389,9 @@ fn task_text(o: &Options) -> String {
             s.push_str(&format!(" --schedule {}", l.join(",")));
         }
         None => {}
+    }
+    if o.quiz {
+        s.push_str(" --quiz");
     }
     if o.events {
         s.push_str(" --events");

@@ -56,6 +56,8 @@ struct Sched {
     schedule: Vec<usize>,
     picks: usize,
     rows: String,
+    /// The same table with every value hidden as `?` (`--quiz`).
+    masked: String,
     step_no: usize,
     sold: Vec<u64>,
     printed: Vec<u64>,
@@ -144,24 +146,38 @@ impl Sched {
             }
         }
         self.step_no += 1;
-        let _ = write!(self.rows, "{:>5} ", self.step_no);
+        let mut row = format!("{:>5} ", self.step_no);
         for k in 0..self.next.len() {
             let cell = if k == w { step.name() } else { "" };
-            let _ = write!(self.rows, " {cell:<7}");
+            let _ = write!(row, " {cell:<7}");
         }
-        let _ = write!(self.rows, " {:>5}", self.left);
+        let mut hidden = row.clone();
+        let _ = write!(row, " {:>5}", self.left);
+        let _ = write!(hidden, " {:>5}", "?");
         for c in &self.copies {
             match c {
                 Some(v) => {
-                    let _ = write!(self.rows, " {v:>4}");
+                    let _ = write!(row, " {v:>4}");
+                    let _ = write!(hidden, " {:>4}", "?");
                 }
-                None => self.rows.push_str("    -"),
+                None => {
+                    row.push_str("    -");
+                    hidden.push_str("    -");
+                }
             }
         }
         if !note.is_empty() {
-            let _ = write!(self.rows, "   {note}");
+            let _ = write!(row, "   {note}");
+            let masked_note = match note.split_once(":now left: ") {
+                Some((who, _)) => format!("{who}:now left: ?"),
+                None => note.clone(),
+            };
+            let _ = write!(hidden, "   {masked_note}");
         }
+        self.rows.push_str(&row);
         self.rows.push('\n');
+        self.masked.push_str(&hidden);
+        self.masked.push('\n');
     }
 }
 
@@ -197,7 +213,8 @@ pub(crate) fn threads_booth_scheduled(
         rng,
         schedule,
         picks: 0,
-        rows: head,
+        rows: head.clone(),
+        masked: head,
         step_no: 0,
         sold: vec![0; n],
         printed: Vec::new(),
@@ -242,7 +259,24 @@ pub(crate) fn threads_booth_scheduled(
         Ok(g) => g,
         Err(p) => p.into_inner(),
     };
-    crate::os::sys::out(&s.rows).map_err(|e| format!("write: {}", e.desc()))?;
+    let write = |t: &str| crate::os::sys::out(t).map_err(|e| format!("write: {}", e.desc()));
+    if o.quiz {
+        write(&s.masked)?;
+        write(
+            "quiz: what are the values marked ? (the shared left, each copy, each line printed)?\n",
+        )?;
+        if crate::os::process::isatty(0) {
+            write("press Enter for the answers ")?;
+            let mut b = [0u8; 1];
+            while let Ok(1) = crate::os::sys::read_some(0, &mut b) {
+                if b[0] == b'\n' {
+                    break;
+                }
+            }
+        }
+        write("answers:\n")?;
+    }
+    write(&s.rows)?;
     let total: u64 = s.sold.iter().sum();
     let mut seen = std::collections::BTreeMap::new();
     for p in &s.printed {

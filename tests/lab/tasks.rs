@@ -749,3 +749,30 @@ fn a_seed_gives_the_same_interleaving_every_time() {
         assert!(r.stderr.contains(msg), "{line}: {}", r.stderr);
     }
 }
+
+/// `--quiz`: the table with its values hidden, then (not on a terminal,
+/// at once) the answers — the same table `--seed` prints.
+#[test]
+fn a_quiz_hides_the_values_then_answers() {
+    let q = psh("threads 2 booth 3 --nolock --seed 1 --quiz");
+    let plain = psh("threads 2 booth 3 --nolock --seed 1");
+    let (asked, answers) = q
+        .stdout
+        .split_once("answers:\n")
+        .unwrap_or_else(|| panic!("{}", q.stdout));
+    assert_eq!(answers, plain.stdout);
+    assert!(
+        asked.contains("    1          read        ?    -    ?"),
+        "{asked}"
+    );
+    assert!(
+        asked.contains(":now left: ?") && !asked.contains(":now left: 2"),
+        "{asked}"
+    );
+    let r = psh("threads 2 booth 3 --quiz; echo status $?");
+    assert!(
+        r.stdout.ends_with("status 2\n") && r.stderr.contains("--quiz goes with --seed"),
+        "{}",
+        r.stderr
+    );
+}
