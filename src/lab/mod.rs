@@ -52,6 +52,8 @@ pub(crate) struct Options {
     pub(crate) picker: Option<sched::Picker>,
     /// `--quiz`: the schedule's table with its values hidden first.
     pub(crate) quiz: bool,
+    /// `--step`: ask who moves at each step.
+    pub(crate) step: bool,
     pub(crate) chore: Duration,
     pub(crate) chore_given: bool,
     pub(crate) quiet: bool,
@@ -91,6 +93,7 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
         course: false,
         picker: None,
         quiz: false,
+        step: false,
         chore: Duration::ZERO,
         chore_given: false,
         quiet: false,
@@ -105,6 +108,7 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
             "--atomic" => o.atomic = true,
             "--course" => o.course = true,
             "--quiz" => o.quiz = true,
+            "--step" => o.step = true,
             "--seed" => {
                 let v = it.next().ok_or("--seed needs a number")?;
                 let s = v
@@ -173,6 +177,13 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
     }
     if o.course && (o.atomic || o.nolock) {
         return bad("--course is the course's locked booth: without --atomic or --nolock".into());
+    }
+    if o.step && o.picker.is_none() {
+        // Enter takes the PRNG's choice: a seed it is.
+        o.picker = Some(sched::Picker::Seed(1));
+    }
+    if o.step && o.quiz {
+        return bad("--step shows every value as it goes: not with --quiz".into());
     }
     if o.quiz && o.picker.is_none() {
         return bad(
@@ -392,6 +403,9 @@ fn task_text(o: &Options) -> String {
     }
     if o.quiz {
         s.push_str(" --quiz");
+    }
+    if o.step {
+        s.push_str(" --step");
     }
     if o.events {
         s.push_str(" --events");

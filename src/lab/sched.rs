@@ -62,9 +62,54 @@ struct Sched {
     sold: Vec<u64>,
     printed: Vec<u64>,
     locked: bool,
+    /// `--step`: each row printed as it is taken, and the next worker
+    /// asked for (a digit, Enter for the seeded choice, q to stop).
+    step: bool,
+    /// Where the printed part of `rows` ends (for `--step`).
+    shown: usize,
+    /// `q` at a `--step` question ended the run early.
+    quit: bool,
 }
 
 impl Sched {
+    /// `--step`: print the new rows, then ask who goes next; None: stop.
+    fn ask(&mut self, proposed: Option<usize>) -> Option<usize> {
+        let new = self.rows.get(self.shown..).unwrap_or("").to_string();
+        self.shown = self.rows.len();
+        let _ = crate::os::sys::out(&new);
+        let p = proposed?;
+        let can: Vec<String> = (0..self.next.len())
+            .filter(|&w| self.runnable(w))
+            .map(|w| format!("T{w} {}", self.next[w].name()))
+            .collect();
+        loop {
+            crate::os::sys::err(&format!(
+                "next? [{}] a digit, Enter for T{p}, q to stop: ",
+                can.join(", ")
+            ));
+            let mut line = Vec::new();
+            let mut b = [0u8; 1];
+            while let Ok(1) = crate::os::sys::read_some(0, &mut b) {
+                if b[0] == b'\n' {
+                    break;
+                }
+                line.push(b[0]);
+            }
+            let t = String::from_utf8_lossy(&line).trim().to_string();
+            if t.is_empty() {
+                return Some(p);
+            }
+            if t == "q" {
+                self.quit = true;
+                return None;
+            }
+            match t.parse::<usize>() {
+                Ok(w) if w < self.next.len() && self.runnable(w) => return Some(w),
+                _ => crate::os::sys::err(&format!("T{t} cannot move now\n")),
+            }
+        }
+    }
+
     fn runnable(&self, w: usize) -> bool {
         // One waiting for a lock another holds cannot move.
         let blocked = self.next[w] == Step::Lock && self.holder.is_some();
@@ -219,8 +264,18 @@ pub(crate) fn threads_booth_scheduled(
         sold: vec![0; n],
         printed: Vec::new(),
         locked,
+        step: o.step,
+        shown: 0,
+        quit: false,
     };
+    s.shown = s.rows.len();
     s.turn = s.pick(n - 1);
+    if s.step {
+        // The header first, then the first choice.
+        s.shown = 0;
+        let first = s.turn;
+        s.turn = s.ask(first);
+    }
     let shared = Arc::new((Mutex::new(s), Condvar::new()));
     let sh = shared.clone();
     // Each thread waits for its turn, takes one step, hands the turn on.
@@ -236,6 +291,10 @@ pub(crate) fn threads_booth_scheduled(
                 Some(t) if t == me => {
                     g.take(me);
                     g.turn = g.pick(me);
+                    if g.step {
+                        let proposed = g.turn;
+                        g.turn = g.ask(proposed);
+                    }
                     cv.notify_all();
                     if g.done[me] {
                         break;
@@ -276,7 +335,12 @@ pub(crate) fn threads_booth_scheduled(
         }
         write("answers:\n")?;
     }
-    write(&s.rows)?;
+    if s.step {
+        // Printed as it went; the rest (the last row) now.
+        write(s.rows.get(s.shown..).unwrap_or(""))?;
+    } else {
+        write(&s.rows)?;
+    }
     let total: u64 = s.sold.iter().sum();
     let mut seen = std::collections::BTreeMap::new();
     for p in &s.printed {
@@ -292,7 +356,12 @@ pub(crate) fn threads_booth_scheduled(
         Picker::Seed(s) => format!("seed {s}"),
         Picker::Schedule(_) => "the schedule given".to_string(),
     };
-    let summary = if exact {
+    let summary = if s.quit {
+        format!(
+            "stopped (q) after {} steps; {total} of {tickets} sold so far",
+            s.step_no
+        )
+    } else if exact {
         format!(
             "sold {total} of {tickets}, each exactly once; {} steps picked by {how}",
             s.step_no
@@ -307,7 +376,7 @@ pub(crate) fn threads_booth_scheduled(
     Ok(Report {
         summary,
         per_worker: s.sold.clone(),
-        status: i32::from(!exact),
+        status: i32::from(!exact && !s.quit),
         events: Vec::new(),
     })
 }

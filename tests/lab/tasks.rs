@@ -776,3 +776,25 @@ fn a_quiz_hides_the_values_then_answers() {
         r.stderr
     );
 }
+
+/// `--step`: each row as it is taken; a digit picks the worker, Enter the
+/// seeded choice, q stops.
+#[test]
+fn step_asks_who_moves() {
+    let r = psh_args(
+        &["-c", "threads 2 booth 2 --nolock --step"],
+        b"1\n1\n0\nq\n",
+    );
+    let rows: Vec<&str> = r.stdout.lines().skip(1).collect();
+    assert_eq!(rows.len(), 3, "{}", r.stdout);
+    assert!(rows[0].starts_with("    1          read"), "{}", r.stdout);
+    assert!(rows[1].starts_with("    2          write"), "{}", r.stdout);
+    assert!(rows[2].starts_with("    3  read"), "{}", r.stdout);
+    assert!(r.stderr.contains("a digit, Enter for"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("stopped (q) after 3 steps"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.status, 0);
+}
