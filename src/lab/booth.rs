@@ -92,6 +92,9 @@ pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String>
                 step(format_args!("unlock"));
             }
             drop(b);
+            if !chore.is_zero() {
+                rec.mark(State::Sleep);
+            }
             sleep(chore);
         }
         rec.mark(State::Done);
@@ -428,8 +431,8 @@ fn collect_sales(raw: &[u8], n: usize, tickets: u64) -> Result<Sales, String> {
                 _ => {
                     if let Some(e) = events.get_mut(idx) {
                         e.push(Event {
-                            at_ns: v >> 2,
-                            state: State::from_u64(v & 3),
+                            at_ns: v >> 3,
+                            state: State::from_u64(v & 7),
                         });
                     }
                 }
@@ -460,6 +463,9 @@ fn booth_child(idx: usize, tickets: RawFd, results: RawFd, o: &Options) -> i32 {
             out.line(format_args!("{idx} :sold ticket {t}"));
         }
         // `--chore` paces every booth process too.
+        if !o.chore.is_zero() {
+            rec.mark(State::Sleep);
+        }
         sleep(o.chore);
     }
     if !quiet {
@@ -472,7 +478,7 @@ fn booth_child(idx: usize, tickets: RawFd, results: RawFd, o: &Options) -> i32 {
     let events: Vec<u64> = rec
         .events
         .iter()
-        .map(|e| (e.at_ns << 2) | e.state as u64)
+        .map(|e| (e.at_ns << 3) | e.state as u64)
         .collect();
     let mut failed = false;
     for (kind, values) in [(0u64, &sold), (1u64, &events)] {

@@ -22,6 +22,8 @@ pub enum State {
     Woken = 5,
     /// … or found nothing (a wasted wake-up).
     Wasted = 6,
+    /// Sleeping: the chore outside the lock.
+    Sleep = 7,
 }
 
 impl State {
@@ -33,6 +35,7 @@ impl State {
             4 => State::CondWait,
             5 => State::Woken,
             6 => State::Wasted,
+            7 => State::Sleep,
             _ => State::Done,
         }
     }
@@ -86,7 +89,7 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> S
         )
     } else if kind == Kind::Pipe {
         format!(
-            "{} had a ticket (sold it, did the chore)  {} waited for one on the pipe",
+            "{} had a ticket (sold it)  {} waited for one on the pipe",
             paint(State::Run, colors),
             paint(State::Wait, colors)
         )
@@ -108,6 +111,12 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> S
             paint(State::Wasted, colors)
         ));
     }
+    if has(State::Sleep) {
+        legend.push_str(&format!(
+            "  {} slept (the chore)",
+            paint(State::Sleep, colors)
+        ));
+    }
     let mut out = format!(
         "timeline: {:.3} ms, one column = {:.1} µs   {legend}\n",
         span / 1e6,
@@ -119,9 +128,16 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> S
         State::Lock => Some(1),
         State::Run => Some(2),
         State::CondWait => Some(3),
+        State::Sleep => Some(4),
         _ => None,
     };
-    let states = [State::Wait, State::Lock, State::Run, State::CondWait];
+    let states = [
+        State::Wait,
+        State::Lock,
+        State::Run,
+        State::CondWait,
+        State::Sleep,
+    ];
     // The dominant state of each row in each column; a wake-up in a
     // column shows instead.
     let mut grid: Vec<Vec<Option<State>>> = Vec::with_capacity(rows.len());
@@ -142,7 +158,7 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> S
             .filter(|e| !matches!(e.state, State::Woken | State::Wasted))
             .collect();
         // Time spent in each state within each column.
-        let mut acc = vec![[0f64; 4]; WIDTH];
+        let mut acc = vec![[0f64; 5]; WIDTH];
         for w in spans.windows(2) {
             let (a, b) = (w[0], w[1]);
             let Some(s) = slot_of(a.state) else {
@@ -163,7 +179,7 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> S
             acc.iter()
                 .zip(points)
                 .map(|(slot, point)| {
-                    let best = (0..4)
+                    let best = (0..5)
                         .max_by(|&x, &y| slot[x].total_cmp(&slot[y]))
                         .unwrap_or(0);
                     point.or((slot[best] > 0.0).then_some(states[best]))
@@ -208,6 +224,8 @@ fn paint(s: State, colors: bool) -> String {
         (State::Run, false) => "=".into(),
         (State::Wait, false) => ".".into(),
         (State::CondWait, false) => "~".into(),
+        (State::Sleep, true) => Color::DarkGray.paint("z").to_string(),
+        (State::Sleep, false) => "z".into(),
         (State::Woken, false) => "^".into(),
         (State::Wasted, false) => "x".into(),
         (State::Done, _) => " ".into(),

@@ -798,3 +798,16 @@ fn step_asks_who_moves() {
     );
     assert_eq!(r.status, 0);
 }
+
+/// The chore outside the lock is sleep, drawn as such (`z`), not as running.
+#[test]
+fn timelines_show_the_chore_as_sleep() {
+    let r = psh("threads 3 booth 9 --chore 5 --timeline --quiet");
+    assert!(r.stderr.contains("z slept (the chore)"), "{}", r.stderr);
+    let rows: String = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with(" thread"))
+        .collect();
+    assert!(rows.contains('z') && rows.contains('#'), "{}", r.stderr);
+}
