@@ -349,7 +349,9 @@ pub(crate) fn procs_booth(o: &Options, tickets: u64) -> Result<Report, String> {
     // Hand out the tickets, then close: the children see end of file.
     // Blocks of PIPE_BUF bytes are written whole, so the pipe always holds
     // whole 8-byte tickets and every 8-byte read gets one.
-    feed_tickets(tick_w.raw(), tickets);
+    if !o.shared {
+        feed_tickets(tick_w.raw(), tickets);
+    }
     drop(tick_w);
     // Collect what each child sold: (index, count, numbers…, events…).
     let mut raw = Vec::new();
@@ -362,7 +364,14 @@ pub(crate) fn procs_booth(o: &Options, tickets: u64) -> Result<Report, String> {
     let failed = statuses.iter().filter(|&&s| s != 0).count();
     let exact = total == tickets && once && failed == 0;
     Ok(Report {
-        summary: if exact {
+        summary: if o.shared && failed == 0 {
+            let every = per_worker.iter().all(|&s| s == tickets);
+            format!(
+                "sold {total} of {tickets}: {} from its own copy of the counter (fork copies memory; nothing is shared){}",
+                if every { "each process sold every ticket" } else { "each process sold" },
+                if total == tickets { "" } else { " — oversold" }
+            )
+        } else if exact {
             format!(
                 "sold {total} of {tickets}, each exactly once (handed out through a pipe, no lock)"
             )
@@ -450,17 +459,35 @@ fn booth_child(idx: usize, tickets: RawFd, results: RawFd, o: &Options) -> i32 {
     let mut sold: Vec<u64> = Vec::new();
     let mut rec = Recorder::new(timeline);
     let mut buf = [0u8; 8];
+    // `--shared`: the counter as it was at fork, in this process's own
+    // (copy-on-write) memory: no other process sees it change.
+    let mut own_left = o.shared.then_some(match o.task {
+        super::Task::Booth(t) => t,
+        _ => 0,
+    });
     loop {
         rec.mark(State::Wait);
-        // 8-byte reads from a pipe are atomic: one ticket each.
-        if sys::read_some(tickets, &mut buf) != Ok(8) {
-            break;
-        }
+        let t = if let Some(left) = own_left.as_mut() {
+            if *left == 0 {
+                break;
+            }
+            *left -= 1;
+            *left + 1
+        } else {
+            // 8-byte reads from a pipe are atomic: one ticket each.
+            if sys::read_some(tickets, &mut buf) != Ok(8) {
+                break;
+            }
+            u64::from_ne_bytes(buf)
+        };
         rec.mark(State::Run);
-        let t = u64::from_ne_bytes(buf);
         sold.push(t);
         if !quiet {
-            out.line(format_args!("{idx} :sold ticket {t}"));
+            if o.shared {
+                out.line(format_args!("{idx} :now left: {}", t - 1));
+            } else {
+                out.line(format_args!("{idx} :sold ticket {t}"));
+            }
         }
         // `--chore` paces every booth process too.
         if !o.chore.is_zero() {

@@ -54,6 +54,8 @@ pub(crate) struct Options {
     pub(crate) quiz: bool,
     /// `--step`: ask who moves at each step.
     pub(crate) step: bool,
+    /// procs `--shared`: each child sells from its copy of the counter.
+    pub(crate) shared: bool,
     pub(crate) chore: Duration,
     pub(crate) chore_given: bool,
     pub(crate) quiet: bool,
@@ -94,6 +96,7 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
         picker: None,
         quiz: false,
         step: false,
+        shared: false,
         chore: Duration::ZERO,
         chore_given: false,
         quiet: false,
@@ -109,6 +112,7 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
             "--course" => o.course = true,
             "--quiz" => o.quiz = true,
             "--step" => o.step = true,
+            "--shared" => o.shared = true,
             "--seed" => {
                 let v = it.next().ok_or("--seed needs a number")?;
                 let s = v
@@ -177,6 +181,9 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
     }
     if o.course && (o.atomic || o.nolock) {
         return bad("--course is the course's locked booth: without --atomic or --nolock".into());
+    }
+    if o.shared && (mode == Mode::Threads || !matches!(o.task, Task::Booth(_))) {
+        return bad("--shared is for procs booth: threads share memory already".into());
     }
     if o.step && o.picker.is_none() {
         // Enter takes the PRNG's choice: a seed it is.
@@ -406,6 +413,9 @@ fn task_text(o: &Options) -> String {
     }
     if o.step {
         s.push_str(" --step");
+    }
+    if o.shared {
+        s.push_str(" --shared");
     }
     if o.events {
         s.push_str(" --events");

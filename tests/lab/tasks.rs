@@ -811,3 +811,32 @@ fn timelines_show_the_chore_as_sleep() {
         .collect();
     assert!(rows.contains('z') && rows.contains('#'), "{}", r.stderr);
 }
+
+/// procs `--shared`: each child has its own copy of the counter after
+/// fork, so every process sells every ticket (the lesson that processes do
+/// not share memory); status 1 (oversold).
+#[test]
+fn procs_with_a_shared_counter_each_sell_everything() {
+    let r = psh("procs 3 booth 4 --shared");
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("sold 12 of 4: each process sold every ticket from its own copy"),
+        "{}",
+        r.stderr
+    );
+    for k in 0..3 {
+        assert_eq!(
+            r.stdout.matches(&format!("{k} :now left:")).count(),
+            4,
+            "{}",
+            r.stdout
+        );
+    }
+    let r = psh("threads 3 booth 4 --shared; echo status $?");
+    assert!(
+        r.stdout.ends_with("status 2\n") && r.stderr.contains("--shared is for procs booth"),
+        "{}",
+        r.stderr
+    );
+}
