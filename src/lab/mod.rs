@@ -8,6 +8,7 @@
 mod booth;
 mod cond;
 mod engine;
+mod procs_booth;
 mod sched;
 pub mod timeline;
 mod worker;
@@ -15,8 +16,9 @@ mod worker;
 use std::time::{Duration, Instant};
 
 use crate::os::sys;
-use booth::{procs_booth, threads_booth, threads_booth_atomic, threads_booth_nolock};
+use booth::{threads_booth, threads_booth_atomic, threads_booth_nolock};
 use cond::threads_cond;
+use procs_booth::procs_booth;
 use timeline::Event;
 use worker::{procs_worker, threads_worker};
 
