@@ -87,7 +87,7 @@ fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
     } else {
         "procs"
     };
-    let usage = format!("usage: {name} N worker|booth TICKETS|cond ITEMS [--nolock|--atomic] [--course] [--chore MS] [--quiet] [--timeline] [--events] [--notify-all]");
+    let usage = format!("usage: {name} N worker|booth TICKETS|cond ITEMS [--nolock|--atomic] [--course] [--shared] [--chore MS] [--quiet] [--timeline] [--events] [--notify-all] [--seed S|--schedule LIST] [--quiz] [--step]");
     let mut pos = Vec::new();
     let mut o = Options {
         n: 0,
