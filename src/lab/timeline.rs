@@ -141,6 +141,9 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> S
     // The dominant state of each row in each column; a wake-up in a
     // column shows instead.
     let mut grid: Vec<Vec<Option<State>>> = Vec::with_capacity(rows.len());
+    // Time holding the lock, per row and column (to give a column to one
+    // holder: with a lock only one holds it at any instant).
+    let mut held: Vec<Vec<f64>> = Vec::with_capacity(rows.len());
     for row in rows {
         let mut points: Vec<Option<State>> = vec![None; WIDTH];
         for e in row
@@ -175,6 +178,7 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> S
                 }
             }
         }
+        held.push(acc.iter().map(|slot| slot[1]).collect());
         grid.push(
             acc.iter()
                 .zip(points)
@@ -186,6 +190,26 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> S
                 })
                 .collect(),
         );
+    }
+    // With a lock, a column where two rows end and begin a hold goes to
+    // the one that held it longer; the other shows that it waited (it did,
+    // for the rest of the column).  Without one, both stay, marked `!`.
+    if !unlocked {
+        for c in 0..WIDTH {
+            let holders: Vec<usize> = (0..grid.len())
+                .filter(|&r| grid[r][c] == Some(State::Lock))
+                .collect();
+            if holders.len() > 1 {
+                let keep = holders
+                    .iter()
+                    .copied()
+                    .max_by(|&a, &b| held[a][c].total_cmp(&held[b][c]))
+                    .unwrap_or(holders[0]);
+                for r in holders.into_iter().filter(|&r| r != keep) {
+                    grid[r][c] = Some(State::Wait);
+                }
+            }
+        }
     }
     let inside = |c: usize| grid.iter().filter(|r| r[c] == Some(State::Lock)).count();
     for (i, cells) in grid.iter().enumerate() {
