@@ -394,7 +394,8 @@ fn float_text(v: f64, conv: u8, s: &Spec) -> String {
     } else if v.is_infinite() {
         if v < 0.0 { "-inf" } else { "inf" }.to_string()
     } else {
-        let prec = s.prec.unwrap_or(6);
+        // Rust's formatter takes precisions up to 65 535 (C's, here, too).
+        let prec = s.prec.unwrap_or(6).min(usize::from(u16::MAX));
         match conv.to_ascii_lowercase() {
             b'e' => exp_text(v, prec),
             b'f' => format!("{v:.prec$}"),
@@ -474,6 +475,8 @@ mod tests {
         assert_eq!(f("%c%c", &["hello", "é!"]), "hé");
         assert_eq!(f("%d", &["'A"]), "65");
         assert_eq!(f("%*d|%-*s|", &["4", "1", "3", "a"]), "   1|a  |");
+        // A huge precision is bounded, never a panic.
+        assert!(f("%.99999999999f", &["1"]).len() > 60_000);
     }
 
     #[test]

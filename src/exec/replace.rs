@@ -51,10 +51,7 @@ impl Shell {
             restore.keep();
             return Ok(0);
         };
-        let path_var = match ex.assigns.iter().rfind(|(n, _)| n == "PATH") {
-            Some((_, p)) => p.clone(),
-            None => self.vars.get("PATH").unwrap_or("").to_string(),
-        };
+        let path_var = self.path_for(&ex.assigns);
         let failed = |sh: &mut Shell, msg: String, st: i32| -> Res {
             sys::err(&msg);
             // A shell that could not exec goes on only interactively.

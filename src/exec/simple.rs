@@ -154,8 +154,7 @@ impl Shell {
                 };
                 let i = Expander::new(self).arith(&ix.replace('$', ""))?;
                 let mut items = self.vars.elements(&a.name).unwrap_or_default();
-                let k = if i < 0 { items.len() as i64 + i } else { i };
-                let Ok(k) = usize::try_from(k) else {
+                let Some(k) = crate::expand::from_end(items.len(), i) else {
                     return Err(ExpandError::Param(format!(
                         "{}[{ix}]: bad subscript",
                         a.name

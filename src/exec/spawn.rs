@@ -36,6 +36,15 @@ pub fn spawn_error(name: &str, e: Errno) -> (String, i32) {
 }
 
 impl Shell {
+    /// The PATH a command is looked up in: its own `PATH=…` prefix if it
+    /// has one (`PATH=dir:$PATH cmd`), else the shell's.
+    pub(crate) fn path_for(&self, assigns: &[(String, String)]) -> String {
+        match assigns.iter().rfind(|(n, _)| n == "PATH") {
+            Some((_, p)) => p.clone(),
+            None => self.vars.get("PATH").unwrap_or("").to_string(),
+        }
+    }
+
     /// Start an external command (vfork+execve) with its descriptors `moves`.
     pub fn spawn_external(&mut self, ex: &Expanded, moves: &[FdMove], group: Group) -> Launched {
         let Some(name) = ex.argv.first() else {
@@ -46,11 +55,7 @@ impl Shell {
             let fd = moves.iter().rev().find(|m| m.0 == 2).map_or(2, |m| m.1);
             let _ = sys::write_all(fd, msg.as_bytes());
         };
-        // `PATH=dir:$PATH cmd` looks cmd up in that PATH.
-        let path_var = match ex.assigns.iter().rfind(|(n, _)| n == "PATH") {
-            Some((_, p)) => p.clone(),
-            None => self.vars.get("PATH").unwrap_or("").to_string(),
-        };
+        let path_var = self.path_for(&ex.assigns);
         let Some(path) = self.path_cache.lookup(name, &path_var) else {
             report(format!("psh: {name}: command not found\n"));
             return Launched::Done(127);

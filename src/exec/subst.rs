@@ -78,18 +78,7 @@ impl Shell {
             }
         };
         let name = ex.argv.first()?;
-        let writes_only = matches!(
-            name.as_str(),
-            "echo" | "printf" | "pwd" | "type" | "test" | "[" | "true" | "false" | ":"
-        ) || (name == "command"
-            && matches!(ex.argv.get(1).map(String::as_str), Some("-v" | "-V")));
-        if !writes_only
-            || self.funcs.contains_key(name)
-            || ex
-                .argv
-                .get(1)
-                .is_some_and(|a| a == "-v" && name == "printf")
-        {
+        if !self.writes_only(name, ex.argv.get(1).map(String::as_str)) {
             return None;
         }
         let file = sys::data_fd(b"").ok()?;
@@ -106,6 +95,22 @@ impl Shell {
         sys::rewind(file.raw()).ok()?;
         let _ = sys::read_to_end(file.raw(), &mut buf);
         Some(buf)
+    }
+}
+
+impl Shell {
+    /// `name` (with its first argument `arg1`) is a builtin that only
+    /// writes: `$(…)` may run it in the shell itself, and `explain` says
+    /// so.  A function of that name is not.
+    pub fn writes_only(&self, name: &str, arg1: Option<&str>) -> bool {
+        let builtin = match name {
+            "echo" | "pwd" | "type" | "test" | "[" | "true" | "false" | ":" => true,
+            // `printf -v` assigns.
+            "printf" => arg1 != Some("-v"),
+            "command" => matches!(arg1, Some("-v" | "-V")),
+            _ => false,
+        };
+        builtin && !self.funcs.contains_key(name)
     }
 }
 
@@ -207,9 +212,6 @@ impl Env for Shell {
     }
     fn nounset(&self) -> bool {
         self.opts.nounset
-    }
-    fn list(&self, name: &str) -> Option<&[String]> {
-        self.vars.list(name)
     }
     fn lookup(&self, name: &str) -> Option<(&str, Option<&[String]>)> {
         self.vars.get_with_list(name)

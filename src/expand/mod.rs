@@ -29,8 +29,6 @@ pub trait Env {
     fn special(&self, c: char) -> String;
     /// `set -u` is on.
     fn nounset(&self) -> bool;
-    /// A list variable's elements (None for a plain value or unset).
-    fn list(&self, name: &str) -> Option<&[String]>;
     /// A variable's value and, for a list, its elements, in one lookup.
     fn lookup(&self, name: &str) -> Option<(&str, Option<&[String]>)>;
     /// `${x:=w}` assigns.
@@ -41,6 +39,17 @@ pub trait Env {
     /// Run `list` with its output captured (`$(…)`); an error when an
     /// interrupt (Ctrl-C) ended it.
     fn command_subst(&mut self, list: &List) -> Ex<String>;
+}
+
+/// Index `i` of a list of `len` elements, negative counting from the end;
+/// None when it falls before the start.
+pub fn from_end(len: usize, i: i64) -> Option<usize> {
+    let k = if i < 0 {
+        (len as i64).checked_add(i)?
+    } else {
+        i
+    };
+    usize::try_from(k).ok()
 }
 
 /// A computed variable's value.

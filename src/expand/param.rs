@@ -151,47 +151,22 @@ impl Expander<'_> {
     }
 
     fn base(&mut self, p: &ParamExp) -> Ex<Base> {
-        if let ParamName::Var(n) = &p.name {
-            if super::is_dynamic(n) {
-                let items = match self.env.dynamic(n) {
-                    Some(super::Dynamic::List(v)) => v,
-                    Some(super::Dynamic::Value(v)) => vec![v],
-                    None => Vec::new(),
-                };
-                return Ok(match &p.index {
-                    None => Base::Scalar(items.join(" ")),
-                    Some(Index::All) => Base::Elems(items, true),
-                    Some(Index::Star) => Base::Elems(items, false),
-                    Some(Index::Expr(e)) => {
-                        let i = self.arith(&e.replace('$', ""))?;
-                        let k = if i < 0 { items.len() as i64 + i } else { i };
-                        match usize::try_from(k).ok().and_then(|k| items.get(k)) {
-                            Some(v) => Base::Scalar(v.clone()),
-                            None => Base::Unset,
-                        }
-                    }
-                });
-            }
-        }
         Ok(match (&p.name, &p.index) {
+            (ParamName::Var(n), None) if super::is_dynamic(n) => match self.elements(n) {
+                Some(items) => Base::Scalar(items.join(" ")),
+                None => Base::Unset,
+            },
             (ParamName::Var(n), None) => match self.env.var(n) {
                 Some(v) => Base::Scalar(v.to_string()),
                 None => Base::Unset,
             },
             (ParamName::Var(n), Some(ix)) => {
-                let elems: Option<Vec<String>> = match self.env.list(n) {
-                    Some(l) => Some(l.to_vec()),
-                    None => self.env.var(n).map(|v| vec![v.to_string()]),
-                };
+                let elems = self.elements(n).unwrap_or_default();
                 match ix {
-                    Index::All | Index::Star => {
-                        Base::Elems(elems.unwrap_or_default(), *ix == Index::All)
-                    }
+                    Index::All | Index::Star => Base::Elems(elems, *ix == Index::All),
                     Index::Expr(e) => {
                         let i = self.arith(&e.replace('$', ""))?;
-                        let elems = elems.unwrap_or_default();
-                        let k = if i < 0 { elems.len() as i64 + i } else { i };
-                        match usize::try_from(k).ok().and_then(|k| elems.get(k)) {
+                        match super::from_end(elems.len(), i).and_then(|k| elems.get(k)) {
                             Some(v) => Base::Scalar(v.clone()),
                             None => Base::Unset,
                         }

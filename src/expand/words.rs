@@ -326,16 +326,8 @@ impl arith::Scope for Scope<'_, '_> {
         let text = if let Some((base, ix)) = name.strip_suffix(']').and_then(|n| n.split_once('['))
         {
             let i = self.nested(ix, name)?;
-            let env = &*self.ex.env;
-            let items: Vec<String> = match env.list(base) {
-                Some(l) => l.to_vec(),
-                None => env
-                    .var(base)
-                    .map(|v| vec![v.to_string()])
-                    .unwrap_or_default(),
-            };
-            let k = if i < 0 { items.len() as i64 + i } else { i };
-            match usize::try_from(k).ok().and_then(|k| items.get(k)) {
+            let items = self.ex.elements(base).unwrap_or_default();
+            match super::from_end(items.len(), i).and_then(|k| items.get(k)) {
                 Some(v) => v.clone(),
                 None => return Ok(0),
             }
@@ -384,6 +376,22 @@ impl Scope<'_, '_> {
             depth: self.depth + 1,
         };
         arith::eval_in(expr, &mut inner)
+    }
+}
+
+impl Expander<'_> {
+    /// A variable's elements: a list's, a plain value as a list of one, or
+    /// what the shell computes for `$RANDOM`, `$pipestatus`…
+    pub(super) fn elements(&mut self, name: &str) -> Option<Vec<String>> {
+        if super::is_dynamic(name) {
+            return match self.env.dynamic(name)? {
+                super::Dynamic::List(v) => Some(v),
+                super::Dynamic::Value(v) => Some(vec![v]),
+            };
+        }
+        self.env
+            .lookup(name)
+            .map(|(v, list)| list.map_or_else(|| vec![v.to_string()], <[String]>::to_vec))
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::engine::{print_to, sleep, spawn_join, stop_requested, Out, Recorder, Steps};
-use super::timeline::State;
+use super::timeline::{Event, State};
 use super::{Options, Report};
 
 struct Booth {
@@ -96,27 +96,34 @@ pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String>
         rec.mark(State::Done);
         (sold, rec.events)
     })?;
+    let how = if ended.load(Ordering::Relaxed) {
+        "under the lock); the first booth with none left ended the run (os._exit(0)"
+    } else {
+        "under the lock"
+    };
+    Ok(report(&out, res, tickets, how))
+}
+
+/// The report of a booth that sells each number once when it is right:
+/// exact when every ticket was sold, `how` says what made it so.  Flushes
+/// the run's output first.
+fn report(out: &Mutex<Out>, res: Vec<(u64, Vec<Event>)>, tickets: u64, how: &str) -> Report {
     if let Ok(mut o) = out.lock() {
         o.flush();
     }
     let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
     let total: u64 = per_worker.iter().sum();
     let exact = total == tickets;
-    let ending = if ended.load(Ordering::Relaxed) {
-        "; the first booth with none left ended the run (os._exit(0))"
-    } else {
-        ""
-    };
-    Ok(Report {
+    Report {
         summary: if exact {
-            format!("sold {total} of {tickets}, each exactly once (under the lock){ending}")
+            format!("sold {total} of {tickets}, each exactly once ({how})")
         } else {
             format!("sold {total} of {tickets}: WRONG")
         },
         per_worker,
         status: i32::from(!exact),
         events: res.into_iter().map(|r| r.1).collect(),
-    })
+    }
 }
 
 /// The booth with no lock and no race: one atomic fetch-and-subtract per
@@ -155,24 +162,12 @@ pub(crate) fn threads_booth_atomic(o: &Options, tickets: u64) -> Result<Report, 
         rec.mark(State::Done);
         (sold, rec.events)
     })?;
-    if let Ok(mut o) = out.lock() {
-        o.flush();
-    }
-    let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
-    let total: u64 = per_worker.iter().sum();
-    let exact = total == tickets;
-    Ok(Report {
-        summary: if exact {
-            format!(
-                "sold {total} of {tickets}, each exactly once (atomic fetch-and-subtract, no lock)"
-            )
-        } else {
-            format!("sold {total} of {tickets}: WRONG")
-        },
-        per_worker,
-        status: i32::from(!exact),
-        events: res.into_iter().map(|r| r.1).collect(),
-    })
+    Ok(report(
+        &out,
+        res,
+        tickets,
+        "atomic fetch-and-subtract, no lock",
+    ))
 }
 
 /// The same booth without the lock: a real read-modify-write race on a

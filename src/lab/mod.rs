@@ -393,14 +393,14 @@ fn task_text(o: &Options) -> String {
         Task::Booth(t) => format!("booth {t}"),
         Task::Cond(i) => format!("cond {i}"),
     };
-    if o.nolock {
-        s.push_str(" --nolock");
-    }
-    if o.atomic {
-        s.push_str(" --atomic");
-    }
-    if o.course {
-        s.push_str(" --course");
+    for (on, flag) in [
+        (o.nolock, " --nolock"),
+        (o.atomic, " --atomic"),
+        (o.course, " --course"),
+    ] {
+        if on {
+            s.push_str(flag);
+        }
     }
     match &o.picker {
         Some(sched::Picker::Seed(v)) => s.push_str(&format!(" --seed {v}")),
@@ -410,20 +410,16 @@ fn task_text(o: &Options) -> String {
         }
         None => {}
     }
-    if o.quiz {
-        s.push_str(" --quiz");
-    }
-    if o.step {
-        s.push_str(" --step");
-    }
-    if o.shared {
-        s.push_str(" --shared");
-    }
-    if o.events {
-        s.push_str(" --events");
-    }
-    if o.notify_all {
-        s.push_str(" --notify-all");
+    for (on, flag) in [
+        (o.quiz, " --quiz"),
+        (o.step, " --step"),
+        (o.shared, " --shared"),
+        (o.events, " --events"),
+        (o.notify_all, " --notify-all"),
+    ] {
+        if on {
+            s.push_str(flag);
+        }
     }
     if o.chore_given {
         s.push_str(&format!(" --chore {}", o.chore.as_millis()));

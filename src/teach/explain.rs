@@ -176,8 +176,8 @@ fn subst_plan(sh: &Shell, list: &List, depth: usize) -> Vec<String> {
         [job] if job.body.rest.is_empty() && !job.background => {
             matches!(job.body.first.stages.as_slice(), [Command::Simple(s)]
             if s.words.first().and_then(Word::as_literal).is_some_and(|n| {
-                matches!(n.as_str(), "echo" | "printf" | "pwd" | "type" | "test" | "[" | "true" | "false" | ":")
-                    && !sh.funcs.contains_key(&n)
+                let arg1 = s.words.get(1).and_then(Word::as_literal);
+                sh.writes_only(&n, arg1.as_deref())
             }))
         }
         _ => false,
