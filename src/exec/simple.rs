@@ -1,7 +1,8 @@
-//! Simple commands: words expanded, then `NAME=value` prefixes, a
-//! function call, a builtin (through the shell's hooks) or an external
-//! program spawned and waited for.  Functions get their positional
-//! parameters here.  Nothing here parses or forks.
+//! Simple commands: words expanded, then `NAME=value` prefixes (left to
+//! right; lists and elements for plain assignments), a function call (its
+//! positional parameters and `local` frame), a builtin (through the
+//! shell's hooks) or an external program spawned and waited for.  Nothing
+//! here parses or forks.
 
 use crate::exec::shell::{Flow, Res, Shell, MAX_CALL_DEPTH};
 use crate::expand::{ExpandError, Expander};

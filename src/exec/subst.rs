@@ -1,7 +1,9 @@
 //! `$(…)`: the list runs with its stdout into a pipe that the shell reads
-//! to the end, then the child is reaped; trailing newlines are removed.
-//! Also the shell's side of expansion: `Shell` implements `expand::Env`.
-//! Splitting the output is expansion's job, not this file's.
+//! to the end, then the child is reaped; a builtin that only writes runs
+//! in the shell itself, its output caught in an anonymous file (no fork);
+//! trailing newlines are removed.  Also the shell's side of expansion:
+//! `Shell` implements `expand::Env` (variables, lists, the computed
+//! `$RANDOM`/`$LINENO`/…).  Splitting the output is expansion's job.
 
 use crate::exec::jobs::ProcState;
 use crate::exec::pipeline::Launched;

@@ -3,7 +3,8 @@
 //! is split at whitespace; `$@` gives one word per argument.  Only glob
 //! characters written literally and unquoted are patterns.  The shell's
 //! state is reached only through `Env`; nothing here runs a command
-//! itself (`$(…)` is `Env::command_subst`).
+//! itself (`$(…)` is `Env::command_subst`).  Also the variables as
+//! `$((…))` reads and assigns them (`Scope`).
 
 use super::glob::glob_into;
 use super::{arith, Env, ExpandError};

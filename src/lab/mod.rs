@@ -1,9 +1,11 @@
 //! The concurrency lab: `threads N TASK …` runs N OS threads in psh's own
 //! process (all joined), `procs N TASK …` N forked children (all reaped).
 //! This file checks the arguments, dispatches to the task (`worker`,
-//! `booth`, `cond`) and prints the summary and timeline; the machinery
-//! shared by tasks is `engine.rs`.  Knows nothing of the shell: it gets
-//! words and returns a status.
+//! `booth`, `cond`, or `sched.rs` for a seeded run), runs a threads run
+//! beside the caller's thread (which handles signals meanwhile through a
+//! callback) and prints the summary and timeline; the machinery shared by
+//! tasks is `engine.rs`.  Knows nothing of the shell: it gets words and a
+//! callback and returns a status.
 
 mod booth;
 mod cond;
