@@ -271,7 +271,7 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("getopts xy: o -y val; echo $o $OPTARG $OPTIND; set -- -q -- -x; OPTIND=1; getopts q o; getopts q o; echo $? $OPTIND", None),
     // test -v -o, wait -n, ulimit
     ("x=1; [ -v x ]; echo $?; [ -v nope ]; echo $?; set -o pipefail; [ -o pipefail ]; echo $?; [ -o errexit ]; echo $?", None),
-    ("sleep 0.3 & sleep 0.05 & (exit 3) & wait -n; echo first=$?; wait -n; wait -n; echo $?; wait -n; echo none=$?", None),
+    ("sleep 0.6 & sleep 0.4 & (exit 3) & wait -n; echo first=$?; wait -n; wait -n; echo $?; wait -n; echo none=$?", None),
     ("ulimit -n 64; ulimit -n; ulimit -Sn; sh -c 'ulimit -n'; ulimit -n 99999999 2>/dev/null; echo st=$?", None),
     ("ulimit -f; ulimit -c 0; ulimit -c; ulimit -Hv; ulimit -Z 2>/dev/null; echo st=$?; ulimit -n abc 2>/dev/null; echo st=$?", None),
     // cd and pwd in a removed directory
