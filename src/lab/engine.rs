@@ -226,3 +226,40 @@ pub(crate) fn reap_all(children: &[nix::unistd::Pid]) -> Vec<i32> {
         })
         .collect()
 }
+
+/// Lock a mutex; a worker that panicked holding it leaves the data as it
+/// was, which the run's own checks then report.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    }
+}
+
+/// Wait on `cv` for at most `d` (so a worker sees a cancel or a watchdog's
+/// release within `d`).
+pub(crate) fn wait_for<'a, T>(
+    cv: &std::sync::Condvar,
+    g: std::sync::MutexGuard<'a, T>,
+    d: Duration,
+) -> std::sync::MutexGuard<'a, T> {
+    match cv.wait_timeout(g, d) {
+        Ok((g, _)) => g,
+        Err(p) => p.into_inner().0,
+    }
+}
+
+/// A small PRNG for back-offs (xorshift64*): no dependency, no lock.
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1)
+    }
+}

@@ -67,6 +67,9 @@ pub enum Kind {
     Unlocked,
     /// Processes fed through a pipe: no lock; `.` waits for a ticket.
     Pipe,
+    /// Several may be inside at once by design (readers, a semaphore's
+    /// K, philosophers at a table): `#` is what the text says.
+    Section(&'static str),
 }
 
 /// The chart of `rows`.
@@ -93,6 +96,20 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> S
             paint(State::Run, colors),
             paint(State::Wait, colors)
         )
+    } else if let Kind::Section(text) = kind {
+        // Only the marks this chart uses.
+        let used = |s: State| rows.iter().flatten().any(|e| e.state == s);
+        let mut l = Vec::new();
+        for (s, t) in [
+            (State::Lock, text),
+            (State::Run, "ran"),
+            (State::Wait, "waited"),
+        ] {
+            if used(s) {
+                l.push(format!("{} {t}", paint(s, colors)));
+            }
+        }
+        l.join("  ")
     } else {
         format!(
             "{} held the lock  {} ran  {} waited",
@@ -103,13 +120,14 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> S
     };
     let mut legend = legend;
     let has = |s: State| rows.iter().flatten().any(|e| e.state == s);
-    if has(State::CondWait) {
-        legend.push_str(&format!(
-            "  {} waited on the condition  {} woken, took an item  {} woken for nothing",
-            paint(State::CondWait, colors),
-            paint(State::Woken, colors),
-            paint(State::Wasted, colors)
-        ));
+    for (s, text) in [
+        (State::CondWait, "waited on the condition"),
+        (State::Woken, "woken, took an item"),
+        (State::Wasted, "woken for nothing"),
+    ] {
+        if has(s) {
+            legend.push_str(&format!("  {} {text}", paint(s, colors)));
+        }
     }
     if has(State::Sleep) {
         legend.push_str(&format!(
@@ -194,7 +212,7 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> S
     // With a lock, a column where two rows end and begin a hold goes to
     // the one that held it longer; the other shows that it waited (it did,
     // for the rest of the column).  Without one, both stay, marked `!`.
-    if !unlocked {
+    if kind == Kind::Locked {
         for c in 0..WIDTH {
             let holders: Vec<usize> = (0..grid.len())
                 .filter(|&r| grid[r][c] == Some(State::Lock))

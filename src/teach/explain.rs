@@ -292,6 +292,51 @@ fn lab(l: &crate::lang::ast::Lab) -> String {
             "consumer: lock; while empty: Condvar::wait — unlock and futex wait, relock on wake-up (counted); take item".into(),
             format!("pthread_join ×{}", "all"),
         ],
+        (true, "bbuf") => vec![
+            "one mutex around a ring of K slots; two condition variables, not_full and not_empty (one with --one-cv)".into(),
+            format!("pthread_create: {n} consumers + the producers"),
+            format!(
+                "producer: lock; {} full: wait(not_full); put; notify(not_empty); unlock",
+                if has("--if") { "if" } else { "while" }
+            ),
+            format!(
+                "consumer: lock; {} empty: wait(not_empty); take; notify(not_full); unlock",
+                if has("--if") { "if" } else { "while" }
+            ),
+            "watchdog thread: when every thread has slept 500 ms with no progress, wake them all (futex wake)".into(),
+            "pthread_join ×all".into(),
+        ],
+        (true, "philo") => vec![
+            format!("{n} forks: each a mutex + condition with its owner in a table"),
+            format!("pthread_create ×{n} philosophers + 1 watchdog"),
+            "each: think; take its first fork, then the other (futex wait while taken); eat; put both down".into(),
+            "watchdog: every 20 ms, follow who waits for whose fork; a cycle all 500 ms old is a deadlock: print it, release everyone".into(),
+            format!("pthread_join ×{n}"),
+        ],
+        (true, "sema") => vec![
+            format!("a counting semaphore of {count}: a mutex, a counter, a condition variable"),
+            format!("pthread_create ×{n}"),
+            "each item: acquire (futex wait while 0); count who is inside; release (futex wake one)".into(),
+            format!("pthread_join ×{n}"),
+        ],
+        (true, "barrier") => vec![
+            "a barrier: a mutex, an arrival count, a generation number, a condition variable".into(),
+            format!("pthread_create ×{n}"),
+            "each round: work; arrive; the last wakes all (futex wake), the others wait for the next generation".into(),
+            format!("pthread_join ×{n}"),
+        ],
+        (true, "rwlock") => vec![
+            "std's RwLock (a futex; writers preferred) over a pair of numbers".into(),
+            format!("pthread_create ×{n} readers + the writers"),
+            "reader: read lock; check the pair is equal; unlock   writer: write lock; change both; unlock".into(),
+            "pthread_join ×all".into(),
+        ],
+        (false, "zombie") => vec![
+            format!("fork ×{n} (each child: _exit(0) at once)"),
+            format!("waitid(P_PID, WEXITED|WNOWAIT) ×{n}: ended, left unreaped (zombies)"),
+            "read /proc/PID/stat for each (what ps shows: Z <defunct>); sleep 2 s".into(),
+            format!("waitpid ×{n}: reaped; /proc/PID is gone"),
+        ],
         _ => vec!["(not a valid lab command: see `help lab`)".into()],
     };
     let mut text = format!(

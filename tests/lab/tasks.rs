@@ -289,7 +289,10 @@ fn bounds_and_bad_arguments_are_status_2() {
         ),
         ("procs 4 cond 10", "cond runs on threads"),
         ("procs 4 booth 10 --nolock", "no lock to drop"),
-        ("threads 2 worker --quiet", "--quiet is for booth and cond"),
+        (
+            "threads 2 worker --quiet",
+            "--quiet is for the tasks that print",
+        ),
         (
             "procs 2 worker --timeline",
             "a worker process records no events",

@@ -81,6 +81,32 @@ fn ctrl_c_stops_a_lab_run() {
     assert!(!p.seen.contains("\nnot-this\r\n"), "{}", p.seen);
 }
 
+/// The concept tasks stop on Ctrl-C too: philosophers at their next step,
+/// a deadlocked buffer's sleepers woken by the watchdog, zombies reaped.
+#[test]
+fn ctrl_c_stops_the_concept_tasks() {
+    let mut p = shell("int-concepts");
+    p.command("threads 4 philo --order ordered --meals 100000 --chore 20; echo not-this");
+    p.expect("eats (meal 2)");
+    p.send("\x03");
+    p.expect("interrupted after");
+    assert_eq!(status(&mut p), "status=130");
+    p.prompt();
+    p.command("trace on; threads 2 bbuf 100000 --chore 30 --quiet; echo not-this");
+    p.expect("thread spawn #2");
+    p.send("\x03");
+    p.expect("interrupted after");
+    assert_eq!(status(&mut p), "status=130");
+    p.prompt();
+    p.command("trace off; procs 2 zombie; echo not-this");
+    p.expect("waiting 2 s");
+    p.send("\x03");
+    p.expect("reaped; 2 of 2 gone");
+    p.expect("interrupted after");
+    assert_eq!(status(&mut p), "status=130");
+    assert!(!p.seen.contains("\nnot-this\r\n"), "{}", p.seen);
+}
+
 #[test]
 fn alarms_at_the_prompt_always_fire_and_never_early() {
     let mut p = shell("int-alarm");

@@ -1,0 +1,296 @@
+//! The rest of the course's concepts (SPEC §5 Tasks): philo (deadlock and
+//! the orders that avoid it), bbuf and its two classic bugs, sema,
+//! barrier, rwlock, procs zombie — each task's invariant and failure mode,
+//! its bounds, and that explain, --events and --timeline cover it.
+
+use crate::common;
+use common::*;
+
+/// The number after `key` in `text`.
+fn number_after(text: &str, key: &str) -> u64 {
+    let rest = text
+        .split(key)
+        .nth(1)
+        .unwrap_or_else(|| panic!("{key}: {text}"));
+    rest.trim_start()
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| panic!("{key}: {text}"))
+}
+
+#[test]
+fn naive_philosophers_deadlock_and_the_watchdog_names_the_cycle() {
+    let t = std::time::Instant::now();
+    let r = psh("threads 3 philo --quiet");
+    assert_eq!(r.status, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "deadlock: T0 holds fork0, waits fork1 → T1 holds fork1, waits fork2 → T2 holds fork2, waits fork0 → T0"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("the watchdog released them"),
+        "{}",
+        r.stderr
+    );
+    // Released, not hung (the watchdog waits 500 ms; generous for CI).
+    assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
+}
+
+#[test]
+fn the_other_orders_never_deadlock() {
+    for order in ["ordered", "trylock", "waiter"] {
+        for _ in 0..3 {
+            let r = psh(&format!(
+                "threads 5 philo --order {order} --meals 4 --chore 1"
+            ));
+            assert_eq!(r.status, 0, "{order}: {}", r.stderr);
+            assert!(
+                r.stderr
+                    .contains("every philosopher ate all 4 meals (meals 4 4 4 4 4)"),
+                "{order}: {}",
+                r.stderr
+            );
+            assert_eq!(r.stdout.matches(" eats (meal ").count(), 20, "{}", r.stdout);
+        }
+    }
+}
+
+/// `T2 took 7` lines: every item once.
+#[test]
+fn the_bounded_buffer_hands_over_every_item_once() {
+    let r = psh("threads 3 bbuf 300 --size 4 --producers 2");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let mut taken: Vec<u64> = r
+        .stdout
+        .lines()
+        .filter_map(|l| l.split(" took ").nth(1)?.parse().ok())
+        .collect();
+    taken.sort_unstable();
+    assert_eq!(taken, (1..=300).collect::<Vec<u64>>());
+    assert!(r.stderr.contains("every item taken once"), "{}", r.stderr);
+    // Never more in the buffer than its slots.
+    for l in r.stdout.lines().filter(|l| l.contains(" put ")) {
+        assert!(number_after(l, "(") <= 4, "{l}");
+    }
+}
+
+#[test]
+fn the_if_bug_takes_from_an_empty_buffer() {
+    let mut shown = 0;
+    for _ in 0..5 {
+        let r = psh("threads 3 bbuf 2000 --if --quiet");
+        if r.status == 1 {
+            shown += 1;
+            assert!(r.stderr.contains("EMPTY buffer"), "{}", r.stderr);
+            assert!(r.stderr.contains("the rule is `while`"), "{}", r.stderr);
+        } else {
+            assert!(r.stderr.contains("did not show this run"), "{}", r.stderr);
+        }
+    }
+    assert!(shown >= 1, "the --if bug never showed in 5 runs");
+}
+
+#[test]
+fn one_condition_for_both_sides_puts_everyone_to_sleep() {
+    let mut shown = 0;
+    for _ in 0..3 {
+        let r = psh("threads 2 bbuf 2000 --one-cv --quiet");
+        if r.status == 1 {
+            shown += 1;
+            assert!(r.stderr.contains("everyone asleep"), "{}", r.stderr);
+            assert!(r.stderr.contains("use two conditions"), "{}", r.stderr);
+        }
+    }
+    assert!(shown >= 1, "the --one-cv bug never showed in 3 runs");
+}
+
+#[test]
+fn a_semaphore_never_lets_more_than_k_inside() {
+    for k in [1u64, 2, 3] {
+        let r = psh(&format!("threads 6 sema {k} 60 --chore 2"));
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        let most = number_after(&r.stderr, "at most");
+        assert!(most <= k && most >= 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("never above {k}")),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(r.stdout.lines().count(), 60, "{}", r.stdout);
+        for l in r.stdout.lines() {
+            assert!(number_after(l, "inside:") <= k, "{l}");
+        }
+    }
+    // With room for three and 2 ms inside, three are in at once.
+    let r = psh("threads 6 sema 3 60 --chore 5 --quiet");
+    assert!(number_after(&r.stderr, "at most") >= 2, "{}", r.stderr);
+}
+
+#[test]
+fn nobody_leaves_a_barrier_early() {
+    let r = psh("threads 4 barrier 30");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("nobody left a round before all had arrived"),
+        "{}",
+        r.stderr
+    );
+    let rounds: Vec<u64> = r
+        .stdout
+        .lines()
+        .map(|l| number_after(l, "round "))
+        .collect();
+    assert_eq!(rounds, (1..=30).collect::<Vec<u64>>(), "{}", r.stdout);
+    assert!(r.stdout.lines().all(|l| l.contains("all 4 arrived")));
+    assert!(r.stderr.contains("per worker 30 30 30 30"), "{}", r.stderr);
+}
+
+#[test]
+fn readers_share_the_lock_and_writers_have_it_alone() {
+    let r = psh("threads 4 rwlock 400 --writers 2 --chore 1 --quiet");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("400 reads by 4 readers"), "{}", r.stderr);
+    assert!(r.stderr.contains("40 writes by 2 writers"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no one was inside beside a writer"),
+        "{}",
+        r.stderr
+    );
+    let most = number_after(&r.stderr, "up to");
+    assert!((1..=4).contains(&most), "{}", r.stderr);
+    assert!(r.stderr.contains("longest writer wait"), "{}", r.stderr);
+    // Without writers every read sees 0.
+    let r = psh("threads 2 rwlock 10 --writers 0");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.matches(" read 0 ").count(), 10, "{}", r.stdout);
+}
+
+/// The children are zombies — checked from outside, in /proc — while psh
+/// shows them, and gone after.
+#[test]
+fn zombies_are_visible_then_reaped() {
+    use std::io::{BufRead, BufReader};
+    let mut child = command(PSH)
+        .args(["-c", "procs 3 zombie"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut pids = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        if line.contains("<defunct>") {
+            assert!(line.contains(" Z "), "{line}");
+            pids.push(line.split_whitespace().next().unwrap_or("").to_string());
+        }
+        if line.starts_with("waiting 2 s") {
+            break;
+        }
+    }
+    assert_eq!(pids.len(), 3, "{pids:?}");
+    for p in &pids {
+        let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).expect("a zombie is there");
+        assert_eq!(
+            stat.rsplit(')')
+                .next()
+                .and_then(|s| s.split_whitespace().next()),
+            Some("Z")
+        );
+    }
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(rest.join("\n").contains("reaped; 3 of 3 gone"), "{rest:?}");
+    for p in &pids {
+        assert!(
+            !std::path::Path::new(&format!("/proc/{p}")).exists(),
+            "{p} still there"
+        );
+    }
+}
+
+#[test]
+fn new_tasks_check_their_arguments() {
+    for (line, msg) in [
+        ("threads 1 philo", "at least 2 philosophers"),
+        (
+            "threads 3 philo --order sideways",
+            "--order is naive, ordered",
+        ),
+        (
+            "threads 3 philo --size 2",
+            "--size is not used by threads philo",
+        ),
+        ("threads 3 philo 5", "philo takes no arguments"),
+        ("threads 3 bbuf", "bbuf needs a number of items"),
+        ("threads 3 bbuf 10 --size 0", "--size must be from 1"),
+        ("threads 3 bbuf 10 --if --one-cv", "two different bugs"),
+        ("threads 3 sema 0 10", "K (at most inside) must be from 1"),
+        ("threads 3 sema 2", "sema needs K and a number of items"),
+        ("threads 3 barrier x", "ROUNDS must be a whole number"),
+        (
+            "threads 3 rwlock 10 --writers 2000",
+            "--writers must be from 0",
+        ),
+        ("threads 3 zombie", "zombie runs on procs"),
+        ("procs 3 philo", "philo runs on threads"),
+        (
+            "procs 3 zombie --quiet",
+            "--quiet is not used by procs zombie",
+        ),
+        ("procs 3 zombie --chore 1", "it takes no options"),
+        (
+            "threads 3 sema 2 10 --seed 1",
+            "--seed is for threads booth only",
+        ),
+    ] {
+        let r = psh(&format!("{line}; echo status $?"));
+        assert_eq!(r.stdout, "status 2\n", "{line}: {}", r.stderr);
+        assert!(r.stderr.contains(msg), "{line}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn explain_events_and_timelines_cover_the_new_tasks() {
+    let r = psh("explain threads 4 philo; explain threads 3 bbuf 9 --if; explain procs 2 zombie");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    for want in [
+        "watchdog",
+        "if full: wait(not_full)",
+        "WNOWAIT",
+        "waitpid ×2",
+    ] {
+        assert!(r.stdout.contains(want), "{want}: {}", r.stdout);
+    }
+    assert!(r.stderr.is_empty(), "explain ran something: {}", r.stderr);
+    let r = psh("threads 3 philo --order ordered --meals 2 --chore 1 --events --quiet");
+    assert!(r.stdout.contains("T1 takes fork1"), "{}", r.stdout);
+    assert!(r.stdout.contains("puts both forks down"), "{}", r.stdout);
+    let r = psh("threads 2 bbuf 3 --events --quiet");
+    assert!(r.stdout.contains("put item 1; notify()"), "{}", r.stdout);
+    let r = psh("threads 3 sema 2 12 --chore 1 --timeline --quiet");
+    assert!(
+        r.stderr.contains("inside the semaphore's section"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.matches(" thread ").count(), 3, "{}", r.stderr);
+    let r = psh("threads 3 barrier 4 --timeline --quiet");
+    assert!(
+        r.stderr.contains("~ waited on the condition"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("took an item"), "{}", r.stderr);
+}
