@@ -12,6 +12,7 @@ const USAGE: &str = "usage: psh [--norc] [FILE [ARGS…] | -c LINE [ARGS…] | -
   psh FILE [ARGS…]    run a script ($0 is FILE, $1… are ARGS)
   psh -c LINE [ARGS…] run one command string ($0 is the first ARG)
   psh --check FILE…   parse only: report every syntax error, exit 2 if any
+  psh --tour [zh|en]  the course, one example at a time
   psh --version       print the version
 ";
 
@@ -45,6 +46,10 @@ pub fn run(mut args: Vec<String>) -> i32 {
                 args.remove(0);
             }
             "--check" => return check(&args[1..]),
+            "--tour" => {
+                let mut sh = new_shell("psh".into(), Vec::new(), false);
+                return crate::teach::tour::builtin(&mut sh, args.get(1..).unwrap_or(&[]));
+            }
             "-c" => {
                 let Some(line) = args.get(1).cloned() else {
                     sys::err("psh: -c: a command string is needed\n");

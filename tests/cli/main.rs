@@ -8,3 +8,4 @@ mod hardening;
 mod invocation;
 mod readme;
 mod robustness;
+mod tour;
