@@ -11,7 +11,9 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use super::engine::{live_output, lock, sleep, spawn_join, stop_requested, Out, Recorder, Steps};
+use super::engine::{
+    live_output, lock, plural, sleep, spawn_join, stop_requested, who, Out, Recorder, Steps,
+};
 use super::timeline::State;
 use super::{Options, Report};
 use crate::os::trace;
@@ -126,12 +128,13 @@ pub(crate) fn threads_bbuf(o: &Options, items: u64) -> Result<Report, String> {
     let g = lock(&sh.buf);
     let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
     let what = format!(
-        "{} items through {}, {} (T{consumers}-), {} (T0-T{})",
-        g.taken,
+        "{} through {}, {} ({}), {} ({})",
+        plural(g.taken as usize, "item"),
         plural(o.size, "slot"),
         plural(producers, "producer"),
+        who(consumers, consumers + producers - 1),
         plural(consumers, "consumer"),
-        consumers - 1
+        who(0, consumers - 1)
     );
     let (summary, status) = match &g.bug {
         Some(b) => (format!("{what}: WRONG: {b}"), 1),
@@ -306,12 +309,4 @@ fn start_watchdog(
         .map_err(|e| format!("cannot start the watchdog: {e}"))?;
     trace::event("thread spawn watchdog");
     Ok(h)
-}
-
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
 }

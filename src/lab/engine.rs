@@ -263,3 +263,21 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1)
     }
 }
+
+/// `1 slot`, `3 slots`.
+pub(crate) fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// Workers by number: `T3`, or `T3-T5`.
+pub(crate) fn who(first: usize, last: usize) -> String {
+    if first == last {
+        format!("T{first}")
+    } else {
+        format!("T{first}-T{last}")
+    }
+}

@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use super::engine::{live_output, lock, sleep, spawn_join, stop_requested, Out, Recorder, Steps};
+use super::engine::{
+    live_output, lock, plural, sleep, spawn_join, stop_requested, who, Out, Recorder, Steps,
+};
 use super::timeline::State;
 use super::{Options, Report};
 
@@ -118,8 +120,11 @@ pub(crate) fn threads_rwlock(o: &Options, items: u64) -> Result<Report, String> 
     let (r_done, w_done): (u64, u64) = (r.iter().sum(), w.iter().sum());
     Ok(Report {
         summary: format!(
-            "{r_done} reads by {readers} readers (T0-T{}), {w_done} writes by {writers} writers: up to {most} readers inside at once; {}; longest writer wait {:.3} ms",
-            readers - 1,
+            "{r_done} reads by {} ({}), {w_done} writes by {}{}: up to {most} readers inside at once; {}; longest writer wait {:.3} ms",
+            plural(readers, "reader"),
+            who(0, readers - 1),
+            plural(writers, "writer"),
+            if writers > 0 { format!(" ({})", who(readers, readers + writers - 1)) } else { String::new() },
             if bad == 0 {
                 "no one was inside beside a writer".to_string()
             } else {
