@@ -97,18 +97,20 @@ fn count(what: &str, s: &str, min: u64, max: u64) -> Result<u64, String> {
 /// The options each task uses, by mode, separated by spaces (`--seed`
 /// stands for the whole family: --schedule, --quiz, --step).
 fn allowed(mode: Mode, task: &Task) -> &'static str {
-    const SHOWN: &str = "--chore --quiet --timeline --events";
+    const SHOWN: &str = "--chore --quiet --timeline --events --seed";
     match (mode, task) {
-        (Mode::Threads, Task::Worker) => "--chore --timeline",
+        (Mode::Threads, Task::Worker) => "--chore --timeline --seed",
         (Mode::Threads, Task::Booth(_)) => {
             "--chore --quiet --timeline --events --nolock --atomic --course --seed"
         }
-        (Mode::Threads, Task::Cond(_)) => "--chore --quiet --timeline --events --notify-all",
+        (Mode::Threads, Task::Cond(_)) => "--chore --quiet --timeline --events --notify-all --seed",
         (Mode::Threads, Task::Bbuf(_)) => {
-            "--chore --quiet --timeline --events --size --producers --if --one-cv"
+            "--chore --quiet --timeline --events --size --producers --if --one-cv --seed"
         }
-        (Mode::Threads, Task::Philo) => "--chore --quiet --timeline --events --order --meals",
-        (Mode::Threads, Task::Rwlock(_)) => "--chore --quiet --timeline --events --writers",
+        (Mode::Threads, Task::Philo) => {
+            "--chore --quiet --timeline --events --order --meals --seed"
+        }
+        (Mode::Threads, Task::Rwlock(_)) => "--chore --quiet --timeline --events --writers --seed",
         (Mode::Threads, Task::Sema(..) | Task::Barrier(_)) => SHOWN,
         (Mode::Procs, Task::Worker) => "--chore",
         (Mode::Procs, Task::Booth(_)) => "--chore --quiet --timeline --shared",
@@ -311,7 +313,7 @@ pub(crate) fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
     if let Some((typed, family)) = given.iter().find(|(_, f)| !used(f)) {
         if *family == "--seed" {
             return Err(format!(
-                "{typed} is for threads booth only, for now (with or without --nolock)"
+                "{typed} is for threads tasks: processes are scheduled by the kernel, not stepped by psh"
             ));
         }
         let takes = if uses.is_empty() {
@@ -325,7 +327,7 @@ pub(crate) fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
             task_name(&o.task)
         ));
     }
-    check_schedule(&mut o)?;
+    sched::check(&mut o)?;
     if o.course && !o.chore_given {
         // The course's doChore(): half a second inside and outside the lock.
         o.chore = Duration::from_millis(500);
@@ -401,54 +403,6 @@ fn refuse_mismatches(mode: Mode, o: &Options) -> Result<(), String> {
     Ok(())
 }
 
-/// `--seed`, `--schedule`, `--quiz`, `--step`: only for threads booth yet.
-fn check_schedule(o: &mut Options) -> Result<(), String> {
-    if o.step && o.picker.is_none() {
-        // Enter takes the PRNG's choice: a seed it is.
-        o.picker = Some(sched::Picker::Seed(1));
-    }
-    if o.step && o.quiz {
-        return Err("--step shows every value as it goes: not with --quiz".into());
-    }
-    if o.quiz && o.picker.is_none() {
-        return Err(
-            "--quiz goes with --seed S or --schedule LIST: it hides the values of their table"
-                .into(),
-        );
-    }
-    let Some(picker) = &o.picker else {
-        return Ok(());
-    };
-    if o.atomic || o.course {
-        return Err(
-            "--seed and --schedule are for threads booth (with or without --nolock), for now"
-                .into(),
-        );
-    }
-    if o.timeline || o.events || o.chore_given {
-        return Err("--seed and --schedule print their own table: no --timeline, --events or --chore with them".into());
-    }
-    if o.n > 8 {
-        return Err(format!(
-            "--seed and --schedule show at most 8 workers side by side, not {}",
-            o.n
-        ));
-    }
-    if matches!(o.task, Task::Booth(t) if t > 1000) {
-        return Err("--seed and --schedule step through at most 1000 tickets".into());
-    }
-    if let sched::Picker::Schedule(list) = picker {
-        if let Some(w) = list.iter().find(|&&w| w >= o.n) {
-            return Err(format!(
-                "--schedule names worker {w}, but there are {} (0 to {})",
-                o.n,
-                o.n - 1
-            ));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -460,17 +414,21 @@ mod tests {
     #[test]
     fn options_are_checked() {
         assert!(parse(Mode::Threads, &args("10 booth 100")).is_ok());
-        assert!(parse(Mode::Threads, &args("0 booth 100")).is_err());
-        assert!(parse(Mode::Threads, &args("1025 worker")).is_err());
-        assert!(parse(Mode::Threads, &args("1000000 worker")).is_err());
-        assert!(parse(Mode::Threads, &args("4 booth")).is_err());
-        assert!(parse(Mode::Threads, &args("4 booth -3")).is_err());
-        assert!(parse(Mode::Threads, &args("4 booth 999999999999")).is_err());
-        assert!(parse(Mode::Threads, &args("4 booth 10 --chore")).is_err());
-        assert!(parse(Mode::Threads, &args("4 booth 10 --chore 99999")).is_err());
-        assert!(parse(Mode::Threads, &args("4 booth 10 --bogus")).is_err());
-        assert!(parse(Mode::Threads, &args("4 dance")).is_err());
-        assert!(parse(Mode::Threads, &args("4 worker --nolock")).is_err());
+        for bad in [
+            "0 booth 100",
+            "1025 worker",
+            "1000000 worker",
+            "4 booth",
+            "4 booth -3",
+            "4 booth 999999999999",
+            "4 booth 10 --chore",
+            "4 booth 10 --chore 99999",
+            "4 booth 10 --bogus",
+            "4 dance",
+            "4 worker --nolock",
+        ] {
+            assert!(parse(Mode::Threads, &args(bad)).is_err(), "{bad}");
+        }
         assert!(parse(Mode::Procs, &args("4 cond 10")).is_err());
         assert!(parse(Mode::Procs, &args("4 booth 10 --nolock")).is_err());
         let o = parse(Mode::Threads, &args("4 cond 10 --notify-all --quiet")).unwrap();

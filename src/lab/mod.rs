@@ -13,6 +13,9 @@ mod bbuf;
 mod booth;
 mod cond;
 mod engine;
+mod models;
+mod models_buffer;
+mod models_sync;
 mod philo;
 mod procs_booth;
 mod rwlock;
@@ -158,11 +161,8 @@ fn run_beside(o: &Options, on_signal: &mut dyn FnMut() -> bool) -> Result<Report
 
 fn run_task(mode: Mode, o: &Options) -> Result<Report, String> {
     match (mode, &o.task) {
+        (Mode::Threads, task) if o.picker.is_some() => sched::run_scheduled(o, model(o, task)),
         (Mode::Threads, Task::Worker) => threads_worker(o),
-        (Mode::Threads, Task::Booth(t)) if o.picker.is_some() => match &o.picker {
-            Some(p) => sched::threads_booth_scheduled(o, *t, p),
-            None => threads_booth(o, *t),
-        },
         (Mode::Threads, Task::Booth(t)) if o.nolock => threads_booth_nolock(o, *t),
         (Mode::Threads, Task::Booth(t)) if o.atomic => threads_booth_atomic(o, *t),
         (Mode::Threads, Task::Booth(t)) => threads_booth(o, *t),
@@ -177,6 +177,28 @@ fn run_task(mode: Mode, o: &Options) -> Result<Report, String> {
         (Mode::Procs, Task::Zombie) => zombie::procs_zombie(o),
         (Mode::Procs, _) => Err("this task runs on threads".into()),
         (Mode::Threads, Task::Zombie) => Err("zombie runs on procs".into()),
+    }
+}
+
+/// A task as steps, for `--seed`/`--schedule`.
+fn model(o: &Options, task: &Task) -> Box<dyn sched::Model> {
+    let n = o.n;
+    match *task {
+        Task::Worker | Task::Zombie => Box::new(models::Worker::new(n)),
+        Task::Booth(t) => Box::new(models::Booth::new(n, t, !o.nolock)),
+        Task::Philo => Box::new(models::Philo::new(n, o.order, o.meals)),
+        Task::Cond(i) => Box::new(models_buffer::Buffer::cond(n, i, o.notify_all)),
+        Task::Bbuf(i) => Box::new(models_buffer::Buffer::bbuf(
+            n,
+            o.producers,
+            o.size,
+            i,
+            o.if_bug,
+            o.one_cv,
+        )),
+        Task::Sema(k, i) => Box::new(models_sync::Sema::new(n, k, i)),
+        Task::Barrier(r) => Box::new(models_sync::Barrier::new(n, r)),
+        Task::Rwlock(i) => Box::new(models_sync::Rwlock::new(n, o.writers, i)),
     }
 }
 

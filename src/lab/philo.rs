@@ -115,7 +115,7 @@ impl Table {
 
 /// The text of a cycle: `T0 holds fork0, waits fork1 → T1 holds fork1,
 /// waits fork0 → T0`.
-fn show_cycle(path: &[(usize, usize)]) -> String {
+pub(crate) fn show_cycle(path: &[(usize, usize)]) -> String {
     let mut s = String::from("deadlock: ");
     for (k, &(w, f)) in path.iter().enumerate() {
         // What w holds is what the one before it waits for.

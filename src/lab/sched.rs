@@ -1,41 +1,19 @@
-//! `--seed S` and `--schedule LIST` for the threads booth: reproducible
-//! interleavings.  The workers are real threads, but only one advances at
-//! a time, by one named step (lock, read, write, print, unlock); the next
-//! is picked by a PRNG seeded with S (or from the LIST, then round-robin)
-//! among the workers that can move (one waiting for a lock another holds
-//! cannot).  The output is a table in the manner of OSTEP's x86.py: a row
-//! per step, a column per worker, the shared counter and each worker's own
-//! copy — the same bytes for the same seed, on any machine.  Knows only
-//! the booth.
+//! `--seed S`, `--schedule LIST`, `--step`, `--quiz`: reproducible
+//! interleavings for every threads task.  The workers are real threads,
+//! but only one advances at a time, by one named step of its task's
+//! `Model` (lock, read, write, print, wait, notify, take a fork…); the
+//! next is picked by a PRNG seeded with S (or from the LIST, then
+//! round-robin) among the workers whose step can happen now (one waiting
+//! for a lock another holds cannot).  The output is a table in the manner
+//! of OSTEP's x86.py: a row per step, a column per worker, the shared
+//! values and each worker's own copy — the same bytes for the same seed,
+//! on any machine.  Knows no task: the models are in `models.rs`.
 
 use std::fmt::Write as _;
 use std::sync::{Arc, Condvar, Mutex};
 
-use super::engine::spawn_join;
-use super::{Options, Report};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
-    Lock,
-    Read,
-    Write,
-    Print,
-    Unlock,
-    End,
-}
-
-impl Step {
-    fn name(self) -> &'static str {
-        match self {
-            Step::Lock => "lock",
-            Step::Read => "read",
-            Step::Write => "write",
-            Step::Print => "print",
-            Step::Unlock => "unlock",
-            Step::End => "end",
-        }
-    }
-}
+use super::engine::{lock, spawn_join, stop_requested};
+use super::{Options, Report, Task};
 
 /// Where the picks come from.
 #[derive(Debug, Clone)]
@@ -44,14 +22,56 @@ pub(crate) enum Picker {
     Schedule(Vec<usize>),
 }
 
+/// A task as steps: the driver asks which steps can happen, lets one
+/// happen, and prints what the model shows.
+pub(crate) trait Model: Send {
+    fn workers(&self) -> usize;
+    /// The name of `w`'s next step (at most 7 characters); None: done.
+    fn next(&self, w: usize) -> Option<&'static str>;
+    /// Whether `w`'s next step can happen now.
+    fn can(&self, w: usize) -> bool;
+    /// Take `w`'s next step (called on worker `w`'s own thread); a line
+    /// the program prints, if any.
+    fn take(&mut self, w: usize) -> Option<String>;
+    /// The shared values' headers, each right-aligned in its width.
+    fn shared_names(&self) -> Vec<String>;
+    fn shared(&self) -> Vec<String>;
+    /// What each worker's own column shows (`-`: nothing yet).
+    fn own(&self, w: usize) -> String;
+    /// The header's explanation of the columns.
+    fn legend(&self) -> &'static str;
+    /// A printed line with its values hidden, for `--quiz`.
+    fn mask(&self, line: &str) -> String {
+        line.chars()
+            .map(|c| if c.is_ascii_digit() { '?' } else { c })
+            .collect()
+    }
+    /// No worker can move but some are not done: why (a deadlock, every
+    /// thread asleep); the run ends there.
+    fn stuck(&self) -> String;
+    /// The summary and the status, after the run (`stuck` says whether it
+    /// ended stuck).
+    fn summary(&self, stuck: bool) -> (String, i32);
+    /// What each worker did (sales, meals, items), for the summary line.
+    fn per_worker(&self) -> Vec<u64> {
+        Vec::new()
+    }
+    /// The width of each shared column.
+    fn widths(&self) -> Vec<usize> {
+        vec![VALUE; self.shared_names().len()]
+    }
+}
+
+/// A table longer than this is cut (a livelock would never end).
+const MAX_STEPS: usize = 100_000;
+const CELL: usize = 7;
+const VALUE: usize = 5;
+const OWN: usize = 4;
+
 struct Sched {
+    model: Box<dyn Model>,
     /// Whose step it is (None: the run is over).
     turn: Option<usize>,
-    next: Vec<Step>,
-    done: Vec<bool>,
-    holder: Option<usize>,
-    left: u64,
-    copies: Vec<Option<u64>>,
     rng: u64,
     schedule: Vec<usize>,
     picks: usize,
@@ -59,9 +79,6 @@ struct Sched {
     /// The same table with every value hidden as `?` (`--quiz`).
     masked: String,
     step_no: usize,
-    sold: Vec<u64>,
-    printed: Vec<u64>,
-    locked: bool,
     /// `--step`: each row printed as it is taken, and the next worker
     /// asked for (a digit, Enter for the seeded choice, q to stop).
     step: bool,
@@ -69,18 +86,24 @@ struct Sched {
     shown: usize,
     /// `q` at a `--step` question ended the run early.
     quit: bool,
+    /// Why nobody could move, when that ended the run.
+    stuck: Option<String>,
 }
 
 impl Sched {
+    fn runnable(&self, w: usize) -> bool {
+        self.model.next(w).is_some() && self.model.can(w)
+    }
+
     /// `--step`: print the new rows, then ask who goes next; None: stop.
     fn ask(&mut self, proposed: Option<usize>) -> Option<usize> {
         let new = self.rows.get(self.shown..).unwrap_or("").to_string();
         self.shown = self.rows.len();
         let _ = crate::os::sys::out(&new);
         let p = proposed?;
-        let can: Vec<String> = (0..self.next.len())
+        let can: Vec<String> = (0..self.model.workers())
             .filter(|&w| self.runnable(w))
-            .map(|w| format!("T{w} {}", self.next[w].name()))
+            .map(|w| format!("T{w} {}", self.model.next(w).unwrap_or("")))
             .collect();
         loop {
             crate::os::sys::err(&format!(
@@ -104,24 +127,30 @@ impl Sched {
                 return None;
             }
             match t.parse::<usize>() {
-                Ok(w) if w < self.next.len() && self.runnable(w) => return Some(w),
+                Ok(w) if w < self.model.workers() && self.runnable(w) => return Some(w),
                 _ => crate::os::sys::err(&format!("T{t} cannot move now\n")),
             }
         }
     }
 
-    fn runnable(&self, w: usize) -> bool {
-        // One waiting for a lock another holds cannot move.
-        let blocked = self.next[w] == Step::Lock && self.holder.is_some();
-        !(self.done[w] || blocked)
-    }
-
     /// The next worker: from the schedule while it lasts (a pick that
-    /// cannot move is skipped), then the PRNG or round-robin.
+    /// cannot move is skipped), then the PRNG or round-robin.  None when
+    /// nobody can move (done, or stuck).
     fn pick(&mut self, last: usize) -> Option<usize> {
-        let n = self.next.len();
+        let n = self.model.workers();
+        if self.step_no >= MAX_STEPS {
+            self.stuck = None;
+            self.quit = true;
+            return None;
+        }
         let can: Vec<usize> = (0..n).filter(|&w| self.runnable(w)).collect();
         if can.is_empty() {
+            if (0..n).any(|w| self.model.next(w).is_some()) {
+                let why = self.model.stuck();
+                self.rows.push_str(&format!("stuck: {why}\n"));
+                self.masked.push_str(&format!("stuck: {why}\n"));
+                self.stuck = Some(why);
+            }
             return None;
         }
         while self.picks < self.schedule.len() {
@@ -147,77 +176,29 @@ impl Sched {
 
     /// Worker `w` takes its step; the table gets its row.
     fn take(&mut self, w: usize) {
-        let step = self.next[w];
-        let mut note = String::new();
-        match step {
-            Step::Lock => {
-                self.holder = Some(w);
-                self.next[w] = Step::Read;
-            }
-            Step::Read => {
-                self.copies[w] = Some(self.left);
-                self.next[w] = if self.left == 0 {
-                    Step::End
-                } else {
-                    Step::Write
-                };
-            }
-            Step::Write => {
-                let c = self.copies[w].unwrap_or(0);
-                self.left = c.saturating_sub(1);
-                self.next[w] = Step::Print;
-            }
-            Step::Print => {
-                let c = self.copies[w].unwrap_or(0).saturating_sub(1);
-                self.sold[w] += 1;
-                self.printed.push(c);
-                note = format!("{w} :now left: {c}");
-                self.next[w] = if self.locked {
-                    Step::Unlock
-                } else {
-                    Step::Read
-                };
-            }
-            Step::Unlock => {
-                self.holder = None;
-                self.next[w] = Step::Lock;
-            }
-            Step::End => {
-                note = format!("Thread_id {w}  No more tickets");
-                if self.holder == Some(w) {
-                    self.holder = None;
-                }
-                self.done[w] = true;
-            }
-        }
+        let name = self.model.next(w).unwrap_or("");
+        let note = self.model.take(w);
         self.step_no += 1;
+        let n = self.model.workers();
         let mut row = format!("{:>5} ", self.step_no);
-        for k in 0..self.next.len() {
-            let cell = if k == w { step.name() } else { "" };
-            let _ = write!(row, " {cell:<7}");
+        for k in 0..n {
+            let cell = if k == w { name } else { "" };
+            let _ = write!(row, " {cell:<CELL$}");
         }
         let mut hidden = row.clone();
-        let _ = write!(row, " {:>5}", self.left);
-        let _ = write!(hidden, " {:>5}", "?");
-        for c in &self.copies {
-            match c {
-                Some(v) => {
-                    let _ = write!(row, " {v:>4}");
-                    let _ = write!(hidden, " {:>4}", "?");
-                }
-                None => {
-                    row.push_str("    -");
-                    hidden.push_str("    -");
-                }
-            }
+        for (v, w) in self.model.shared().iter().zip(self.model.widths()) {
+            let _ = write!(row, " {v:>w$}");
+            let _ = write!(hidden, " {:>w$}", "?");
         }
-        if !note.is_empty() {
+        for k in 0..n {
+            let own = self.model.own(k);
+            let masked = if own == "-" { "-" } else { "?" };
+            let _ = write!(row, " {own:>OWN$}");
+            let _ = write!(hidden, " {masked:>OWN$}");
+        }
+        if let Some(note) = note {
             let _ = write!(row, "   {note}");
-            let masked_note = match note.split_once(":now left: ") {
-                Some((who, _)) => format!("{who}:now left: ?"),
-                None => note.clone(),
-            };
-            let _ = write!(hidden, "   {masked_note}");
+            let _ = write!(hidden, "   {}", self.model.mask(&note));
         }
         self.rows.push_str(&row);
         self.rows.push('\n');
@@ -226,47 +207,40 @@ impl Sched {
     }
 }
 
-/// The booth, one step at a time by `picker`; the table on stdout.
-pub(crate) fn threads_booth_scheduled(
-    o: &Options,
-    tickets: u64,
-    picker: &Picker,
-) -> Result<Report, String> {
-    let n = o.n;
-    let locked = !o.nolock;
-    let first = if locked { Step::Lock } else { Step::Read };
-    let (rng, schedule) = match picker {
+/// Run `model` one step at a time by `o.picker`; the table on stdout.
+pub(crate) fn run_scheduled(o: &Options, model: Box<dyn Model>) -> Result<Report, String> {
+    let n = model.workers();
+    let Some(picker) = o.picker.clone() else {
+        return Err("no --seed or --schedule".into());
+    };
+    let (rng, schedule) = match &picker {
         Picker::Seed(s) => (s.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1, Vec::new()),
         Picker::Schedule(v) => (0, v.clone()),
     };
     let mut head = format!("{:>5} ", "step");
     for k in 0..n {
-        let _ = write!(head, " {:<7}", format!("T{k}"));
+        let _ = write!(head, " {:<CELL$}", format!("T{k}"));
     }
-    let _ = write!(head, " {:>5}", "left");
+    for (name, w) in model.shared_names().iter().zip(model.widths()) {
+        let _ = write!(head, " {name:>w$}");
+    }
     for k in 0..n {
-        let _ = write!(head, " {:>4}", format!("T{k}"));
+        let _ = write!(head, " {:>OWN$}", format!("T{k}"));
     }
-    head.push_str("   (shared left, then each thread's copy)\n");
+    let _ = writeln!(head, "   ({})", model.legend());
     let mut s = Sched {
+        model,
         turn: None,
-        next: vec![first; n],
-        done: vec![false; n],
-        holder: None,
-        left: tickets,
-        copies: vec![None; n],
         rng,
         schedule,
         picks: 0,
         rows: head.clone(),
         masked: head,
         step_no: 0,
-        sold: vec![0; n],
-        printed: Vec::new(),
-        locked,
         step: o.step,
         shown: 0,
         quit: false,
+        stuck: None,
     };
     s.shown = s.rows.len();
     s.turn = s.pick(n - 1);
@@ -281,10 +255,7 @@ pub(crate) fn threads_booth_scheduled(
     // Each thread waits for its turn, takes one step, hands the turn on.
     spawn_join(n, move |me| {
         let (m, cv) = &*sh;
-        let mut g = match m.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        };
+        let mut g = lock(m);
         loop {
             match g.turn {
                 None => break,
@@ -296,9 +267,6 @@ pub(crate) fn threads_booth_scheduled(
                         g.turn = g.ask(proposed);
                     }
                     cv.notify_all();
-                    if g.done[me] {
-                        break;
-                    }
                 }
                 Some(_) => {
                     g = match cv.wait(g) {
@@ -307,23 +275,39 @@ pub(crate) fn threads_booth_scheduled(
                     }
                 }
             }
-            if super::engine::stop_requested() {
+            if stop_requested() {
                 g.turn = None;
                 cv.notify_all();
                 break;
             }
         }
     })?;
-    let s = match shared.0.lock() {
-        Ok(g) => g,
-        Err(p) => p.into_inner(),
+    let s = lock(&shared.0);
+    print_table(o, &s)?;
+    let how = match &picker {
+        Picker::Seed(v) => format!("seed {v}"),
+        Picker::Schedule(_) => "the schedule given".to_string(),
     };
+    let (summary, status) = s.model.summary(s.stuck.is_some());
+    let summary = if s.quit {
+        format!("stopped (q) after {} steps; {summary}", s.step_no)
+    } else {
+        format!("{summary}; {} steps picked by {how}", s.step_no)
+    };
+    let per_worker = s.model.per_worker();
+    Ok(Report {
+        summary,
+        per_worker,
+        status: if s.quit { 0 } else { status },
+        events: Vec::new(),
+    })
+}
+
+fn print_table(o: &Options, s: &Sched) -> Result<(), String> {
     let write = |t: &str| crate::os::sys::out(t).map_err(|e| format!("write: {}", e.desc()));
     if o.quiz {
         write(&s.masked)?;
-        write(
-            "quiz: what are the values marked ? (the shared left, each copy, each line printed)?\n",
-        )?;
+        write("quiz: what are the values marked ? (the shared values, each copy, each line printed)?\n")?;
         if crate::os::process::isatty(0) {
             write("press Enter for the answers ")?;
             let mut b = [0u8; 1];
@@ -337,46 +321,71 @@ pub(crate) fn threads_booth_scheduled(
     }
     if s.step {
         // Printed as it went; the rest (the last row) now.
-        write(s.rows.get(s.shown..).unwrap_or(""))?;
+        write(s.rows.get(s.shown..).unwrap_or(""))
     } else {
-        write(&s.rows)?;
+        write(&s.rows)
     }
-    let total: u64 = s.sold.iter().sum();
-    let mut seen = std::collections::BTreeMap::new();
-    for p in &s.printed {
-        *seen.entry(*p).or_insert(0u32) += 1;
+}
+
+/// `--seed`, `--schedule`, `--quiz`, `--step`: checked against the task
+/// (threads only, at most 8 columns, at most 1000 of anything).
+pub(crate) fn check(o: &mut Options) -> Result<(), String> {
+    if o.step && o.picker.is_none() {
+        // Enter takes the PRNG's choice: a seed it is.
+        o.picker = Some(Picker::Seed(1));
     }
-    let repeated: Vec<String> = seen
-        .iter()
-        .filter(|(_, &c)| c > 1)
-        .map(|(v, _)| v.to_string())
-        .collect();
-    let exact = total == tickets && repeated.is_empty();
-    let how = match picker {
-        Picker::Seed(s) => format!("seed {s}"),
-        Picker::Schedule(_) => "the schedule given".to_string(),
+    if o.step && o.quiz {
+        return Err("--step shows every value as it goes: not with --quiz".into());
+    }
+    if o.quiz && o.picker.is_none() {
+        return Err(
+            "--quiz goes with --seed S or --schedule LIST: it hides the values of their table"
+                .into(),
+        );
+    }
+    let Some(picker) = &o.picker else {
+        return Ok(());
     };
-    let summary = if s.quit {
-        format!(
-            "stopped (q) after {} steps; {total} of {tickets} sold so far",
-            s.step_no
-        )
-    } else if exact {
-        format!(
-            "sold {total} of {tickets}, each exactly once; {} steps picked by {how}",
-            s.step_no
-        )
-    } else {
-        format!(
-            "sold {total} of {tickets}: WRONG — the lines `now left: {}` repeat (a lost update); {} steps picked by {how}",
-            repeated.join("`, `"),
-            s.step_no
-        )
+    if o.atomic || o.course {
+        return Err(
+            "--seed and --schedule step through the booth with or without its lock: not --atomic or --course"
+                .into(),
+        );
+    }
+    if o.timeline || o.events || o.chore_given {
+        return Err("--seed and --schedule print their own table: no --timeline, --events or --chore with them".into());
+    }
+    // Every thread of the task gets a column.
+    let workers = match o.task {
+        Task::Bbuf(_) => o.n + o.producers,
+        Task::Rwlock(_) => o.n + o.writers,
+        Task::Cond(_) => o.n + 1,
+        _ => o.n,
     };
-    Ok(Report {
-        summary,
-        per_worker: s.sold.clone(),
-        status: i32::from(!exact && !s.quit),
-        events: Vec::new(),
-    })
+    if workers > 8 {
+        return Err(format!(
+            "--seed and --schedule show at most 8 threads side by side, not {workers}"
+        ));
+    }
+    let steps = match o.task {
+        Task::Booth(c) | Task::Cond(c) | Task::Bbuf(c) | Task::Sema(_, c) | Task::Rwlock(c) => c,
+        Task::Barrier(c) => c,
+        Task::Philo => o.meals,
+        Task::Worker | Task::Zombie => 0,
+    };
+    if steps > 1000 {
+        return Err(
+            "--seed and --schedule step through at most 1000 tickets, items, rounds or meals"
+                .into(),
+        );
+    }
+    if let Picker::Schedule(list) = picker {
+        if let Some(w) = list.iter().find(|&&w| w >= o.n) {
+            return Err(format!(
+                "--schedule names worker {w}, but there are {workers} (0 to {})",
+                workers - 1
+            ));
+        }
+    }
+    Ok(())
 }

@@ -254,7 +254,13 @@ fn lab(l: &crate::lang::ast::Lab) -> String {
     let task = words.get(1).map_or("", String::as_str);
     let count = words.get(2).cloned().unwrap_or_default();
     let threads = l.kind == crate::lang::ast::LabKind::Threads;
+    let stepped = threads && (has("--seed") || has("--schedule") || has("--step"));
     let steps: Vec<String> = match (threads, task) {
+        _ if stepped => vec![
+            format!("pthread_create ×{n} (every thread of the task)"),
+            "each waits for its turn (one mutex + condition variable pass the turn on), takes one named step of the task's model (the model's state is the lock), picks the next thread by the PRNG or the schedule, wakes all (futex wake)".into(),
+            format!("pthread_join ×{n}; print the table"),
+        ],
         (true, "worker") => vec![
             format!("pthread_create ×{n} (clone: same memory, same pid)"),
             "each: mutex lock, print `thread I PID TID`, unlock".into(),

@@ -250,10 +250,7 @@ fn new_tasks_check_their_arguments() {
             "--quiet is not used by procs zombie",
         ),
         ("procs 3 zombie --chore 1", "it takes no options"),
-        (
-            "threads 3 sema 2 10 --seed 1",
-            "--seed is for threads booth only",
-        ),
+        ("procs 3 zombie --seed 1", "--seed is for threads tasks"),
     ] {
         let r = psh(&format!("{line}; echo status $?"));
         assert_eq!(r.stdout, "status 2\n", "{line}: {}", r.stderr);
@@ -293,4 +290,110 @@ fn explain_events_and_timelines_cover_the_new_tasks() {
         r.stderr
     );
     assert!(!r.stderr.contains("took an item"), "{}", r.stderr);
+}
+
+/// `--seed` for every threads task: the same bytes for the same seed, and
+/// the failure modes at a seed named in `help lab`.
+#[test]
+fn every_threads_task_steps_by_seed() {
+    for line in [
+        "threads 3 philo --seed 5",
+        "threads 2 bbuf 6 --seed 3",
+        "threads 3 sema 2 6 --seed 4",
+        "threads 3 barrier 3 --seed 1",
+        "threads 2 rwlock 6 --writers 1 --seed 2",
+        "threads 2 cond 4 --notify-all --seed 1",
+        "threads 3 worker --seed 2",
+    ] {
+        let a = psh(line);
+        let b = psh(line);
+        assert_eq!(a.stdout, b.stdout, "{line}");
+        assert!(a.stdout.starts_with(" step  T0 "), "{line}: {}", a.stdout);
+        assert!(a.stdout.lines().count() > 4, "{line}: {}", a.stdout);
+        let steps: u64 = a
+            .stderr
+            .split(" steps picked by")
+            .next()
+            .and_then(|t| t.rsplit(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{line}: {}", a.stderr));
+        let rows = a
+            .stdout
+            .lines()
+            .filter(|l| {
+                l.split_whitespace()
+                    .next()
+                    .is_some_and(|w| w.parse::<u64>().is_ok())
+            })
+            .count();
+        assert_eq!(steps as usize, rows, "{line}: {}", a.stderr);
+    }
+    // Naive philosophers: deadlock in 11 steps at seed 2, with the cycle.
+    let r = psh("threads 3 philo --seed 2");
+    assert_eq!(r.status, 3, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 13, "{}", r.stdout);
+    assert!(
+        r.stdout.ends_with("stuck: deadlock: T0 holds fork0, waits fork1 → T1 holds fork1, waits fork2 → T2 holds fork2, waits fork0 → T0\n"),
+        "{}",
+        r.stdout
+    );
+    // An explicit schedule: everyone thinks, then everyone takes the left.
+    let r = psh("threads 3 philo --schedule 0,1,2,0,1,2");
+    assert_eq!(r.status, 3, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("    6                  take L    012"),
+        "{}",
+        r.stdout
+    );
+    for seed in 0..15 {
+        for order in ["ordered", "trylock", "waiter"] {
+            let r = psh(&format!(
+                "threads 4 philo --order {order} --meals 2 --seed {seed}"
+            ));
+            assert_eq!(r.status, 0, "{order} seed {seed}: {}", r.stdout);
+        }
+        let r = psh(&format!("threads 2 bbuf 6 --producers 2 --seed {seed}"));
+        assert_eq!(r.status, 0, "bbuf seed {seed}: {}", r.stdout);
+        let r = psh(&format!("threads 4 sema 2 8 --seed {seed}"));
+        assert_eq!(r.status, 0, "sema seed {seed}: {}", r.stdout);
+        for row in r.stdout.lines().skip(1) {
+            let inside: u64 = row
+                .split_whitespace()
+                .rev()
+                .nth(4)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            assert!(inside <= 2, "{row}");
+        }
+    }
+    // The two buffer bugs, each at its seed.
+    let r = psh("threads 2 bbuf 6 --if --seed 2");
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stdout.ends_with("T0 takes from an EMPTY buffer\n"),
+        "{}",
+        r.stdout
+    );
+    let r = psh("threads 2 bbuf 6 --one-cv --seed 6");
+    assert_eq!(r.status, 1);
+    assert!(
+        r.stdout.contains("stuck: everyone asleep (T0 T1 T2 wait"),
+        "{}",
+        r.stdout
+    );
+    // --quiz hides the forks and meals.
+    let r = psh("threads 3 philo --seed 2 --quiz");
+    let (asked, answers) = r
+        .stdout
+        .split_once("answers:\n")
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert_eq!(answers, psh("threads 3 philo --seed 2").stdout);
+    assert!(!asked.contains("01-") && answers.contains("01-"), "{asked}");
+    assert!(
+        asked
+            .lines()
+            .nth(4)
+            .is_some_and(|l| l.starts_with("    4  take L") && l.ends_with("?    ?    ?    ?")),
+        "{asked}"
+    );
 }

@@ -718,8 +718,8 @@ fn a_seed_gives_the_same_interleaving_every_time() {
             "--seed must be a whole number",
         ),
         ("threads 2 booth 3 --schedule 0,5", "names worker 5"),
-        ("threads 9 booth 3 --seed 1", "at most 8 workers"),
-        ("threads 2 cond 3 --seed 1", "for threads booth"),
+        ("threads 9 booth 3 --seed 1", "at most 8 threads"),
+        ("procs 2 booth 3 --seed 1", "is for threads tasks"),
         (
             "threads 2 booth 3 --seed 1 --timeline",
             "print their own table",
