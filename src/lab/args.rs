@@ -71,6 +71,8 @@ pub(crate) struct Options {
     pub(crate) notify_all: bool,
     /// `--events`: every step printed as it happens.
     pub(crate) events: bool,
+    /// `--timeline=FILE.svg`: the chart as a picture in FILE.
+    pub(crate) svg: Option<String>,
     /// philo `--order`.
     pub(crate) order: Order,
     /// philo `--meals`: how many times each philosopher eats.
@@ -231,6 +233,15 @@ pub(crate) fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
                 .map(String::as_str)
                 .ok_or_else(|| format!("{a} needs {what}"))
         };
+        if let Some(path) = a.strip_prefix("--timeline=") {
+            if path.is_empty() {
+                return Err("--timeline=FILE needs a file name, like --timeline=run.svg".into());
+            }
+            o.timeline = true;
+            o.svg = Some(path.to_string());
+            given.push((a.as_str(), "--timeline"));
+            continue;
+        }
         if let Some((on, family)) = switch(&mut o, a) {
             *on = true;
             given.push((a.as_str(), family));

@@ -148,6 +148,15 @@ pub(crate) fn threads_bbuf(o: &Options, items: u64) -> Result<Report, String> {
         ),
     };
     Ok(Report {
+        names: (0..consumers + producers)
+            .map(|i| {
+                if i < consumers {
+                    format!("consumer {i}")
+                } else {
+                    format!("producer {i}")
+                }
+            })
+            .collect(),
         summary,
         per_worker,
         status,

@@ -115,6 +115,7 @@ fn report(out: &Mutex<Out>, res: Vec<(u64, Vec<Event>)>, tickets: u64, how: &str
     let total: u64 = per_worker.iter().sum();
     let exact = total == tickets;
     Report {
+        names: Vec::new(),
         summary: if exact {
             format!("sold {total} of {tickets}, each exactly once ({how})")
         } else {
@@ -244,6 +245,7 @@ pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, 
     let total: u64 = per_worker.iter().sum();
     let (exact, summary) = nolock_verdict(&counts, total, tickets);
     Ok(Report {
+        names: Vec::new(),
         summary,
         per_worker,
         status: i32::from(!exact),

@@ -29,7 +29,14 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
     let (quiet, timeline, notify_all, chore) = (o.quiet, o.timeline, o.notify_all, o.chore);
     // The producer is one more thread beside the consumers.
     let steps = super::engine::Steps::new(o.events, &out);
-    let producer = start_producer(shared.clone(), items, chore, notify_all, steps.clone())?;
+    let producer = start_producer(
+        shared.clone(),
+        items,
+        chore,
+        notify_all,
+        steps.clone(),
+        timeline,
+    )?;
     trace::event("thread spawn producer");
     let (sh, out2) = (shared.clone(), out.clone());
     let res = spawn_join(o.n, move |idx| {
@@ -92,7 +99,7 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
     let joined = producer.join();
     trace::event("thread join producer");
     let res = res?;
-    joined.map_err(|_| "the producer failed".to_string())?;
+    let producer_row = joined.map_err(|_| "the producer failed".to_string())?;
     if let Ok(mut w) = out.lock() {
         w.flush();
     }
@@ -106,10 +113,18 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
         "notify_one"
     };
     Ok(Report {
+        names: (0..o.n)
+            .map(|i| format!("consumer {i}"))
+            .chain(std::iter::once("producer".to_string()))
+            .collect(),
         summary: format!("1 producer, {} consumers, {total} of {items} items taken; {how}: {wakeups} wake-ups, {wasted} wasted", o.n),
         per_worker,
         status: i32::from(total != items),
-        events: res.into_iter().map(|r| r.3).collect(),
+        events: res
+            .into_iter()
+            .map(|r| r.3)
+            .chain(std::iter::once(producer_row))
+            .collect(),
     })
 }
 
@@ -123,19 +138,26 @@ fn start_producer(
     chore: Duration,
     notify_all: bool,
     steps: super::engine::Steps,
-) -> Result<std::thread::JoinHandle<()>, String> {
+    timeline: bool,
+) -> Result<std::thread::JoinHandle<Vec<super::timeline::Event>>, String> {
     std::thread::Builder::new()
         .name("psh-lab-producer".into())
         .spawn(move || {
+            let mut rec = Recorder::new(timeline);
             for k in 1..=items {
+                rec.mark(State::Sleep);
                 sleep(chore);
                 if stop_requested() {
                     break;
                 }
                 let (m, cv) = &*shared;
+                rec.mark(State::Wait);
                 if let Ok(mut q) = m.lock() {
+                    rec.mark(State::Lock);
                     q.items.push_back(k);
                     steps.step(format_args!("P"), format_args!("put item {k}"));
+                    // Stamped before the release, like every holder's.
+                    rec.mark(State::Run);
                 }
                 if notify_all {
                     steps.step(format_args!("P"), format_args!("notify_all()"));
@@ -150,6 +172,8 @@ fn start_producer(
                 q.done = true;
             }
             cv.notify_all();
+            rec.mark(State::Done);
+            rec.events
         })
         .map_err(|e| format!("cannot start the producer: {e}"))
 }

@@ -20,6 +20,7 @@ mod philo;
 mod procs_booth;
 mod rwlock;
 mod sched;
+mod svg;
 mod sync;
 pub mod timeline;
 mod worker;
@@ -104,14 +105,35 @@ pub fn run(mode: Mode, args: &[String], on_signal: &mut dyn FnMut() -> bool) -> 
         line.push_str(&format!("; per worker {}", counts.join(" ")));
     }
     sys::err(&format!("{line}\n"));
-    if o.timeline {
-        let rows: Vec<Vec<Event>> = report.events;
-        sys::err(&timeline::render(
-            &rows,
-            mode == Mode::Threads,
+    let threads = mode == Mode::Threads;
+    match &o.svg {
+        Some(path) => {
+            let title = format!("{name} {} {}", o.n, task_text(&o));
+            let picture = svg::svg(
+                &report.events,
+                &report.names,
+                threads,
+                chart_kind(mode, &o),
+                &title,
+            );
+            match std::fs::write(path, picture) {
+                Ok(()) => sys::err(&format!("timeline: written to {path}\n")),
+                Err(e) => {
+                    sys::err(&format!(
+                        "psh: {name}: cannot write the timeline to {path}: {e}\n"
+                    ));
+                    return 1;
+                }
+            }
+        }
+        None if o.timeline => sys::err(&timeline::render(
+            &report.events,
+            &report.names,
+            threads,
             timeline::colors_on_stderr(),
             chart_kind(mode, &o),
-        ));
+        )),
+        None => {}
     }
     report.status
 }
@@ -301,4 +323,6 @@ pub(crate) struct Report {
     pub(crate) per_worker: Vec<u64>,
     pub(crate) status: i32,
     pub(crate) events: Vec<Vec<Event>>,
+    /// The timeline's row labels (`thread I` / `process I` where absent).
+    pub(crate) names: Vec<String>,
 }

@@ -263,6 +263,7 @@ pub(crate) fn threads_philo(o: &Options) -> Result<Report, String> {
         }
     };
     Ok(Report {
+        names: Vec::new(),
         summary,
         per_worker,
         status,

@@ -70,6 +70,7 @@ pub(crate) fn procs_booth(o: &Options, tickets: u64) -> Result<Report, String> {
     let failed = statuses.iter().filter(|&&s| s != 0).count();
     let exact = total == tickets && once && failed == 0;
     Ok(Report {
+        names: Vec::new(),
         summary: if o.shared && failed == 0 {
             let every = per_worker.iter().all(|&s| s == tickets);
             format!(

@@ -119,6 +119,9 @@ pub(crate) fn threads_rwlock(o: &Options, items: u64) -> Result<Report, String> 
     let (r, w) = per_worker.split_at(readers.min(per_worker.len()));
     let (r_done, w_done): (u64, u64) = (r.iter().sum(), w.iter().sum());
     Ok(Report {
+        names: (0..readers + writers)
+            .map(|i| if i < readers { format!("reader {i}") } else { format!("writer {i}") })
+            .collect(),
         summary: format!(
             "{r_done} reads by {} ({}), {w_done} writes by {}{}: up to {most} readers inside at once; {}; longest writer wait {:.3} ms",
             plural(readers, "reader"),

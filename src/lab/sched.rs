@@ -296,6 +296,7 @@ pub(crate) fn run_scheduled(o: &Options, model: Box<dyn Model>) -> Result<Report
     };
     let per_worker = s.model.per_worker();
     Ok(Report {
+        names: Vec::new(),
         summary,
         per_worker,
         status: if s.quit { 0 } else { status },

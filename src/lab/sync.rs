@@ -139,6 +139,7 @@ pub(crate) fn threads_sema(o: &Options, k: usize, items: u64) -> Result<Report, 
     let total: u64 = per_worker.iter().sum();
     let ok = most <= k && (total == items || stop_requested());
     Ok(Report {
+        names: Vec::new(),
         summary: format!(
             "{total} of {items} items through a semaphore of {k}: at most {most} inside at once ({})",
             if most <= k { format!("never above {k}") } else { format!("WRONG: above {k}") }
@@ -222,6 +223,7 @@ pub(crate) fn threads_barrier(o: &Options, rounds: u64) -> Result<Report, String
     let longest = Duration::from_nanos(longest.load(Ordering::Relaxed));
     let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
     Ok(Report {
+        names: Vec::new(),
         summary: format!(
             "{rounds} rounds of {n} workers: {}; longest wait at the barrier {:.3} ms",
             if early == 0 {

@@ -73,7 +73,64 @@ pub enum Kind {
 }
 
 /// The chart of `rows`.
-pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> String {
+/// What each mark of a chart means: the marks `rows` use, in the words
+/// of `kind`; `None` is the `!` of two inside at once.
+pub fn legend(rows: &[Vec<Event>], kind: Kind) -> Vec<(Option<State>, &'static str)> {
+    let used = |s: State| rows.iter().flatten().any(|e| e.state == s);
+    let mut l: Vec<(Option<State>, &'static str)> = match kind {
+        Kind::Unlocked => vec![
+            (Some(State::Lock), "inside the unprotected read-write"),
+            (None, "two or more inside at once"),
+            (Some(State::Run), "ran"),
+        ],
+        Kind::Pipe => vec![
+            (Some(State::Run), "had a ticket (sold it)"),
+            (Some(State::Wait), "waited for one on the pipe"),
+        ],
+        Kind::Section(text) => [
+            (State::Lock, text),
+            (State::Run, "ran"),
+            (State::Wait, "waited"),
+        ]
+        .into_iter()
+        .filter(|(s, _)| used(*s))
+        .map(|(s, t)| (Some(s), t))
+        .collect(),
+        Kind::Locked => vec![
+            (Some(State::Lock), "held the lock"),
+            (Some(State::Run), "ran"),
+            (Some(State::Wait), "waited"),
+        ],
+    };
+    for (s, text) in [
+        (State::CondWait, "waited on the condition"),
+        (State::Woken, "woken, took an item"),
+        (State::Wasted, "woken for nothing"),
+        (State::Sleep, "slept (the chore)"),
+    ] {
+        if used(s) {
+            l.push((Some(s), text));
+        }
+    }
+    l
+}
+
+/// A row's label: its name, or `thread I` / `process I`.
+pub fn row_name(names: &[String], i: usize, threads: bool) -> String {
+    match names.get(i) {
+        Some(n) => n.clone(),
+        None if threads => format!("thread {i}"),
+        None => format!("process {i}"),
+    }
+}
+
+pub fn render(
+    rows: &[Vec<Event>],
+    names: &[String],
+    threads: bool,
+    colors: bool,
+    kind: Kind,
+) -> String {
     let unlocked = kind == Kind::Unlocked;
     let t0 = rows.iter().filter_map(|r| r.first()).map(|e| e.at_ns).min();
     let t1 = rows.iter().filter_map(|r| r.last()).map(|e| e.at_ns).max();
@@ -83,58 +140,17 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> S
     let span = (t1.saturating_sub(t0)).max(1) as f64;
     let col_ns = span / WIDTH as f64;
     let label = if threads { "thread" } else { "process" };
-    let legend = if unlocked {
-        format!(
-            "{} inside the unprotected read-write  {} two or more inside at once  {} ran",
-            paint(State::Lock, colors),
-            clash(colors),
-            paint(State::Run, colors)
-        )
-    } else if kind == Kind::Pipe {
-        format!(
-            "{} had a ticket (sold it)  {} waited for one on the pipe",
-            paint(State::Run, colors),
-            paint(State::Wait, colors)
-        )
-    } else if let Kind::Section(text) = kind {
-        // Only the marks this chart uses.
-        let used = |s: State| rows.iter().flatten().any(|e| e.state == s);
-        let mut l = Vec::new();
-        for (s, t) in [
-            (State::Lock, text),
-            (State::Run, "ran"),
-            (State::Wait, "waited"),
-        ] {
-            if used(s) {
-                l.push(format!("{} {t}", paint(s, colors)));
-            }
-        }
-        l.join("  ")
-    } else {
-        format!(
-            "{} held the lock  {} ran  {} waited",
-            paint(State::Lock, colors),
-            paint(State::Run, colors),
-            paint(State::Wait, colors)
-        )
-    };
-    let mut legend = legend;
-    let has = |s: State| rows.iter().flatten().any(|e| e.state == s);
-    for (s, text) in [
-        (State::CondWait, "waited on the condition"),
-        (State::Woken, "woken, took an item"),
-        (State::Wasted, "woken for nothing"),
-    ] {
-        if has(s) {
-            legend.push_str(&format!("  {} {text}", paint(s, colors)));
-        }
-    }
-    if has(State::Sleep) {
-        legend.push_str(&format!(
-            "  {} slept (the chore)",
-            paint(State::Sleep, colors)
-        ));
-    }
+    let legend: Vec<String> = legend(rows, kind)
+        .into_iter()
+        .map(|(m, text)| {
+            let mark = match m {
+                Some(st) => paint(st, colors),
+                None => clash(colors),
+            };
+            format!("{mark} {text}")
+        })
+        .collect();
+    let legend = legend.join("  ");
     let mut out = format!(
         "timeline: {:.3} ms, one column = {:.1} µs   {legend}\n",
         span / 1e6,
@@ -231,7 +247,10 @@ pub fn render(rows: &[Vec<Event>], threads: bool, colors: bool, kind: Kind) -> S
     }
     let inside = |c: usize| grid.iter().filter(|r| r[c] == Some(State::Lock)).count();
     for (i, cells) in grid.iter().enumerate() {
-        out.push_str(&format!("{label:>7} {i:<4}|"));
+        match names.get(i) {
+            Some(name) => out.push_str(&format!("{name:>11} |")),
+            None => out.push_str(&format!("{label:>7} {i:<4}|")),
+        }
         for (c, cell) in cells.iter().enumerate() {
             match cell {
                 Some(State::Lock) if unlocked && inside(c) > 1 => out.push_str(&clash(colors)),
@@ -293,7 +312,7 @@ mod tests {
                 ev(1000, State::Done),
             ],
         ];
-        let chart = render(&rows, true, false, Kind::Locked);
+        let chart = render(&rows, &[], true, false, Kind::Locked);
         let lines: Vec<&str> = chart.lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(
@@ -310,7 +329,7 @@ mod tests {
         );
         assert!(!chart.contains('\x1b'));
         assert_eq!(
-            render(&[], true, false, Kind::Locked),
+            render(&[], &[], true, false, Kind::Locked),
             "timeline: nothing recorded\n"
         );
         // Unlocked: two rows inside at once are marked `!`.
@@ -318,7 +337,7 @@ mod tests {
             vec![ev(0, State::Lock), ev(1000, State::Done)],
             vec![ev(0, State::Lock), ev(1000, State::Done)],
         ];
-        let chart = render(&both, true, false, Kind::Unlocked);
+        let chart = render(&both, &[], true, false, Kind::Unlocked);
         assert!(chart.contains("two or more inside at once"), "{chart}");
         assert!(
             chart

@@ -29,6 +29,7 @@ pub(crate) fn threads_worker(o: &Options) -> Result<Report, String> {
         rec.events
     })?;
     Ok(Report {
+        names: Vec::new(),
         summary: format!("{} threads in process {pid}", o.n),
         per_worker: Vec::new(),
         status: 0,
@@ -81,6 +82,7 @@ pub(crate) fn procs_worker(o: &Options) -> Result<Report, String> {
         })
         .collect();
     Ok(Report {
+        names: Vec::new(),
         summary: format!(
             "{} processes, {} reaped{}",
             o.n,

@@ -98,6 +98,7 @@ pub(crate) fn procs_zombie(o: &Options) -> Result<Report, String> {
         ));
     }
     Ok(Report {
+        names: Vec::new(),
         summary: format!(
             "{} children were zombies (Z <defunct>) until reaped, then gone",
             zombies

@@ -397,3 +397,74 @@ fn every_threads_task_steps_by_seed() {
         "{asked}"
     );
 }
+
+/// `--timeline=FILE.svg` writes the chart as a picture: the command as
+/// its title, a row per worker (cond's producer too), the legend, the
+/// time axis; without a lock the overlaps are shaded.
+#[test]
+fn timelines_can_be_pictures() {
+    let dir = scratch("svg");
+    let file = dir.join("run.svg");
+    let line = format!(
+        "threads 3 cond 4 --notify-all --quiet --timeline={}",
+        file.display()
+    );
+    let r = psh(&line);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("timeline: written to"), "{}", r.stderr);
+    let svg = std::fs::read_to_string(&file).expect("the picture");
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "{svg}"
+    );
+    assert!(svg.ends_with("</svg>\n"));
+    assert!(
+        svg.contains(">threads 3 cond 4 --notify-all</text>"),
+        "{svg}"
+    );
+    for want in [
+        "consumer 0",
+        "consumer 2",
+        ">producer<",
+        "woken for nothing",
+        " ms</text>",
+    ] {
+        assert!(svg.contains(want), "{want}: {svg}");
+    }
+    assert!(balanced(&svg), "{svg}");
+    let r = psh(&format!(
+        "threads 4 booth 40 --nolock --chore 1 --quiet --timeline={}",
+        file.display()
+    ));
+    assert_eq!(r.status, 1);
+    let svg = std::fs::read_to_string(&file).expect("the picture");
+    assert!(
+        svg.contains("fill=\"#ff000040\""),
+        "no overlap shaded: {svg}"
+    );
+    assert!(svg.contains("two or more inside at once"));
+    // The text chart names the producer's row too.
+    let r = psh("threads 2 cond 3 --quiet --timeline");
+    assert!(r.stderr.contains("   producer |"), "{}", r.stderr);
+    let r = psh("threads 2 booth 3 --timeline=/no/such/dir/x.svg; echo status $?");
+    assert!(
+        r.stdout.ends_with("status 1\n") && r.stderr.contains("cannot write the timeline"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Every tag that opens closes, in order (a small well-formedness check).
+fn balanced(xml: &str) -> bool {
+    let mut open: Vec<&str> = Vec::new();
+    for tag in xml.split('<').skip(1).filter_map(|t| t.split('>').next()) {
+        if let Some(name) = tag.strip_prefix('/') {
+            if open.pop() != Some(name) {
+                return false;
+            }
+        } else if !tag.ends_with('/') {
+            open.push(tag.split_whitespace().next().unwrap_or(""));
+        }
+    }
+    open.is_empty()
+}

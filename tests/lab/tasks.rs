@@ -546,8 +546,9 @@ fn cond_timelines_show_each_wake_up() {
     let rows: String = r
         .stderr
         .lines()
-        .filter(|l| l.starts_with(" thread"))
+        .filter(|l| l.starts_with(" consumer"))
         .collect();
+    assert_eq!(r.stderr.matches(" consumer ").count(), 4, "{}", r.stderr);
     let xs = rows.matches('x').count() as u64;
     assert!(
         xs <= wasted,
