@@ -114,8 +114,8 @@ fn allowed(mode: Mode, task: &Task) -> &'static str {
         }
         (Mode::Threads, Task::Rwlock(_)) => "--chore --quiet --timeline --events --writers --seed",
         (Mode::Threads, Task::Sema(..) | Task::Barrier(_)) => SHOWN,
-        (Mode::Procs, Task::Worker) => "--chore",
-        (Mode::Procs, Task::Booth(_)) => "--chore --quiet --timeline --shared",
+        (Mode::Procs, Task::Worker) => "--chore --events",
+        (Mode::Procs, Task::Booth(_)) => "--chore --quiet --timeline --events --shared",
         _ => "",
     }
 }
@@ -395,9 +395,6 @@ fn refuse_mismatches(mode: Mode, o: &Options) -> Result<(), String> {
     }
     if o.notify_all && !matches!(o.task, Task::Cond(_)) {
         return Err("--notify-all is for cond".into());
-    }
-    if o.events && mode == Mode::Procs {
-        return Err("--events is for threads (processes send their states only at the end)".into());
     }
     if o.quiet && o.task == Task::Worker {
         return Err("--quiet is for the tasks that print a line per item: a worker's one line is all it does".into());

@@ -85,13 +85,24 @@ pub(crate) struct Steps {
 
 impl Steps {
     pub(crate) fn new(on: bool, out: &Arc<std::sync::Mutex<Out>>) -> Steps {
+        Steps::since(on, out, std::time::Instant::now())
+    }
+
+    /// Times counted from `t0` (a forked worker counts from the parent's
+    /// start: the monotonic clock is the same in every process).
+    pub(crate) fn since(
+        on: bool,
+        out: &Arc<std::sync::Mutex<Out>>,
+        t0: std::time::Instant,
+    ) -> Steps {
         Steps {
             out: on.then(|| out.clone()),
-            t0: std::time::Instant::now(),
+            t0,
         }
     }
 
-    /// Print one step of worker `who` (`T3`, `P` for the producer).
+    /// Print one step of worker `who` (`T3`, `P` for the producer, `P3`
+    /// for a process).
     pub(crate) fn step(&self, who: std::fmt::Arguments<'_>, what: std::fmt::Arguments<'_>) {
         let Some(out) = &self.out else { return };
         let ms = self.t0.elapsed().as_secs_f64() * 1000.0;

@@ -26,6 +26,7 @@ pub(crate) fn procs_booth(o: &Options, tickets: u64) -> Result<Report, String> {
         res_w.raw()
     ));
     let mut children = Vec::with_capacity(o.n);
+    let t0 = std::time::Instant::now();
     for i in 0..o.n {
         // Single-threaded here; the child runs only the loop below
         // and _exits.
@@ -35,7 +36,7 @@ pub(crate) fn procs_booth(o: &Options, tickets: u64) -> Result<Report, String> {
                 signals::reset_in_child();
                 sys::close(tick_w.raw());
                 sys::close(res_r.raw());
-                let st = booth_child(i, tick_r.raw(), res_w.raw(), o);
+                let st = booth_child(i, tick_r.raw(), res_w.raw(), o, t0);
                 // Leave without the parent's destructors.
                 process::exit_child(st)
             }
@@ -160,12 +161,25 @@ fn collect_sales(raw: &[u8], n: usize, tickets: u64) -> Result<Sales, String> {
 
 /// A booth process: read ticket numbers until end of file; then report
 /// to the parent through the results pipe.
-fn booth_child(idx: usize, tickets: RawFd, results: RawFd, o: &Options) -> i32 {
+fn booth_child(
+    idx: usize,
+    tickets: RawFd,
+    results: RawFd,
+    o: &Options,
+    t0: std::time::Instant,
+) -> i32 {
     let (quiet, timeline) = (o.quiet, o.timeline);
-    let mut out = Out::shared(super::engine::live_output(o.chore));
+    // With --events the lines and the events share one live output, so
+    // they come in the order this process made them.
+    let live = super::engine::live_output(o.chore) || o.events;
+    let out = std::sync::Arc::new(std::sync::Mutex::new(Out::shared(live)));
+    let steps = super::engine::Steps::since(o.events, &out, t0);
+    let step = |what: std::fmt::Arguments<'_>| steps.step(format_args!("P{idx}"), what);
+    let line = |what: std::fmt::Arguments<'_>| super::engine::print_to(&out, what);
     let mut sold: Vec<u64> = Vec::new();
     let mut rec = Recorder::new(timeline);
     let mut buf = [0u8; 8];
+    step(format_args!("start, pid {}", std::process::id()));
     // `--shared`: the counter as it was at fork, in this process's own
     // (copy-on-write) memory: no other process sees it change.
     let mut own_left = o.shared.then_some(match o.task {
@@ -175,25 +189,31 @@ fn booth_child(idx: usize, tickets: RawFd, results: RawFd, o: &Options) -> i32 {
     loop {
         rec.mark(State::Wait);
         let t = if let Some(left) = own_left.as_mut() {
+            step(format_args!("read own left={left}"));
             if *left == 0 {
                 break;
             }
             *left -= 1;
+            step(format_args!("write own left={left}"));
             *left + 1
         } else {
+            step(format_args!("read the ticket pipe"));
             // 8-byte reads from a pipe are atomic: one ticket each.
             if sys::read_some(tickets, &mut buf) != Ok(8) {
+                step(format_args!("end of file: no tickets left"));
                 break;
             }
-            u64::from_ne_bytes(buf)
+            let t = u64::from_ne_bytes(buf);
+            step(format_args!("got ticket {t}"));
+            t
         };
         rec.mark(State::Run);
         sold.push(t);
         if !quiet {
             if o.shared {
-                out.line(format_args!("{idx} :now left: {}", t - 1));
+                line(format_args!("{idx} :now left: {}", t - 1));
             } else {
-                out.line(format_args!("{idx} :sold ticket {t}"));
+                line(format_args!("{idx} :sold ticket {t}"));
             }
         }
         // `--chore` paces every booth process too.
@@ -203,9 +223,10 @@ fn booth_child(idx: usize, tickets: RawFd, results: RawFd, o: &Options) -> i32 {
         sleep(o.chore);
     }
     if !quiet {
-        out.line(format_args!("Process_id {idx}  No more tickets"));
+        line(format_args!("Process_id {idx}  No more tickets"));
     }
-    out.flush();
+    step(format_args!("exit"));
+    super::engine::lock(&out).flush();
     rec.mark(State::Done);
     // Several children report into one pipe: every chunk is one write of
     // at most PIPE_BUF bytes, so chunks never mix.

@@ -41,16 +41,23 @@ pub(crate) fn procs_worker(o: &Options) -> Result<Report, String> {
     let chore = o.chore;
     let mut children = Vec::with_capacity(o.n);
     let epoch = timeline::now_ns();
+    let t0 = std::time::Instant::now();
     for i in 0..o.n {
         // psh has no other thread now; the child only formats a
         // line, writes it and _exits.
         match process::fork() {
             Ok(Forked::Child) => {
                 crate::os::signals::reset_in_child();
+                let out = Arc::new(Mutex::new(super::engine::Out::shared(true)));
+                let steps = super::engine::Steps::since(o.events, &out, t0);
+                let step = |what: std::fmt::Arguments<'_>| steps.step(format_args!("P{i}"), what);
+                step(format_args!("start"));
                 let line = format!("process {i} {} {}\n", std::process::id(), process::gettid());
                 // One write of a short line is atomic: no lock is needed.
                 let _ = sys::write_all(1, line.as_bytes());
+                step(format_args!("printed"));
                 super::engine::sleep(chore);
+                step(format_args!("exit"));
                 // Leave at once, running nothing of the parent's.
                 process::exit_child(0)
             }

@@ -610,12 +610,46 @@ fn events_show_every_step_in_order() {
     for want in ["read left=3", "yield", "write left=2"] {
         assert!(r.stdout.contains(want), "{want}:\n{}", r.stdout);
     }
-    let r = psh("procs 2 booth 3 --events; echo status $?");
-    assert!(
-        r.stdout.ends_with("status 2\n") && r.stderr.contains("--events is for threads"),
+    // Processes print their own steps as they take them, timed from the
+    // parent's start (one monotonic clock for every process).
+    let r = psh("procs 2 booth 3 --events");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    for want in [
+        "P0 start, pid ",
+        "P1 read the ticket pipe",
+        "end of file: no tickets left",
+        "P1 exit",
+    ] {
+        assert!(r.stdout.contains(want), "{want}:\n{}", r.stdout);
+    }
+    assert_eq!(r.stdout.matches(" got ticket ").count(), 3, "{}", r.stdout);
+    // Each process's lines come in its own order: a got before its sale.
+    for p in ["P0", "P1"] {
+        let mine: Vec<&str> = r
+            .stdout
+            .lines()
+            .filter(|l| l.contains(&format!(" {p} ")))
+            .collect();
+        assert!(
+            mine.first().is_some_and(|l| l.contains("start")),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            mine.last().is_some_and(|l| l.ends_with("exit")),
+            "{}",
+            r.stdout
+        );
+    }
+    let r = psh("procs 2 booth 2 --shared --events --quiet");
+    assert_eq!(
+        r.stdout.matches("write own left=0").count(),
+        2,
         "{}",
-        r.stderr
+        r.stdout
     );
+    let r = psh("procs 2 worker --events");
+    assert_eq!(r.stdout.matches(" printed").count(), 2, "{}", r.stdout);
 }
 
 /// A procs booth has no lock: its timeline says what its marks are.
