@@ -114,8 +114,8 @@ fn allowed(mode: Mode, task: &Task) -> &'static str {
         }
         (Mode::Threads, Task::Rwlock(_)) => "--chore --quiet --timeline --events --writers --seed",
         (Mode::Threads, Task::Sema(..) | Task::Barrier(_)) => SHOWN,
-        (Mode::Procs, Task::Worker) => "--chore --events",
-        (Mode::Procs, Task::Booth(_)) => "--chore --quiet --timeline --events --shared",
+        (Mode::Procs, Task::Worker) => "--chore --events --seed",
+        (Mode::Procs, Task::Booth(_)) => "--chore --quiet --timeline --events --shared --seed",
         _ => "",
     }
 }
@@ -324,7 +324,7 @@ pub(crate) fn parse(mode: Mode, args: &[String]) -> Result<Options, String> {
     if let Some((typed, family)) = given.iter().find(|(_, f)| !used(f)) {
         if *family == "--seed" {
             return Err(format!(
-                "{typed} is for threads tasks: processes are scheduled by the kernel, not stepped by psh"
+                "{typed} steps through every task but zombie (its children only exit)"
             ));
         }
         let takes = if uses.is_empty() {

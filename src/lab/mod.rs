@@ -18,6 +18,7 @@ mod models_buffer;
 mod models_sync;
 mod philo;
 mod procs_booth;
+mod procs_sched;
 mod rwlock;
 mod sched;
 mod svg;
@@ -194,6 +195,9 @@ fn run_task(mode: Mode, o: &Options) -> Result<Report, String> {
         (Mode::Threads, Task::Sema(k, i)) => sync::threads_sema(o, *k, *i),
         (Mode::Threads, Task::Barrier(r)) => sync::threads_barrier(o, *r),
         (Mode::Threads, Task::Rwlock(i)) => rwlock::threads_rwlock(o, *i),
+        (Mode::Procs, _) if o.picker.is_some() => {
+            sched::run_scheduled(o, Box::new(procs_sched::Procs::start(o)?))
+        }
         (Mode::Procs, Task::Worker) => procs_worker(o),
         (Mode::Procs, Task::Booth(t)) => procs_booth(o, *t),
         (Mode::Procs, Task::Zombie) => zombie::procs_zombie(o),

@@ -56,6 +56,15 @@ pub(crate) trait Model: Send {
     fn per_worker(&self) -> Vec<u64> {
         Vec::new()
     }
+    /// Whether the workers are this process's threads (false: processes,
+    /// stepped from the calling thread).
+    fn on_threads(&self) -> bool {
+        true
+    }
+    /// `T` for threads, `P` for processes, in the column heads.
+    fn label(&self) -> char {
+        'T'
+    }
     /// The width of each shared column.
     fn widths(&self) -> Vec<usize> {
         vec![VALUE; self.shared_names().len()]
@@ -103,12 +112,19 @@ impl Sched {
         let p = proposed?;
         let can: Vec<String> = (0..self.model.workers())
             .filter(|&w| self.runnable(w))
-            .map(|w| format!("T{w} {}", self.model.next(w).unwrap_or("")))
+            .map(|w| {
+                format!(
+                    "{}{w} {}",
+                    self.model.label(),
+                    self.model.next(w).unwrap_or("")
+                )
+            })
             .collect();
         loop {
             crate::os::sys::err(&format!(
-                "next? [{}] a digit, Enter for T{p}, q to stop: ",
-                can.join(", ")
+                "next? [{}] a digit, Enter for {}{p}, q to stop: ",
+                can.join(", "),
+                self.model.label()
             ));
             let mut line = Vec::new();
             let mut b = [0u8; 1];
@@ -218,14 +234,15 @@ pub(crate) fn run_scheduled(o: &Options, model: Box<dyn Model>) -> Result<Report
         Picker::Schedule(v) => (0, v.clone()),
     };
     let mut head = format!("{:>5} ", "step");
+    let label = model.label();
     for k in 0..n {
-        let _ = write!(head, " {:<CELL$}", format!("T{k}"));
+        let _ = write!(head, " {:<CELL$}", format!("{label}{k}"));
     }
     for (name, w) in model.shared_names().iter().zip(model.widths()) {
         let _ = write!(head, " {name:>w$}");
     }
     for k in 0..n {
-        let _ = write!(head, " {:>OWN$}", format!("T{k}"));
+        let _ = write!(head, " {:>OWN$}", format!("{label}{k}"));
     }
     let _ = writeln!(head, "   ({})", model.legend());
     let mut s = Sched {
@@ -249,6 +266,18 @@ pub(crate) fn run_scheduled(o: &Options, model: Box<dyn Model>) -> Result<Report
         s.shown = 0;
         let first = s.turn;
         s.turn = s.ask(first);
+    }
+    if !s.model.on_threads() {
+        // Processes: this thread lets one child take one step at a time.
+        while let Some(w) = s.turn {
+            s.take(w);
+            s.turn = if stop_requested() { None } else { s.pick(w) };
+            if s.step {
+                let proposed = s.turn;
+                s.turn = s.ask(proposed);
+            }
+        }
+        return finish(o, &s, &picker);
     }
     let shared = Arc::new((Mutex::new(s), Condvar::new()));
     let sh = shared.clone();
@@ -283,8 +312,13 @@ pub(crate) fn run_scheduled(o: &Options, model: Box<dyn Model>) -> Result<Report
         }
     })?;
     let s = lock(&shared.0);
-    print_table(o, &s)?;
-    let how = match &picker {
+    finish(o, &s, &picker)
+}
+
+/// The table, then the report.
+fn finish(o: &Options, s: &Sched, picker: &Picker) -> Result<Report, String> {
+    print_table(o, s)?;
+    let how = match picker {
         Picker::Seed(v) => format!("seed {v}"),
         Picker::Schedule(_) => "the schedule given".to_string(),
     };

@@ -254,8 +254,14 @@ fn lab(l: &crate::lang::ast::Lab) -> String {
     let task = words.get(1).map_or("", String::as_str);
     let count = words.get(2).cloned().unwrap_or_default();
     let threads = l.kind == crate::lang::ast::LabKind::Threads;
-    let stepped = threads && (has("--seed") || has("--schedule") || has("--step"));
+    let stepped = has("--seed") || has("--schedule") || has("--step");
     let steps: Vec<String> = match (threads, task) {
+        (false, _) if stepped => vec![
+            "pipe() → tickets; pipe() → reports".into(),
+            format!("fork ×{n}, each with its own go pipe (each child: read go, take one step, write its report, again)"),
+            "each step: write 1 byte to the picked child's go pipe; read its report".into(),
+            format!("close the go pipes; waitpid ×{n}; print the table"),
+        ],
         _ if stepped => vec![
             format!("pthread_create ×{n} (every thread of the task)"),
             "each waits for its turn (one mutex + condition variable pass the turn on), takes one named step of the task's model (the model's state is the lock), picks the next thread by the PRNG or the schedule, wakes all (futex wake)".into(),

@@ -250,7 +250,10 @@ fn new_tasks_check_their_arguments() {
             "--quiet is not used by procs zombie",
         ),
         ("procs 3 zombie --chore 1", "it takes no options"),
-        ("procs 3 zombie --seed 1", "--seed is for threads tasks"),
+        (
+            "procs 3 zombie --seed 1",
+            "--seed steps through every task but zombie",
+        ),
     ] {
         let r = psh(&format!("{line}; echo status $?"));
         assert_eq!(r.stdout, "status 2\n", "{line}: {}", r.stderr);
@@ -467,4 +470,53 @@ fn balanced(xml: &str) -> bool {
         }
     }
     open.is_empty()
+}
+
+/// Processes step too: real children, each let through one step at a
+/// time by psh over its own pipe; the values are what they did.
+#[test]
+fn processes_step_by_seed() {
+    for line in [
+        "procs 2 booth 3 --seed 1",
+        "procs 2 booth 2 --shared --seed 3",
+        "procs 3 worker --seed 2",
+    ] {
+        let a = psh(line);
+        assert_eq!(a.stdout, psh(line).stdout, "{line}");
+        assert!(a.stdout.starts_with(" step  P0 "), "{line}: {}", a.stdout);
+    }
+    let r = psh("procs 2 booth 3 --seed 1");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.matches(":sold ticket").count(), 3, "{}", r.stdout);
+    // The pipe column counts down as the children read.
+    assert!(
+        r.stdout
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("read        2")),
+        "{}",
+        r.stdout
+    );
+    // --shared: every child counts down its own copy; psh's stays at 2.
+    let r = psh("procs 2 booth 2 --shared --seed 3");
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert_eq!(r.stdout.matches(":now left: 0").count(), 2, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .lines()
+            .skip(1)
+            .all(|l| l.split_whitespace().nth(2) == Some("2")),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("sold 4 of 2"), "{}", r.stderr);
+    // --schedule: one child reads everything first.
+    let r = psh("procs 2 booth 2 --schedule 0,0,0,0,0,0,0");
+    assert!(r.stderr.contains("per worker 2 0"), "{}", r.stderr);
+    let r = psh("procs 2 zombie --seed 1; echo status $?");
+    assert!(
+        r.stdout.ends_with("status 2\n") && r.stderr.contains("every task but zombie"),
+        "{}",
+        r.stderr
+    );
 }

@@ -754,7 +754,7 @@ fn a_seed_gives_the_same_interleaving_every_time() {
         ),
         ("threads 2 booth 3 --schedule 0,5", "names worker 5"),
         ("threads 9 booth 3 --seed 1", "at most 8 threads"),
-        ("procs 2 booth 3 --seed 1", "is for threads tasks"),
+        ("procs 2 zombie --seed 1", "every task but zombie"),
         (
             "threads 2 booth 3 --seed 1 --timeline",
             "print their own table",
