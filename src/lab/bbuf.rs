@@ -11,10 +11,8 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use super::engine::{
-    live_output, lock, plural, sleep, spawn_join, stop_requested, who, Out, Recorder, Steps,
-};
-use super::timeline::State;
+use super::engine::{live_output, lock, plural, sleep, spawn_join, stop_requested, who, Out};
+use super::events::{Ev, Run, Tap};
 use super::{Options, Report};
 use crate::os::trace;
 
@@ -94,27 +92,21 @@ pub(crate) fn threads_bbuf(o: &Options, items: u64) -> Result<Report, String> {
     });
     let (consumers, producers) = (o.n, o.producers);
     let out = Arc::new(Mutex::new(Out::new(live_output(o.chore))));
-    let steps = Steps::new(o.events, &out);
     let stuck_after = Duration::from_millis(500) + o.chore * 4;
     let watchdog = start_watchdog(sh.clone(), consumers + producers, stuck_after)?;
-    let (sh2, out2) = (sh.clone(), out.clone());
-    let (quiet, timeline, chore) = (o.quiet, o.timeline, o.chore);
+    let sh2 = sh.clone();
+    let run = Run::new(&out, o.quiet, o.events, o.timeline);
+    let chore = o.chore;
     // Workers 0..N consume; the rest produce.
     let res = spawn_join(consumers + producers, move |i| {
-        let mut rec = Recorder::new(timeline);
-        let step = |what: std::fmt::Arguments<'_>| steps.step(format_args!("T{i}"), what);
-        let line = |what: std::fmt::Arguments<'_>| {
-            if !quiet {
-                lock(&out2).line(what);
-            }
-        };
-        let n = if i >= consumers {
-            produce(&sh2, i, &mut rec, &step, &line, chore)
+        let mut t = run.tap('T', i);
+        if i >= consumers {
+            produce(&sh2, i, &mut t, chore);
         } else {
-            consume(&sh2, i, &mut rec, &step, &line, chore)
-        };
-        rec.mark(State::Done);
-        (n, rec.events)
+            consume(&sh2, i, &mut t, chore);
+        }
+        t.ev(Ev::End);
+        t
     });
     {
         let mut g = lock(&sh.buf);
@@ -126,10 +118,12 @@ pub(crate) fn threads_bbuf(o: &Options, items: u64) -> Result<Report, String> {
     let res = res?;
     lock(&out).flush();
     let g = lock(&sh.buf);
-    let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
+    // What the consumers' events say they took.
+    let taken: u64 = res.iter().take(consumers).map(|t| t.count).sum();
+    let per_worker: Vec<u64> = res.iter().map(|t| t.count).collect();
     let what = format!(
         "{} through {}, {} ({}), {} ({})",
-        plural(g.taken as usize, "item"),
+        plural(taken as usize, "item"),
         plural(o.size, "slot"),
         plural(producers, "producer"),
         who(consumers, consumers + producers - 1),
@@ -144,7 +138,7 @@ pub(crate) fn threads_bbuf(o: &Options, items: u64) -> Result<Report, String> {
         ),
         None => (
             format!("{what}: every item taken once"),
-            i32::from(g.taken != items && !stop_requested()),
+            i32::from(taken != items && !stop_requested()),
         ),
     };
     Ok(Report {
@@ -160,41 +154,29 @@ pub(crate) fn threads_bbuf(o: &Options, items: u64) -> Result<Report, String> {
         summary,
         per_worker,
         status,
-        events: res.into_iter().map(|r| r.1).collect(),
+        events: res.into_iter().map(|t| t.states).collect(),
     })
 }
 
-type Say<'a> = dyn Fn(std::fmt::Arguments<'_>) + 'a;
-
-fn produce(
-    sh: &Shared,
-    i: usize,
-    rec: &mut Recorder,
-    step: &Say,
-    line: &Say,
-    chore: Duration,
-) -> u64 {
-    let mut made = 0;
+fn produce(sh: &Shared, i: usize, t: &mut Tap, chore: Duration) {
     loop {
-        rec.mark(State::Wait);
+        t.ev(Ev::LockWait);
         let mut g = lock(&sh.buf);
-        rec.mark(State::Lock);
+        t.ev(Ev::LockGot);
         if g.over || g.next > sh.items {
             break;
         }
         if sh.if_bug {
             if g.slots.len() == sh.size {
-                rec.mark(State::CondWait);
-                step(format_args!("buffer full: wait()"));
+                t.ev(Ev::WaitFull);
                 g = sh.wait(sh.room(), g);
-                rec.mark(State::Lock);
+                t.ev(Ev::Held);
             }
         } else {
             while g.slots.len() == sh.size && !g.over {
-                rec.mark(State::CondWait);
-                step(format_args!("buffer full: wait()"));
+                t.ev(Ev::WaitFull);
                 g = sh.wait(sh.room(), g);
-                rec.mark(State::Lock);
+                t.ev(Ev::Held);
             }
         }
         if g.over || g.next > sh.items {
@@ -202,60 +184,51 @@ fn produce(
         }
         if g.slots.len() >= sh.size {
             let bug = format!("T{i} put an item into a full buffer: it was woken and did not check again (`if` where the rule is `while`: a woken thread must re-check its condition)");
-            line(format_args!("T{i} puts into a FULL buffer"));
+            t.ev(Ev::IntoFull);
             sh.end(&mut g, Some(bug));
             break;
         }
         let item = g.next;
         g.next += 1;
         g.slots.push_back(item);
-        step(format_args!("put item {item}; notify()"));
-        line(format_args!(
-            "T{i} put {item} ({} in the buffer)",
-            g.slots.len()
-        ));
+        t.ev(Ev::PutNotify(item));
+        t.ev(Ev::Put(item, g.slots.len()));
         sh.not_empty.notify_one();
+        t.ev(Ev::Unlock);
         drop(g);
-        rec.mark(State::Run);
-        made += 1;
         sleep(chore);
     }
-    made
 }
 
-fn consume(
-    sh: &Shared,
-    i: usize,
-    rec: &mut Recorder,
-    step: &Say,
-    line: &Say,
-    chore: Duration,
-) -> u64 {
-    let mut got = 0;
+fn consume(sh: &Shared, i: usize, t: &mut Tap, chore: Duration) {
     loop {
-        rec.mark(State::Wait);
+        t.ev(Ev::LockWait);
         let mut g = lock(&sh.buf);
-        rec.mark(State::Lock);
+        t.ev(Ev::LockGot);
         if g.over {
             break;
         }
         if sh.if_bug {
             if g.slots.is_empty() {
-                rec.mark(State::CondWait);
-                step(format_args!("buffer empty: wait()"));
+                t.ev(Ev::WaitEmpty);
                 g = sh.wait(&sh.not_empty, g);
-                rec.mark(State::Woken);
+                t.ev(if g.slots.is_empty() {
+                    Ev::Wasted
+                } else {
+                    Ev::Woken
+                });
+                t.ev(Ev::Held);
             }
         } else {
             while g.slots.is_empty() && !g.over {
-                rec.mark(State::CondWait);
-                step(format_args!("buffer empty: wait()"));
+                t.ev(Ev::WaitEmpty);
                 g = sh.wait(&sh.not_empty, g);
-                rec.mark(if g.slots.is_empty() {
-                    State::Wasted
+                t.ev(if g.slots.is_empty() {
+                    Ev::Wasted
                 } else {
-                    State::Woken
+                    Ev::Woken
                 });
+                t.ev(Ev::Held);
             }
         }
         if g.over {
@@ -263,24 +236,22 @@ fn consume(
         }
         let Some(item) = g.slots.pop_front() else {
             let bug = format!("T{i} took from an EMPTY buffer: it was woken, another consumer took the item first, and it did not check again (`if` where the rule is `while`)");
-            line(format_args!("T{i} takes from an EMPTY buffer"));
+            t.ev(Ev::FromEmpty);
             sh.end(&mut g, Some(bug));
             break;
         };
         g.taken += 1;
-        step(format_args!("took item {item}; notify()"));
-        line(format_args!("T{i} took {item}"));
+        t.ev(Ev::TookNotify(item));
+        t.ev(Ev::Took(item));
         if g.taken == sh.items {
             sh.end(&mut g, None);
         } else {
             sh.room().notify_one();
         }
+        t.ev(Ev::Unlock);
         drop(g);
-        rec.mark(State::Run);
-        got += 1;
         sleep(chore);
     }
-    got
 }
 
 /// Wakes everyone when the run is stopped, and ends it when every thread

@@ -1,14 +1,15 @@
 //! `threads N booth TICKETS`: the course's ticket booth on threads.  A
 //! counter under a mutex (the course's program, `--course` its pacing and
 //! ending), without it (`--nolock`, a real race), or with one atomic
-//! fetch-and-subtract (`--atomic`).  Every sale is counted independently
-//! of the printed lines.  The processes' booth is `procs_booth.rs`.
+//! fetch-and-subtract (`--atomic`).  Every step is an event (`events.rs`):
+//! the lines, the counts and the chart come from them.  The processes'
+//! booth is `procs_booth.rs`.
 
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::engine::{print_to, sleep, spawn_join, stop_requested, Out, Recorder, Steps};
-use super::timeline::{Event, State};
+use super::engine::{lock, sleep, spawn_join, stop_requested, Out};
+use super::events::{Ev, Run, Tap};
 use super::{Options, Report};
 
 struct Booth {
@@ -19,82 +20,56 @@ struct Booth {
 /// `TID :now left: N`, a booth that finds none left says so and ends.
 pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String> {
     let shared = Arc::new(Mutex::new(Booth { left: tickets }));
-    // One output for the lines and the steps: printed under the booth's
-    // lock when a sale prints, so in the order things happened.
+    // One output for the lines and the events: a sale prints under the
+    // booth's lock, so in the order things happened.
     let out = Arc::new(Mutex::new(Out::new(super::engine::live_output(o.chore))));
-    let steps = Steps::new(o.events, &out);
-    let (chore, quiet, timeline, events) = (o.chore, o.quiet, o.timeline, o.events);
-    let (sh, out2) = (shared.clone(), out.clone());
+    let run = Run::new(&out, o.quiet, o.events, o.timeline);
+    let chore = o.chore;
+    let sh = shared.clone();
     // `--course`: the first booth to find none left ends the whole run,
     // as the course's os._exit(0) does.
     let course = o.course;
     let ended = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let ended2 = ended.clone();
     let res = spawn_join(o.n, move |tid| {
-        let mut sold = 0u64;
-        let mut rec = Recorder::new(timeline);
-        let step = |what: std::fmt::Arguments<'_>| steps.step(format_args!("T{tid}"), what);
+        let mut t = run.tap('T', tid);
         while !stop_requested() {
-            rec.mark(State::Wait);
-            if events {
-                step(format_args!("lock wait"));
-            }
-            let mut b = match sh.lock() {
-                Ok(b) => b,
-                Err(p) => p.into_inner(),
-            };
+            t.ev(Ev::LockWait);
+            let mut b = lock(&sh);
             // Stamped after the acquire …
-            rec.mark(State::Lock);
-            if events {
-                step(format_args!("lock got"));
-            }
+            t.ev(Ev::LockGot);
             if course && ended2.load(Ordering::Relaxed) {
                 // The process has exited, in the course's program.
-                rec.mark(State::Done);
+                t.ev(Ev::End);
                 drop(b);
-                return (sold, rec.events);
+                return t;
             }
             let left = b.left;
-            if events {
-                step(format_args!("read left={left}"));
-            }
+            t.ev(Ev::Read(left));
             if left == 0 {
-                if !quiet {
-                    print_to(&out2, format_args!("Thread_id {tid}  No more tickets"));
-                }
+                t.ev(Ev::NoMore);
                 if course {
                     ended2.store(true, Ordering::Relaxed);
                 }
                 // … and before the release: no time after an unlock is
                 // ever drawn as holding the lock.
-                rec.mark(State::Done);
-                if events {
-                    step(format_args!("unlock, end"));
-                }
+                t.ev(Ev::UnlockEnd);
                 drop(b);
-                return (sold, rec.events);
+                return t;
             }
             b.left = left - 1;
-            if events {
-                step(format_args!("write left={}", left - 1));
-            }
-            sold += 1;
-            if !quiet {
-                print_to(&out2, format_args!("{tid} :now left: {}", left - 1));
-            }
+            t.ev(Ev::Write(left - 1));
+            t.ev(Ev::Sold(left - 1));
             sleep(chore);
-            rec.mark(State::Run);
-            if events {
-                step(format_args!("unlock"));
-            }
+            t.ev(Ev::Unlock);
             drop(b);
             if !chore.is_zero() {
-                rec.mark(State::Sleep);
+                t.ev(Ev::Chore);
             }
             sleep(chore);
         }
-        rec.mark(State::Done);
-        (sold, rec.events)
+        t.ev(Ev::End);
+        t
     })?;
     let how = if ended.load(Ordering::Relaxed) {
         "under the lock); the first booth with none left ended the run (os._exit(0)"
@@ -107,11 +82,9 @@ pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String>
 /// The report of a booth that sells each number once when it is right:
 /// exact when every ticket was sold, `how` says what made it so.  Flushes
 /// the run's output first.
-fn report(out: &Mutex<Out>, res: Vec<(u64, Vec<Event>)>, tickets: u64, how: &str) -> Report {
-    if let Ok(mut o) = out.lock() {
-        o.flush();
-    }
-    let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
+fn report(out: &Mutex<Out>, res: Vec<Tap>, tickets: u64, how: &str) -> Report {
+    lock(out).flush();
+    let per_worker: Vec<u64> = res.iter().map(|t| t.count).collect();
     let total: u64 = per_worker.iter().sum();
     let exact = total == tickets;
     Report {
@@ -123,7 +96,7 @@ fn report(out: &Mutex<Out>, res: Vec<(u64, Vec<Event>)>, tickets: u64, how: &str
         },
         per_worker,
         status: i32::from(!exact),
-        events: res.into_iter().map(|r| r.1).collect(),
+        events: res.into_iter().map(|t| t.states).collect(),
     }
 }
 
@@ -132,36 +105,27 @@ fn report(out: &Mutex<Out>, res: Vec<(u64, Vec<Event>)>, tickets: u64, how: &str
 pub(crate) fn threads_booth_atomic(o: &Options, tickets: u64) -> Result<Report, String> {
     let left = Arc::new(AtomicU64::new(tickets));
     let out = Arc::new(Mutex::new(Out::new(super::engine::live_output(o.chore))));
-    let steps = Steps::new(o.events, &out);
-    let (chore, quiet, timeline, events) = (o.chore, o.quiet, o.timeline, o.events);
-    let (l2, out2) = (left.clone(), out.clone());
+    let run = Run::new(&out, o.quiet, o.events, o.timeline);
+    let chore = o.chore;
+    let l2 = left.clone();
     let res = spawn_join(o.n, move |tid| {
-        let mut sold = 0u64;
-        let mut rec = Recorder::new(timeline);
+        let mut t = run.tap('T', tid);
         while !stop_requested() {
-            rec.mark(State::Lock);
+            // The one instruction is the "critical section".
+            t.ev(Ev::LockGot);
             let prev = l2.fetch_update(Ordering::AcqRel, Ordering::Acquire, |v| v.checked_sub(1));
-            rec.mark(State::Run);
             let Ok(n) = prev else {
-                if !quiet {
-                    print_to(&out2, format_args!("Thread_id {tid}  No more tickets"));
-                }
+                t.ev(Ev::Run);
+                t.ev(Ev::NoMore);
                 break;
             };
-            if events {
-                steps.step(
-                    format_args!("T{tid}"),
-                    format_args!("fetch_sub left={n}→{}", n - 1),
-                );
-            }
-            sold += 1;
-            if !quiet {
-                print_to(&out2, format_args!("{tid} :now left: {}", n - 1));
-            }
+            t.ev(Ev::FetchSub(n));
+            t.ev(Ev::Run);
+            t.ev(Ev::Sold(n - 1));
             sleep(chore);
         }
-        rec.mark(State::Done);
-        (sold, rec.events)
+        t.ev(Ev::End);
+        t
     })?;
     Ok(report(
         &out,
@@ -178,70 +142,50 @@ pub(crate) fn threads_booth_atomic(o: &Options, tickets: u64) -> Result<Report, 
 pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, String> {
     let left = Arc::new(AtomicU64::new(tickets));
     let len = usize::try_from(tickets).map_err(|_| "too many tickets".to_string())? + 1;
-    let mut counts_v = Vec::new();
-    counts_v
+    let mut counts = Vec::new();
+    counts
         .try_reserve_exact(len)
         .map_err(|_| format!("{tickets} tickets do not fit in memory"))?;
-    counts_v.resize_with(len, || AtomicU8::new(0));
-    let counts: Arc<Vec<AtomicU8>> = Arc::new(counts_v);
-    let (chore, quiet, timeline) = (o.chore, o.quiet, o.timeline);
-    let (l2, c2) = (left.clone(), counts.clone());
+    counts.resize(len, 0u8);
+    let chore = o.chore;
+    let l2 = left.clone();
     // One output for all: the lines come in the order they were printed
-    // (the lock is taken only to print, after the unprotected write).
+    // (its lock is taken only to print, after the unprotected write).
     let out = Arc::new(Mutex::new(Out::new(super::engine::live_output(chore))));
-    let steps = Steps::new(o.events, &out);
-    let events = o.events;
-    let out2 = out.clone();
+    let run = Run::new(&out, o.quiet, o.events, o.timeline).keep_values();
     let res = spawn_join(o.n, move |tid| {
-        let mut sold = 0u64;
-        let print = |args: std::fmt::Arguments<'_>| print_to(&out2, args);
-        let step = |what: std::fmt::Arguments<'_>| steps.step(format_args!("T{tid}"), what);
-        let mut rec = Recorder::new(timeline);
+        let mut t = run.tap('T', tid);
         while !stop_requested() {
-            rec.mark(State::Run);
+            t.ev(Ev::Run);
             // read …
             let n = l2.load(Ordering::Relaxed);
-            if events {
-                step(format_args!("read left={n}"));
-            }
+            t.ev(Ev::Read(n));
             if n == 0 {
-                if !quiet {
-                    print(format_args!("Thread_id {tid}  No more tickets"));
-                }
+                t.ev(Ev::NoMore);
                 break;
             }
-            rec.mark(State::Lock);
             // … yield, where Python's interpreter may switch threads (the
             // course's program minus its lock) …
-            if events {
-                step(format_args!("yield"));
-            }
+            t.ev(Ev::Yield);
             std::thread::yield_now();
             // … modify, write: another thread may have sold `n` meanwhile.
             l2.store(n - 1, Ordering::Relaxed);
-            if events {
-                step(format_args!("write left={}", n - 1));
-            }
-            // Counted by the number the line prints (`now left: n-1`).
-            if let Some(c) = c2.get(n as usize - 1) {
-                let _ = c.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |v| {
-                    Some(v.saturating_add(1))
-                });
-            }
-            sold += 1;
-            if !quiet {
-                print(format_args!("{tid} :now left: {}", n - 1));
-            }
-            rec.mark(State::Run);
+            t.ev(Ev::Write(n - 1));
+            t.ev(Ev::Sold(n - 1));
+            t.ev(Ev::Run);
             sleep(chore);
         }
-        rec.mark(State::Done);
-        (sold, rec.events)
+        t.ev(Ev::End);
+        t
     })?;
-    if let Ok(mut o) = out.lock() {
-        o.flush();
+    lock(&out).flush();
+    // Counted by the numbers the lines print (`now left: n-1`).
+    for v in res.iter().flat_map(|t| t.values.iter()) {
+        if let Some(c) = counts.get_mut(*v as usize) {
+            *c = c.saturating_add(1);
+        }
     }
-    let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
+    let per_worker: Vec<u64> = res.iter().map(|t| t.count).collect();
     let total: u64 = per_worker.iter().sum();
     let (exact, summary) = nolock_verdict(&counts, total, tickets);
     Ok(Report {
@@ -249,13 +193,13 @@ pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, 
         summary,
         per_worker,
         status: i32::from(!exact),
-        events: res.into_iter().map(|r| r.1).collect(),
+        events: res.into_iter().map(|t| t.states).collect(),
     })
 }
 
 /// What an unlocked run really did, from the independent per-number
 /// counts: (exact, the summary).
-fn nolock_verdict(counts: &[AtomicU8], total: u64, tickets: u64) -> (bool, String) {
+fn nolock_verdict(counts: &[u8], total: u64, tickets: u64) -> (bool, String) {
     let mut dup_numbers = 0u64;
     let mut extra = 0u64;
     let mut unsold = 0u64;
@@ -263,7 +207,7 @@ fn nolock_verdict(counts: &[AtomicU8], total: u64, tickets: u64) -> (bool, Strin
     // Index = the `left` value a sale printed (0 … tickets-1).
     let printed = usize::try_from(tickets).unwrap_or(usize::MAX);
     for (num, c) in counts.iter().enumerate().take(printed) {
-        match c.load(Ordering::Relaxed) {
+        match *c {
             0 => unsold += 1,
             1 => {}
             k => {

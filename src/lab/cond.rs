@@ -5,8 +5,8 @@
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::engine::{sleep, spawn_join, stop_requested, Out, Recorder};
-use super::timeline::State;
+use super::engine::{lock, sleep, spawn_join, stop_requested, Out};
+use super::events::{Ev, Run, Tap};
 use super::{Options, Report};
 use crate::os::trace;
 
@@ -16,7 +16,7 @@ struct Queue {
 }
 
 /// One producer and N consumers on a condition variable.  Each wake-up of
-/// a consumer is counted; one that finds nothing to take is wasted.
+/// a consumer is an event; one that finds nothing to take is wasted.
 pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
     let shared = Arc::new((
         Mutex::new(Queue {
@@ -26,87 +26,61 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
         Condvar::new(),
     ));
     let out = Arc::new(Mutex::new(Out::new(super::engine::live_output(o.chore))));
-    let (quiet, timeline, notify_all, chore) = (o.quiet, o.timeline, o.notify_all, o.chore);
+    let run = Run::new(&out, o.quiet, o.events, o.timeline);
     // The producer is one more thread beside the consumers.
-    let steps = super::engine::Steps::new(o.events, &out);
     let producer = start_producer(
         shared.clone(),
         items,
-        chore,
-        notify_all,
-        steps.clone(),
-        timeline,
+        o.chore,
+        o.notify_all,
+        run.tap('P', usize::MAX),
     )?;
     trace::event("thread spawn producer");
-    let (sh, out2) = (shared.clone(), out.clone());
+    let sh = shared.clone();
     let res = spawn_join(o.n, move |idx| {
         let (m, cv) = &*sh;
-        let (mut got, mut wakeups, mut wasted) = (0u64, 0u64, 0u64);
-        let mut rec = Recorder::new(timeline);
-        let step = |what: std::fmt::Arguments<'_>| steps.step(format_args!("T{idx}"), what);
-        rec.mark(State::Wait);
-        step(format_args!("lock wait"));
-        let mut q = match m.lock() {
-            Ok(q) => q,
-            Err(p) => p.into_inner(),
-        };
-        rec.mark(State::Lock);
-        step(format_args!("lock got"));
+        let mut t = run.tap('T', idx);
+        t.ev(Ev::LockWait);
+        let mut q = lock(m);
+        t.ev(Ev::LockGot);
         loop {
             if let Some(item) = q.items.pop_front() {
-                got += 1;
-                step(format_args!("took item {item}"));
-                if !quiet {
-                    if let Ok(mut w) = out2.lock() {
-                        w.line(format_args!("consumer {idx} took item {item}"));
-                    }
-                }
+                t.ev(Ev::TookItem(item));
+                t.ev(Ev::Consumed(item));
                 continue;
             }
             if q.done {
                 break;
             }
-            rec.mark(State::CondWait);
-            step(format_args!("wait() (unlocks)"));
+            t.ev(Ev::CondWait);
             q = match cv.wait(q) {
                 Ok(q) => q,
                 Err(p) => p.into_inner(),
             };
-            wakeups += 1;
-            let for_nothing = q.items.is_empty() && !q.done;
-            if for_nothing {
-                wasted += 1;
-            }
-            // The last wake-up (the queue is done) is neither.
-            if for_nothing {
-                rec.mark(State::Wasted);
-                step(format_args!(
-                    "woken (relocked): nothing there, a wasted wake-up"
-                ));
-            } else if !q.items.is_empty() {
-                rec.mark(State::Woken);
-                step(format_args!("woken (relocked)"));
+            // The last wake-up (the queue is done) is neither taken nor
+            // wasted.
+            t.ev(if !q.items.is_empty() {
+                Ev::Woken
+            } else if q.done {
+                Ev::WokenDone
             } else {
-                step(format_args!("woken (relocked): the producer is done"));
-            }
-            rec.mark(State::Lock);
+                Ev::Wasted
+            });
+            t.ev(Ev::Held);
         }
-        step(format_args!("unlock, end"));
+        t.ev(Ev::UnlockEnd);
         drop(q);
-        rec.mark(State::Done);
-        (got, wakeups, wasted, rec.events)
+        t
     });
     let joined = producer.join();
     trace::event("thread join producer");
     let res = res?;
-    let producer_row = joined.map_err(|_| "the producer failed".to_string())?;
-    if let Ok(mut w) = out.lock() {
-        w.flush();
-    }
-    let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
+    let producer = joined.map_err(|_| "the producer failed".to_string())?;
+    lock(&out).flush();
+    let per_worker: Vec<u64> = res.iter().map(|t| t.count).collect();
     let total: u64 = per_worker.iter().sum();
-    let wakeups: u64 = res.iter().map(|r| r.1).sum();
-    let wasted: u64 = res.iter().map(|r| r.2).sum();
+    let wakeups: u64 = res.iter().map(|t| t.wakeups).sum();
+    let wasted: u64 = res.iter().map(|t| t.wasted).sum();
     let how = if o.notify_all {
         "notify_all"
     } else {
@@ -122,8 +96,8 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
         status: i32::from(total != items),
         events: res
             .into_iter()
-            .map(|r| r.3)
-            .chain(std::iter::once(producer_row))
+            .chain(std::iter::once(producer))
+            .map(|t| t.states)
             .collect(),
     })
 }
@@ -137,43 +111,38 @@ fn start_producer(
     items: u64,
     chore: Duration,
     notify_all: bool,
-    steps: super::engine::Steps,
-    timeline: bool,
-) -> Result<std::thread::JoinHandle<Vec<super::timeline::Event>>, String> {
+    mut t: Tap,
+) -> Result<std::thread::JoinHandle<Tap>, String> {
     std::thread::Builder::new()
         .name("psh-lab-producer".into())
         .spawn(move || {
-            let mut rec = Recorder::new(timeline);
+            let (m, cv) = &*shared;
             for k in 1..=items {
-                rec.mark(State::Sleep);
+                t.ev(Ev::Chore);
                 sleep(chore);
                 if stop_requested() {
                     break;
                 }
-                let (m, cv) = &*shared;
-                rec.mark(State::Wait);
-                if let Ok(mut q) = m.lock() {
-                    rec.mark(State::Lock);
-                    q.items.push_back(k);
-                    steps.step(format_args!("P"), format_args!("put item {k}"));
-                    // Stamped before the release, like every holder's.
-                    rec.mark(State::Run);
-                }
+                t.ev(Ev::LockWait);
+                let mut q = lock(m);
+                t.ev(Ev::LockGot);
+                q.items.push_back(k);
+                t.ev(Ev::PutItem(k));
+                // Stamped before the release, like every holder's.
+                t.ev(Ev::Unlock);
+                drop(q);
                 if notify_all {
-                    steps.step(format_args!("P"), format_args!("notify_all()"));
+                    t.ev(Ev::NotifyAll);
                     cv.notify_all();
                 } else {
-                    steps.step(format_args!("P"), format_args!("notify()"));
+                    t.ev(Ev::Notify);
                     cv.notify_one();
                 }
             }
-            let (m, cv) = &*shared;
-            if let Ok(mut q) = m.lock() {
-                q.done = true;
-            }
+            lock(m).done = true;
             cv.notify_all();
-            rec.mark(State::Done);
-            rec.events
+            t.ev(Ev::End);
+            t
         })
         .map_err(|e| format!("cannot start the producer: {e}"))
 }

@@ -1,13 +1,13 @@
 //! The lab's machinery shared by every task: output written whole lines
 //! at a time, live when the run is paced or watched, in blocks otherwise
-//! (`Out`), each worker's record of its
-//! states for the timeline (`Recorder`), starting and joining N threads,
-//! and reaping N children.  Knows no task.
+//! (`Out`), starting and joining N threads, reaping N children, the stop
+//! flag, and small helpers (locks that survive a panic, a PRNG, plurals).
+//! The event engine every task records through is `events.rs`.  Knows no
+//! task.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::timeline::{self, Event, State};
 use crate::os::{sys, trace};
 
 /// Output is gathered and written in blocks of this size.
@@ -65,6 +65,11 @@ impl Out {
             self.flush();
         }
     }
+    /// What is gathered and not yet written.
+    #[cfg(test)]
+    pub(crate) fn pending(&self) -> &[u8] {
+        &self.buf
+    }
     pub(crate) fn flush(&mut self) {
         if !self.buf.is_empty() {
             // A reader that went away (`| head`) ends the output, not psh.
@@ -74,82 +79,9 @@ impl Out {
     }
 }
 
-/// `--events`: each step of each worker printed as it happens, into the
-/// run's one output (so in the order the steps happened):
-/// `+12.503ms T3 lock got`.
-#[derive(Clone)]
-pub(crate) struct Steps {
-    out: Option<Arc<std::sync::Mutex<Out>>>,
-    t0: std::time::Instant,
-}
-
-impl Steps {
-    pub(crate) fn new(on: bool, out: &Arc<std::sync::Mutex<Out>>) -> Steps {
-        Steps::since(on, out, std::time::Instant::now())
-    }
-
-    /// Times counted from `t0` (a forked worker counts from the parent's
-    /// start: the monotonic clock is the same in every process).
-    pub(crate) fn since(
-        on: bool,
-        out: &Arc<std::sync::Mutex<Out>>,
-        t0: std::time::Instant,
-    ) -> Steps {
-        Steps {
-            out: on.then(|| out.clone()),
-            t0,
-        }
-    }
-
-    /// Print one step of worker `who` (`T3`, `P` for the producer, `P3`
-    /// for a process).
-    pub(crate) fn step(&self, who: std::fmt::Arguments<'_>, what: std::fmt::Arguments<'_>) {
-        let Some(out) = &self.out else { return };
-        let ms = self.t0.elapsed().as_secs_f64() * 1000.0;
-        let mut o = match out.lock() {
-            Ok(o) => o,
-            Err(p) => p.into_inner(),
-        };
-        o.line(format_args!("+{ms:.3}ms {who} {what}"));
-    }
-}
-
-/// Print through a shared output.
-pub(crate) fn print_to(out: &Arc<std::sync::Mutex<Out>>, args: std::fmt::Arguments<'_>) {
-    match out.lock() {
-        Ok(mut o) => o.line(args),
-        Err(p) => p.into_inner().line(args),
-    }
-}
-
-/// A worker's record of its states over time (only with --timeline).
-pub(crate) struct Recorder {
-    pub(crate) on: bool,
-    pub(crate) events: Vec<Event>,
-}
-
-/// Enough events to draw a chart; beyond this a worker stops recording.
-const MAX_EVENTS: usize = 200_000;
-
-impl Recorder {
-    pub(crate) fn new(on: bool) -> Recorder {
-        Recorder {
-            on,
-            events: Vec::new(),
-        }
-    }
-    #[inline]
-    pub(crate) fn mark(&mut self, state: State) {
-        if self.on && self.events.len() < MAX_EVENTS {
-            self.events.push(Event {
-                at_ns: timeline::now_ns(),
-                state,
-            });
-        }
-    }
-}
-
 /// A chore: sleep `d`, cut short by Ctrl-C (the run then stops).
+/// Inlined: most runs have no chore, and the test is all they pay.
+#[inline(always)]
 pub(crate) fn sleep(d: Duration) {
     if !d.is_zero() {
         crate::os::signals::sleep_interruptible(d);

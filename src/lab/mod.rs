@@ -13,6 +13,7 @@ mod bbuf;
 mod booth;
 mod cond;
 mod engine;
+mod events;
 mod models;
 mod models_buffer;
 mod models_sync;

@@ -9,11 +9,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use super::engine::{
-    live_output, lock, sleep, spawn_join, stop_requested, wait_for, Out, Recorder, Rng, Steps,
-};
+use super::engine::{live_output, lock, sleep, spawn_join, stop_requested, wait_for, Out, Rng};
+use super::events::{Ev, Run, Tap};
 use super::sync::Semaphore;
-use super::timeline::{now_ns, State};
+use super::timeline::now_ns;
 use super::{Options, Order, Report};
 use crate::os::{sys, trace};
 
@@ -44,16 +43,12 @@ impl Table {
     }
 
     /// Take fork `f` for `me`; false when released or stopped meanwhile.
-    fn take(&self, me: usize, f: usize, rec: &mut Recorder, steps: &Steps) -> bool {
+    fn take(&self, me: usize, f: usize, tap: &mut Tap) -> bool {
         let mut g = lock(&self.owner[f]);
         if let Some(o) = *g {
             self.since[me].store(now_ns(), Ordering::SeqCst);
             self.waits[me].store(f + 1, Ordering::SeqCst);
-            rec.mark(State::Wait);
-            steps.step(
-                format_args!("T{me}"),
-                format_args!("waits fork{f} (T{o} has it)"),
-            );
+            tap.ev(Ev::ForkWait(f, o));
         }
         while g.is_some() {
             if self.stop() {
@@ -64,7 +59,7 @@ impl Table {
         }
         *g = Some(me);
         self.waits[me].store(0, Ordering::SeqCst);
-        steps.step(format_args!("T{me}"), format_args!("takes fork{f}"));
+        tap.ev(Ev::ForkTake(f));
         true
     }
 
@@ -147,26 +142,25 @@ pub(crate) fn threads_philo(o: &Options) -> Result<Report, String> {
     };
     let seats = Arc::new(Semaphore::new(n - 1));
     let out = Arc::new(Mutex::new(Out::new(live_output(pause))));
-    let steps = Steps::new(o.events, &out);
+    let run = Run::new(&out, o.quiet, o.events, o.timeline);
     let watchdog = start_watchdog(table.clone())?;
-    let (t2, out2) = (table.clone(), out.clone());
-    let (order, meals, quiet, timeline) = (o.order, o.meals, o.quiet, o.timeline);
+    let t2 = table.clone();
+    let (order, meals) = (o.order, o.meals);
     let res = spawn_join(n, move |i| {
         let t = &*t2;
-        let mut rec = Recorder::new(timeline);
+        let mut tap = run.tap('T', i);
         let mut rng = Rng::new(i as u64 + 7);
         let (left, right) = (i, (i + 1) % n);
-        let mut eaten = 0u64;
         let mut held: Vec<usize> = Vec::with_capacity(2);
         'meals: for meal in 1..=meals {
-            rec.mark(State::Run);
+            tap.ev(Ev::Run);
             sleep(pause);
             if t.stop() {
                 break;
             }
             let seated = order == Order::Waiter;
             if seated {
-                rec.mark(State::Wait);
+                tap.ev(Ev::Acquire);
                 if !seats.acquire() {
                     break;
                 }
@@ -176,25 +170,20 @@ pub(crate) fn threads_philo(o: &Options) -> Result<Report, String> {
                 _ => (left, right),
             };
             loop {
-                if !t.take(i, first, &mut rec, &steps) {
+                if !t.take(i, first, &mut tap) {
                     break 'meals;
                 }
                 held.push(first);
-                rec.mark(State::Run);
                 // Reaching for the other fork.
                 sleep(pause);
                 if order == Order::Trylock {
                     if t.try_take(i, second) {
-                        steps.step(format_args!("T{i}"), format_args!("takes fork{second}"));
+                        tap.ev(Ev::ForkTake(second));
                         break;
                     }
-                    steps.step(
-                        format_args!("T{i}"),
-                        format_args!("fork{second} is taken: puts fork{first} back"),
-                    );
+                    tap.ev(Ev::ForkBack(first, second));
                     t.put(first);
                     held.clear();
-                    rec.mark(State::Wait);
                     // Back off a random while so the neighbours do not
                     // retry in step for ever.
                     sleep(Duration::from_micros(
@@ -202,16 +191,13 @@ pub(crate) fn threads_philo(o: &Options) -> Result<Report, String> {
                     ));
                     continue;
                 }
-                if !t.take(i, second, &mut rec, &steps) {
+                if !t.take(i, second, &mut tap) {
                     break 'meals;
                 }
                 break;
             }
             held.push(second);
-            rec.mark(State::Lock);
-            if !quiet {
-                lock(&out2).line(format_args!("philosopher {i} eats (meal {meal})"));
-            }
+            tap.ev(Ev::Eats(meal));
             sleep(pause);
             for f in held.drain(..) {
                 t.put(f);
@@ -219,15 +205,14 @@ pub(crate) fn threads_philo(o: &Options) -> Result<Report, String> {
             if seated {
                 seats.release();
             }
-            steps.step(format_args!("T{i}"), format_args!("puts both forks down"));
-            eaten += 1;
+            tap.ev(Ev::ForksDown);
         }
         for f in held.drain(..) {
             t.put(f);
         }
         t.finished.fetch_add(1, Ordering::SeqCst);
-        rec.mark(State::Done);
-        (eaten, rec.events)
+        tap.ev(Ev::End);
+        tap
     });
     table.finished.store(n, Ordering::SeqCst);
     watchdog.thread().unpark();
@@ -237,8 +222,8 @@ pub(crate) fn threads_philo(o: &Options) -> Result<Report, String> {
     trace::event("thread join watchdog");
     let res = res?;
     lock(&out).flush();
-    let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
-    let events = res.into_iter().map(|r| r.1).collect();
+    let per_worker: Vec<u64> = res.iter().map(|t| t.count).collect();
+    let events = res.into_iter().map(|t| t.states).collect();
     let ate: Vec<String> = per_worker.iter().map(u64::to_string).collect();
     let (summary, status) = match cycle {
         Some(c) => (

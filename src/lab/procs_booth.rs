@@ -6,7 +6,8 @@
 
 use std::os::fd::RawFd;
 
-use super::engine::{reap_all, sleep, stop_requested, Out, Recorder, PIPE_BUF};
+use super::engine::{reap_all, sleep, stop_requested, Out, PIPE_BUF};
+use super::events::{Ev, Run};
 use super::timeline::{Event, State};
 use super::{Options, Report};
 use crate::os::process::{self, Forked};
@@ -26,7 +27,7 @@ pub(crate) fn procs_booth(o: &Options, tickets: u64) -> Result<Report, String> {
         res_w.raw()
     ));
     let mut children = Vec::with_capacity(o.n);
-    let t0 = std::time::Instant::now();
+    let t0 = super::timeline::now_ns();
     for i in 0..o.n {
         // Single-threaded here; the child runs only the loop below
         // and _exits.
@@ -161,25 +162,17 @@ fn collect_sales(raw: &[u8], n: usize, tickets: u64) -> Result<Sales, String> {
 
 /// A booth process: read ticket numbers until end of file; then report
 /// to the parent through the results pipe.
-fn booth_child(
-    idx: usize,
-    tickets: RawFd,
-    results: RawFd,
-    o: &Options,
-    t0: std::time::Instant,
-) -> i32 {
-    let (quiet, timeline) = (o.quiet, o.timeline);
+fn booth_child(idx: usize, tickets: RawFd, results: RawFd, o: &Options, t0_ns: u64) -> i32 {
     // With --events the lines and the events share one live output, so
     // they come in the order this process made them.
     let live = super::engine::live_output(o.chore) || o.events;
     let out = std::sync::Arc::new(std::sync::Mutex::new(Out::shared(live)));
-    let steps = super::engine::Steps::since(o.events, &out, t0);
-    let step = |what: std::fmt::Arguments<'_>| steps.step(format_args!("P{idx}"), what);
-    let line = |what: std::fmt::Arguments<'_>| super::engine::print_to(&out, what);
-    let mut sold: Vec<u64> = Vec::new();
-    let mut rec = Recorder::new(timeline);
+    let run = Run::new(&out, o.quiet, o.events, o.timeline)
+        .since(t0_ns)
+        .keep_values();
+    let mut t = run.tap('P', idx);
     let mut buf = [0u8; 8];
-    step(format_args!("start, pid {}", std::process::id()));
+    t.ev(Ev::Start(std::process::id()));
     // `--shared`: the counter as it was at fork, in this process's own
     // (copy-on-write) memory: no other process sees it change.
     let mut own_left = o.shared.then_some(match o.task {
@@ -187,56 +180,44 @@ fn booth_child(
         _ => 0,
     });
     loop {
-        rec.mark(State::Wait);
-        let t = if let Some(left) = own_left.as_mut() {
-            step(format_args!("read own left={left}"));
+        if let Some(left) = own_left.as_mut() {
+            t.ev(Ev::OwnRead(*left));
             if *left == 0 {
                 break;
             }
             *left -= 1;
-            step(format_args!("write own left={left}"));
-            *left + 1
+            t.ev(Ev::OwnWrite(*left));
+            t.ev(Ev::Sold(*left));
         } else {
-            step(format_args!("read the ticket pipe"));
+            t.ev(Ev::ReadPipe);
             // 8-byte reads from a pipe are atomic: one ticket each.
             if sys::read_some(tickets, &mut buf) != Ok(8) {
-                step(format_args!("end of file: no tickets left"));
+                t.ev(Ev::EndOfFile);
                 break;
             }
-            let t = u64::from_ne_bytes(buf);
-            step(format_args!("got ticket {t}"));
-            t
-        };
-        rec.mark(State::Run);
-        sold.push(t);
-        if !quiet {
-            if o.shared {
-                line(format_args!("{idx} :now left: {}", t - 1));
-            } else {
-                line(format_args!("{idx} :sold ticket {t}"));
-            }
+            let ticket = u64::from_ne_bytes(buf);
+            t.ev(Ev::GotTicket(ticket));
+            t.ev(Ev::SoldTicket(ticket));
         }
         // `--chore` paces every booth process too.
         if !o.chore.is_zero() {
-            rec.mark(State::Sleep);
+            t.ev(Ev::Chore);
         }
         sleep(o.chore);
     }
-    if !quiet {
-        line(format_args!("Process_id {idx}  No more tickets"));
-    }
-    step(format_args!("exit"));
+    t.ev(Ev::ProcNoMore);
+    t.ev(Ev::Exit);
     super::engine::lock(&out).flush();
-    rec.mark(State::Done);
     // Several children report into one pipe: every chunk is one write of
     // at most PIPE_BUF bytes, so chunks never mix.
-    let events: Vec<u64> = rec
-        .events
+    let events: Vec<u64> = t
+        .states
         .iter()
         .map(|e| (e.at_ns << 3) | e.state as u64)
         .collect();
     let mut failed = false;
-    for (kind, values) in [(0u64, &sold), (1u64, &events)] {
+    // What it sold, as its events counted it.
+    for (kind, values) in [(0u64, &t.values), (1u64, &events)] {
         for part in values.chunks(PIPE_BUF / 8 - 3) {
             let mut chunk = Vec::with_capacity(PIPE_BUF);
             for w in [idx as u64, kind, part.len() as u64].iter().chain(part) {

@@ -7,20 +7,17 @@
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::engine::{
-    live_output, lock, plural, sleep, spawn_join, stop_requested, who, Out, Recorder, Steps,
-};
-use super::timeline::State;
+use super::engine::{live_output, lock, plural, sleep, spawn_join, stop_requested, who, Out};
+use super::events::{Ev, Run};
 use super::{Options, Report};
 
-struct Counts {
+/// Who is inside now: the shared measurement the readers and writers
+/// check on entering (a broken lock would show here).
+struct Inside {
     readers: AtomicUsize,
     writers: AtomicUsize,
-    most_readers: AtomicUsize,
-    bad: AtomicU64,
-    writer_wait_ns: AtomicU64,
 }
 
 fn take(pool: &AtomicU64) -> bool {
@@ -34,88 +31,71 @@ pub(crate) fn threads_rwlock(o: &Options, items: u64) -> Result<Report, String> 
     let data = Arc::new(RwLock::new((0u64, 0u64)));
     let reads_left = Arc::new(AtomicU64::new(items));
     let writes_left = Arc::new(AtomicU64::new(writes));
-    let c = Arc::new(Counts {
+    let c = Arc::new(Inside {
         readers: AtomicUsize::new(0),
         writers: AtomicUsize::new(0),
-        most_readers: AtomicUsize::new(0),
-        bad: AtomicU64::new(0),
-        writer_wait_ns: AtomicU64::new(0),
     });
     let out = Arc::new(Mutex::new(Out::new(live_output(o.chore))));
-    let steps = Steps::new(o.events, &out);
-    let (quiet, timeline, chore) = (o.quiet, o.timeline, o.chore);
-    let (c2, out2) = (c.clone(), out.clone());
+    let run = Run::new(&out, o.quiet, o.events, o.timeline);
+    let chore = o.chore;
+    let c2 = c.clone();
     // Workers 0..readers read; the rest write.
     let res = spawn_join(readers + writers, move |i| {
-        let mut rec = Recorder::new(timeline);
+        let mut t = run.tap('T', i);
         let writer = i >= readers;
-        let who = if writer { 'W' } else { 'R' };
-        let step = |what: std::fmt::Arguments<'_>| steps.step(format_args!("T{i}"), what);
-        let mut done = 0u64;
         let pool = if writer { &writes_left } else { &reads_left };
         while !stop_requested() && take(pool) {
-            rec.mark(State::Wait);
-            let t = Instant::now();
             if writer {
-                step(format_args!("write lock (wait)"));
+                t.ev(Ev::WLockWait);
                 let mut g = match data.write() {
                     Ok(g) => g,
                     Err(p) => p.into_inner(),
                 };
-                c2.writer_wait_ns
-                    .fetch_max(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                t.ev(Ev::LockGot);
                 let others = c2.writers.fetch_add(1, Ordering::SeqCst);
-                rec.mark(State::Lock);
                 if others > 0 || c2.readers.load(Ordering::SeqCst) > 0 {
-                    c2.bad.fetch_add(1, Ordering::Relaxed);
+                    t.ev(Ev::Beside);
                 }
                 // Two steps: a reader inside now would see them differ.
                 g.0 += 1;
                 std::thread::yield_now();
                 g.1 += 1;
-                step(format_args!("wrote {}", g.0));
-                if !quiet {
-                    lock(&out2).line(format_args!("T{i} {who} wrote {}", g.0));
-                }
+                t.ev(Ev::Wrote(g.0));
                 c2.writers.fetch_sub(1, Ordering::SeqCst);
-                rec.mark(State::Run);
+                t.ev(Ev::Unlock);
                 drop(g);
                 sleep(chore);
             } else {
-                step(format_args!("read lock (wait)"));
+                t.ev(Ev::RLockWait);
                 let g = match data.read() {
                     Ok(g) => g,
                     Err(p) => p.into_inner(),
                 };
+                t.ev(Ev::LockGot);
                 let now = c2.readers.fetch_add(1, Ordering::SeqCst) + 1;
-                c2.most_readers.fetch_max(now, Ordering::SeqCst);
-                rec.mark(State::Lock);
                 if c2.writers.load(Ordering::SeqCst) > 0 || g.0 != g.1 {
-                    c2.bad.fetch_add(1, Ordering::Relaxed);
+                    t.ev(Ev::Beside);
                 }
-                step(format_args!("read {}, {now} readers inside", g.0));
-                if !quiet {
-                    lock(&out2).line(format_args!("T{i} {who} read {} ({now} inside)", g.0));
-                }
+                t.ev(Ev::ReadPair(g.0, now));
                 if chore.is_zero() {
                     std::thread::yield_now();
                 } else {
                     sleep(chore);
                 }
                 c2.readers.fetch_sub(1, Ordering::SeqCst);
-                rec.mark(State::Run);
+                t.ev(Ev::Unlock);
                 drop(g);
             }
-            done += 1;
         }
-        rec.mark(State::Done);
-        (done, rec.events)
+        t.ev(Ev::End);
+        t
     })?;
     lock(&out).flush();
-    let bad = c.bad.load(Ordering::Relaxed);
-    let most = c.most_readers.load(Ordering::SeqCst);
-    let wait = Duration::from_nanos(c.writer_wait_ns.load(Ordering::Relaxed));
-    let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
+    // From the events: rules broken, readers inside at once, writer waits.
+    let bad: u64 = res.iter().map(|t| t.bad).sum();
+    let most = res.iter().map(|t| t.peak).max().unwrap_or(0);
+    let wait = Duration::from_nanos(res.iter().map(|t| t.longest_wait_ns).max().unwrap_or(0));
+    let per_worker: Vec<u64> = res.iter().map(|t| t.count).collect();
     let (r, w) = per_worker.split_at(readers.min(per_worker.len()));
     let (r_done, w_done): (u64, u64) = (r.iter().sum(), w.iter().sum());
     Ok(Report {
@@ -137,6 +117,6 @@ pub(crate) fn threads_rwlock(o: &Options, items: u64) -> Result<Report, String> 
         ),
         per_worker,
         status: i32::from(bad > 0),
-        events: res.into_iter().map(|r| r.1).collect(),
+        events: res.into_iter().map(|t| t.states).collect(),
     })
 }

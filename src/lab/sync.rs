@@ -6,12 +6,10 @@
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::engine::{
-    live_output, lock, sleep, spawn_join, stop_requested, wait_for, Out, Recorder, Rng, Steps,
-};
-use super::timeline::State;
+use super::engine::{live_output, lock, sleep, spawn_join, stop_requested, wait_for, Out, Rng};
+use super::events::{Ev, Run};
 use super::{Options, Report};
 
 /// How often a blocked worker looks at the stop flag.
@@ -95,47 +93,38 @@ pub(crate) fn threads_sema(o: &Options, k: usize, items: u64) -> Result<Report, 
     let sem = Arc::new(Semaphore::new(k));
     let next = Arc::new(AtomicU64::new(0));
     let inside = Arc::new(AtomicUsize::new(0));
-    let most = Arc::new(AtomicUsize::new(0));
     let out = Arc::new(Mutex::new(Out::new(live_output(o.chore))));
-    let steps = Steps::new(o.events, &out);
-    let (quiet, timeline, chore) = (o.quiet, o.timeline, o.chore);
-    let (inside2, most2, out2) = (inside.clone(), most.clone(), out.clone());
+    let run = Run::new(&out, o.quiet, o.events, o.timeline);
+    let chore = o.chore;
+    let inside2 = inside.clone();
     let res = spawn_join(o.n, move |i| {
-        let mut rec = Recorder::new(timeline);
-        let mut done = 0u64;
-        let step = |what: std::fmt::Arguments<'_>| steps.step(format_args!("T{i}"), what);
+        let mut t = run.tap('T', i);
         loop {
             let item = next.fetch_add(1, Ordering::Relaxed);
             if item >= items || stop_requested() {
                 break;
             }
-            rec.mark(State::Wait);
-            step(format_args!("acquire (wait)"));
+            t.ev(Ev::Acquire);
             if !sem.acquire() {
                 break;
             }
             // Counted after the acquire and before the release: the count
             // can only pass K if the semaphore lets too many in.
             let now = inside2.fetch_add(1, Ordering::SeqCst) + 1;
-            most2.fetch_max(now, Ordering::SeqCst);
-            rec.mark(State::Lock);
-            step(format_args!("in, {now} inside"));
-            if !quiet {
-                engine_line(&out2, format_args!("T{i} item {} inside: {now}", item + 1));
-            }
+            t.ev(Ev::In(now));
+            t.ev(Ev::Inside(item + 1, now));
             work(chore);
             inside2.fetch_sub(1, Ordering::SeqCst);
-            rec.mark(State::Run);
-            step(format_args!("release"));
+            t.ev(Ev::Release);
             sem.release();
-            done += 1;
         }
-        rec.mark(State::Done);
-        (done, rec.events)
+        t.ev(Ev::End);
+        t
     })?;
     lock(&out).flush();
-    let most = most.load(Ordering::SeqCst);
-    let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
+    // The most inside at once, as the workers' events saw it.
+    let most = res.iter().map(|t| t.peak).max().unwrap_or(0);
+    let per_worker: Vec<u64> = res.iter().map(|t| t.count).collect();
     let total: u64 = per_worker.iter().sum();
     let ok = most <= k && (total == items || stop_requested());
     Ok(Report {
@@ -146,12 +135,8 @@ pub(crate) fn threads_sema(o: &Options, k: usize, items: u64) -> Result<Report, 
         ),
         per_worker,
         status: i32::from(!ok),
-        events: res.into_iter().map(|r| r.1).collect(),
+        events: res.into_iter().map(|t| t.states).collect(),
     })
-}
-
-fn engine_line(out: &Arc<Mutex<Out>>, args: std::fmt::Arguments<'_>) {
-    lock(out).line(args);
 }
 
 /// `barrier ROUNDS`: each round every worker works a random while (up to
@@ -166,62 +151,43 @@ pub(crate) fn threads_barrier(o: &Options, rounds: u64) -> Result<Report, String
     });
     // The round each worker has arrived at (1-based; 0: none yet).
     let arrived: Arc<Vec<AtomicU64>> = Arc::new((0..n).map(|_| AtomicU64::new(0)).collect());
-    let early = Arc::new(AtomicU64::new(0));
-    let longest = Arc::new(AtomicU64::new(0));
     let out = Arc::new(Mutex::new(Out::new(live_output(o.chore))));
-    let steps = Steps::new(o.events, &out);
-    let (quiet, timeline) = (o.quiet, o.timeline);
+    let run = Run::new(&out, o.quiet, o.events, o.timeline);
     let chore = if o.chore_given {
         o.chore
     } else {
         Duration::from_millis(1)
     };
-    let (early2, longest2, out2) = (early.clone(), longest.clone(), out.clone());
     let res = spawn_join(n, move |i| {
-        let mut rec = Recorder::new(timeline);
+        let mut t = run.tap('T', i);
         let mut rng = Rng::new(i as u64 + 1);
-        let step = |what: std::fmt::Arguments<'_>| steps.step(format_args!("T{i}"), what);
-        let mut passed = 0u64;
         for r in 1..=rounds {
             if stop_requested() {
                 break;
             }
-            rec.mark(State::Run);
+            t.ev(Ev::Run);
             // Uneven work, so some wait long at the barrier.
-            let ms = chore.as_micros() as u64;
-            work(Duration::from_micros(rng.below(ms + 1)));
+            let us = chore.as_micros() as u64;
+            work(Duration::from_micros(rng.below(us + 1)));
             arrived[i].store(r, Ordering::SeqCst);
-            rec.mark(State::CondWait);
-            step(format_args!("arrives at round {r}"));
-            let t = Instant::now();
+            t.ev(Ev::Arrive(r));
             let Some(last) = bar.wait() else { break };
-            longest2.fetch_max(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
-            let missing: Vec<usize> = (0..n)
-                .filter(|&w| arrived[w].load(Ordering::SeqCst) < r)
-                .collect();
-            if !missing.is_empty() {
-                early2.fetch_add(1, Ordering::Relaxed);
-                engine_line(
-                    &out2,
-                    format_args!("T{i} left round {r} before {missing:?} arrived"),
-                );
+            if (0..n).any(|w| arrived[w].load(Ordering::SeqCst) < r) {
+                t.ev(Ev::LeftEarly(r));
             }
-            step(format_args!("leaves round {r}"));
-            if last && !quiet {
-                engine_line(
-                    &out2,
-                    format_args!("round {r}: all {n} arrived (T{i} last)"),
-                );
+            t.ev(Ev::Leave(r));
+            if last {
+                t.ev(Ev::RoundDone(r, n));
             }
-            passed += 1;
         }
-        rec.mark(State::Done);
-        (passed, rec.events)
+        t.ev(Ev::End);
+        t
     })?;
     lock(&out).flush();
-    let early = early.load(Ordering::Relaxed);
-    let longest = Duration::from_nanos(longest.load(Ordering::Relaxed));
-    let per_worker: Vec<u64> = res.iter().map(|r| r.0).collect();
+    // What the events say: early leaves, the longest wait.
+    let early: u64 = res.iter().map(|t| t.bad).sum();
+    let longest = Duration::from_nanos(res.iter().map(|t| t.longest_wait_ns).max().unwrap_or(0));
+    let per_worker: Vec<u64> = res.iter().map(|t| t.count).collect();
     Ok(Report {
         names: Vec::new(),
         summary: format!(
@@ -235,6 +201,6 @@ pub(crate) fn threads_barrier(o: &Options, rounds: u64) -> Result<Report, String
         ),
         per_worker,
         status: i32::from(early > 0),
-        events: res.into_iter().map(|r| r.1).collect(),
+        events: res.into_iter().map(|t| t.states).collect(),
     })
 }

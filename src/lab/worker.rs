@@ -4,29 +4,34 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::engine::{reap_all, spawn_join, Recorder};
+use super::engine::{lock, reap_all, spawn_join, Out};
+use super::events::{Ev, Run};
 use super::timeline::{self, Event, State};
 use super::{Options, Report};
 use crate::os::process::{self, Forked};
-use crate::os::{sys, trace};
+use crate::os::trace;
 
 pub(crate) fn threads_worker(o: &Options) -> Result<Report, String> {
     let print_lock = Arc::new(Mutex::new(()));
     let pid = std::process::id();
-    let (timeline, chore) = (o.timeline, o.chore);
+    let chore = o.chore;
+    let out = Arc::new(Mutex::new(Out::new(true)));
+    let run = Run::new(&out, false, o.events, o.timeline);
     let res = spawn_join(o.n, move |i| {
-        let mut rec = Recorder::new(timeline);
-        rec.mark(State::Wait);
-        let guard = print_lock.lock();
-        rec.mark(State::Lock);
-        let line = format!("thread {i} {pid} {}\n", process::gettid());
-        let _ = sys::write_all(1, line.as_bytes());
+        let mut t = run.tap('T', i);
+        t.ev(Ev::LockWait);
+        let guard = lock(&print_lock);
+        t.ev(Ev::LockGot);
+        t.ev(Ev::SaysThread(pid, process::gettid()));
+        t.ev(Ev::Unlock);
         drop(guard);
-        rec.mark(State::Run);
         // `--chore MS`: the worker's work, after it said who it is.
+        if !chore.is_zero() {
+            t.ev(Ev::Chore);
+        }
         super::engine::sleep(chore);
-        rec.mark(State::Done);
-        rec.events
+        t.ev(Ev::End);
+        t.states
     })?;
     Ok(Report {
         names: Vec::new(),
@@ -41,23 +46,23 @@ pub(crate) fn procs_worker(o: &Options) -> Result<Report, String> {
     let chore = o.chore;
     let mut children = Vec::with_capacity(o.n);
     let epoch = timeline::now_ns();
-    let t0 = std::time::Instant::now();
+    // Each child prints into its own output, timed from here.
+    let run = |out: &Arc<Mutex<Out>>| Run::new(out, false, o.events, false).since(epoch);
     for i in 0..o.n {
         // psh has no other thread now; the child only formats a
         // line, writes it and _exits.
         match process::fork() {
             Ok(Forked::Child) => {
                 crate::os::signals::reset_in_child();
-                let out = Arc::new(Mutex::new(super::engine::Out::shared(true)));
-                let steps = super::engine::Steps::since(o.events, &out, t0);
-                let step = |what: std::fmt::Arguments<'_>| steps.step(format_args!("P{i}"), what);
-                step(format_args!("start"));
-                let line = format!("process {i} {} {}\n", std::process::id(), process::gettid());
+                let out = Arc::new(Mutex::new(Out::shared(true)));
+                let mut t = run(&out).tap('P', i);
+                t.ev(Ev::Start(std::process::id()));
                 // One write of a short line is atomic: no lock is needed.
-                let _ = sys::write_all(1, line.as_bytes());
-                step(format_args!("printed"));
+                t.ev(Ev::SaysProcess(std::process::id(), process::gettid()));
+                t.ev(Ev::Printed);
                 super::engine::sleep(chore);
-                step(format_args!("exit"));
+                t.ev(Ev::Exit);
+                drop(out);
                 // Leave at once, running nothing of the parent's.
                 process::exit_child(0)
             }

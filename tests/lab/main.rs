@@ -4,4 +4,5 @@
 mod common;
 
 mod concepts;
+mod engine;
 mod tasks;
