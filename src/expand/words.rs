@@ -39,7 +39,10 @@ impl Field {
 }
 
 struct Fields {
-    done: Vec<Field>,
+    /// The finished fields: the first apart, so the usual word of one
+    /// field allocates no list.
+    first: Option<Field>,
+    rest: Vec<Field>,
     cur: Field,
 }
 
@@ -65,15 +68,24 @@ impl Fields {
 
     fn new() -> Fields {
         Fields {
-            done: Vec::new(),
+            first: None,
+            rest: Vec::new(),
             cur: Field::default(),
         }
     }
     fn end_field(&mut self) {
         let f = std::mem::take(&mut self.cur);
         if f.started {
-            self.done.push(f);
+            if self.first.is_none() {
+                self.first = Some(f);
+            } else {
+                self.rest.push(f);
+            }
         }
+    }
+    /// The finished fields, in order.
+    fn done(self) -> impl Iterator<Item = Field> {
+        self.first.into_iter().chain(self.rest)
     }
 }
 
@@ -118,7 +130,7 @@ impl<'a> Expander<'a> {
             self.expand_part(part, false, &mut fields)?;
         }
         fields.end_field();
-        for f in fields.done {
+        for f in fields.done() {
             match f.pattern {
                 // The locale is looked up only for a real pattern.
                 Some(p) if super::pattern::has_magic(&p) => {
@@ -141,8 +153,12 @@ impl<'a> Expander<'a> {
             self.expand_part(part, true, &mut fields)?;
         }
         fields.end_field();
+        if fields.rest.is_empty() {
+            // One field (or none): its text is the string, no copy.
+            return Ok(fields.first.map(|f| f.text).unwrap_or_default());
+        }
         let mut s = String::new();
-        for (i, f) in fields.done.into_iter().enumerate() {
+        for (i, f) in fields.done().enumerate() {
             if i > 0 {
                 s.push(' ');
             }
@@ -165,7 +181,7 @@ impl<'a> Expander<'a> {
                     let mut f = Fields::new();
                     self.expand_part(other, true, &mut f)?;
                     f.end_field();
-                    for field in f.done {
+                    for field in f.done() {
                         out.push_str(&super::pattern::escape(&field.text));
                     }
                 }
