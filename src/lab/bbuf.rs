@@ -166,17 +166,13 @@ fn produce(sh: &Shared, i: usize, t: &mut Tap, chore: Duration) {
         if g.over || g.next > sh.items {
             break;
         }
-        if sh.if_bug {
-            if g.slots.len() == sh.size {
-                t.ev(Ev::WaitFull);
-                g = sh.wait(sh.room(), g);
-                t.ev(Ev::Held);
-            }
-        } else {
-            while g.slots.len() == sh.size && !g.over {
-                t.ev(Ev::WaitFull);
-                g = sh.wait(sh.room(), g);
-                t.ev(Ev::Held);
+        while g.slots.len() == sh.size && !g.over {
+            t.ev(Ev::WaitFull);
+            g = sh.wait(sh.room(), g);
+            t.ev(Ev::Held);
+            if sh.if_bug {
+                // `if`: waited once, goes on without checking again.
+                break;
             }
         }
         if g.over || g.next > sh.items {
@@ -208,27 +204,18 @@ fn consume(sh: &Shared, i: usize, t: &mut Tap, chore: Duration) {
         if g.over {
             break;
         }
-        if sh.if_bug {
-            if g.slots.is_empty() {
-                t.ev(Ev::WaitEmpty);
-                g = sh.wait(&sh.not_empty, g);
-                t.ev(if g.slots.is_empty() {
-                    Ev::Wasted
-                } else {
-                    Ev::Woken
-                });
-                t.ev(Ev::Held);
-            }
-        } else {
-            while g.slots.is_empty() && !g.over {
-                t.ev(Ev::WaitEmpty);
-                g = sh.wait(&sh.not_empty, g);
-                t.ev(if g.slots.is_empty() {
-                    Ev::Wasted
-                } else {
-                    Ev::Woken
-                });
-                t.ev(Ev::Held);
+        while g.slots.is_empty() && !g.over {
+            t.ev(Ev::WaitEmpty);
+            g = sh.wait(&sh.not_empty, g);
+            t.ev(if g.slots.is_empty() {
+                Ev::Wasted
+            } else {
+                Ev::Woken
+            });
+            t.ev(Ev::Held);
+            if sh.if_bug {
+                // `if`: waited once, goes on without checking again.
+                break;
             }
         }
         if g.over {

@@ -57,41 +57,32 @@ impl Buffer {
         if_bug: bool,
         one_cv: bool,
     ) -> Buffer {
-        Buffer::new(
-            consumers,
-            producers,
-            Some(size),
-            items,
-            false,
+        Buffer {
+            cap: Some(size),
             if_bug,
             one_cv,
-            false,
-        )
+            ..Buffer::base(consumers, producers, items)
+        }
     }
-    /// `cond`: `consumers`, then the one producer.
+    /// `cond`: `consumers`, then the one producer, an unbounded queue.
     pub(crate) fn cond(consumers: usize, items: u64, notify_all: bool) -> Buffer {
-        Buffer::new(consumers, 1, None, items, notify_all, false, false, true)
+        Buffer {
+            notify_all,
+            cond: true,
+            ..Buffer::base(consumers, 1, items)
+        }
     }
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        consumers: usize,
-        producers: usize,
-        cap: Option<usize>,
-        items: u64,
-        notify_all: bool,
-        if_bug: bool,
-        one_cv: bool,
-        cond: bool,
-    ) -> Buffer {
+    /// The correct program, unbounded, notifying one waiter.
+    fn base(consumers: usize, producers: usize, items: u64) -> Buffer {
         let n = consumers + producers;
         Buffer {
             consumers,
-            cap,
+            cap: None,
             items,
-            notify_all,
-            if_bug,
-            one_cv,
-            cond,
+            notify_all: false,
+            if_bug: false,
+            one_cv: false,
+            cond: false,
             buf: VecDeque::new(),
             produced: 0,
             taken: 0,
