@@ -126,15 +126,8 @@ impl Sched {
                 can.join(", "),
                 self.model.label()
             ));
-            let mut line = Vec::new();
-            let mut b = [0u8; 1];
-            while let Ok(1) = crate::os::sys::read_some(0, &mut b) {
-                if b[0] == b'\n' {
-                    break;
-                }
-                line.push(b[0]);
-            }
-            let t = String::from_utf8_lossy(&line).trim().to_string();
+            // End of input takes the seeded choice, as Enter does.
+            let t = crate::os::input::answer().unwrap_or_default();
             if t.is_empty() {
                 return Some(p);
             }
@@ -345,12 +338,7 @@ fn print_table(o: &Options, s: &Sched) -> Result<(), String> {
         write("quiz: what are the values marked ? (the shared values, each copy, each line printed)?\n")?;
         if crate::os::process::isatty(0) {
             write("press Enter for the answers ")?;
-            let mut b = [0u8; 1];
-            while let Ok(1) = crate::os::sys::read_some(0, &mut b) {
-                if b[0] == b'\n' {
-                    break;
-                }
-            }
+            let _ = crate::os::input::answer();
         }
         write("answers:\n")?;
     }

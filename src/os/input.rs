@@ -58,3 +58,10 @@ pub fn read_line(on_signal: &mut dyn FnMut() -> bool) -> Result<Option<Vec<u8>>,
     }
     Ok(if line.is_empty() { None } else { Some(line) })
 }
+
+/// A person's answer to a question: one line from fd 0 without its
+/// blanks; None at end of input or when Ctrl-C stops the wait.
+pub fn answer() -> Option<String> {
+    let line = read_line(&mut crate::os::signals::interrupted).ok()??;
+    Some(String::from_utf8_lossy(&line).trim().to_string())
+}

@@ -80,19 +80,10 @@ fn show(s: &str) -> Result<(), ()> {
     })
 }
 
-/// One line from the terminal (None: end of input, or Ctrl-C).
+/// Ask, and read the answer (None: end of input, or Ctrl-C).
 fn ask(prompt: &str) -> Option<String> {
     let _ = sys::out(prompt);
-    let mut line = Vec::new();
-    let mut b = [0u8; 1];
-    loop {
-        match sys::read_some(0, &mut b) {
-            Ok(1) if b[0] == b'\n' => break,
-            Ok(1) => line.push(b[0]),
-            _ => return None,
-        }
-    }
-    Some(String::from_utf8_lossy(&line).trim().to_string())
+    crate::os::input::answer()
 }
 
 /// Show (and run) one stop; Ok(false): the user left; Err(status): stop
