@@ -197,7 +197,7 @@ pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, 
     })
 }
 
-/// What an unlocked run really did, from the independent per-number
+/// What an unlocked run really did, from the per-number
 /// counts: (exact, the summary).
 fn nolock_verdict(counts: &[u8], total: u64, tickets: u64) -> (bool, String) {
     let mut dup_numbers = 0u64;
