@@ -2,7 +2,7 @@
 //! process (all joined), `procs N TASK …` N forked children (all reaped).
 //! This file dispatches a parsed command (`args.rs`) to its task (one file
 //! each: worker, booth, cond, bbuf, philo, sync (sema, barrier), rwlock,
-//! procs_booth, zombie; `sched.rs` for a seeded run), runs a threads run
+//! procs_booth, zombie; `sched/` for a seeded run), runs a threads run
 //! beside the caller's thread (which handles signals meanwhile through a
 //! callback) and prints the summary and timeline; the machinery shared by
 //! tasks is `engine.rs`.  Knows nothing of the shell: it gets words and a
@@ -14,12 +14,8 @@ mod booth;
 mod cond;
 mod engine;
 mod events;
-mod models;
-mod models_buffer;
-mod models_sync;
 mod philo;
 mod procs_booth;
-mod procs_sched;
 mod rwlock;
 mod sched;
 mod svg;
@@ -185,7 +181,9 @@ fn run_beside(o: &Options, on_signal: &mut dyn FnMut() -> bool) -> Result<Report
 
 fn run_task(mode: Mode, o: &Options) -> Result<Report, String> {
     match (mode, &o.task) {
-        (Mode::Threads, task) if o.picker.is_some() => sched::run_scheduled(o, model(o, task)),
+        (Mode::Threads, task) if o.picker.is_some() => {
+            sched::run_scheduled(o, sched::model(o, task))
+        }
         (Mode::Threads, Task::Worker) => threads_worker(o),
         (Mode::Threads, Task::Booth(t)) if o.nolock => threads_booth_nolock(o, *t),
         (Mode::Threads, Task::Booth(t)) if o.atomic => threads_booth_atomic(o, *t),
@@ -197,35 +195,13 @@ fn run_task(mode: Mode, o: &Options) -> Result<Report, String> {
         (Mode::Threads, Task::Barrier(r)) => sync::threads_barrier(o, *r),
         (Mode::Threads, Task::Rwlock(i)) => rwlock::threads_rwlock(o, *i),
         (Mode::Procs, _) if o.picker.is_some() => {
-            sched::run_scheduled(o, Box::new(procs_sched::Procs::start(o)?))
+            sched::run_scheduled(o, Box::new(sched::procs::Procs::start(o)?))
         }
         (Mode::Procs, Task::Worker) => procs_worker(o),
         (Mode::Procs, Task::Booth(t)) => procs_booth(o, *t),
         (Mode::Procs, Task::Zombie) => zombie::procs_zombie(o),
         (Mode::Procs, _) => Err("this task runs on threads".into()),
         (Mode::Threads, Task::Zombie) => Err("zombie runs on procs".into()),
-    }
-}
-
-/// A task as steps, for `--seed`/`--schedule`.
-fn model(o: &Options, task: &Task) -> Box<dyn sched::Model> {
-    let n = o.n;
-    match *task {
-        Task::Worker | Task::Zombie => Box::new(models::Worker::new(n)),
-        Task::Booth(t) => Box::new(models::Booth::new(n, t, !o.nolock)),
-        Task::Philo => Box::new(models::Philo::new(n, o.order, o.meals)),
-        Task::Cond(i) => Box::new(models_buffer::Buffer::cond(n, i, o.notify_all)),
-        Task::Bbuf(i) => Box::new(models_buffer::Buffer::bbuf(
-            n,
-            o.producers,
-            o.size,
-            i,
-            o.if_bug,
-            o.one_cv,
-        )),
-        Task::Sema(k, i) => Box::new(models_sync::Sema::new(n, k, i)),
-        Task::Barrier(r) => Box::new(models_sync::Barrier::new(n, r)),
-        Task::Rwlock(i) => Box::new(models_sync::Rwlock::new(n, o.writers, i)),
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 
-use super::sched::Model;
+use super::Model;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum S {

@@ -10,9 +10,9 @@ use std::os::fd::RawFd;
 
 use nix::unistd::Pid;
 
-use super::engine::{reap_all, stop_requested};
-use super::sched::Model;
-use super::{Options, Task};
+use super::Model;
+use crate::lab::engine::{reap_all, stop_requested};
+use crate::lab::{Options, Task};
 use crate::os::process::{self, Forked};
 use crate::os::{signals, sys, trace};
 

@@ -5,8 +5,8 @@
 //! the workers' own threads, one step at a time.  No real locks here: the
 //! model's state is the lock.
 
-use super::sched::Model;
-use super::Order;
+use super::Model;
+use crate::lab::Order;
 
 // ---- booth ----------------------------------------------------------
 
@@ -410,7 +410,7 @@ impl Model for Philo {
                 };
                 path.push((w, f));
                 if owner == start {
-                    return super::philo::show_cycle(&path);
+                    return crate::lab::philo::show_cycle(&path);
                 }
                 if path.len() > n {
                     break;

@@ -5,7 +5,7 @@
 //! producer).  A notify wakes the longest waiter, as a futex queue does.
 //! No real locks here: the model's state is the lock.
 
-use super::sched::Model;
+use super::Model;
 
 // ---- semaphore ------------------------------------------------------
 

@@ -1,19 +1,27 @@
 //! `--seed S`, `--schedule LIST`, `--step`, `--quiz`: reproducible
-//! interleavings for every threads task.  The workers are real threads,
-//! but only one advances at a time, by one named step of its task's
+//! interleavings for every task but zombie.  The workers are real
+//! threads (or children, `procs.rs`), but only one advances at a time, by one named step of its task's
 //! `Model` (lock, read, write, print, wait, notify, take a fork…); the
 //! next is picked by a PRNG seeded with S (or from the LIST, then
 //! round-robin) among the workers whose step can happen now (one waiting
 //! for a lock another holds cannot).  The output is a table in the manner
 //! of OSTEP's x86.py: a row per step, a column per worker, the shared
 //! values and each worker's own copy — the same bytes for the same seed,
-//! on any machine.  Knows no task: the models are in `models.rs`.
+//! on any machine.  This file is the driver; each task's steps are a
+//! `Model` in this folder: `locks.rs` (booth, worker, philosophers),
+//! `waits.rs` (semaphore, barrier, reader-writer lock), `buffer.rs` (bbuf
+//! and cond), `procs.rs` (real children, stepped over pipes).
 
 use std::fmt::Write as _;
 use std::sync::{Arc, Condvar, Mutex};
 
 use super::engine::{lock, spawn_join, stop_requested};
 use super::{Options, Report, Task};
+
+mod buffer;
+mod locks;
+pub(crate) mod procs;
+mod waits;
 
 /// Where the picks come from.
 #[derive(Debug, Clone)]
@@ -213,6 +221,29 @@ impl Sched {
         self.rows.push('\n');
         self.masked.push_str(&hidden);
         self.masked.push('\n');
+    }
+}
+
+/// A task as steps, for `--seed`/`--schedule`.
+pub(crate) fn model(o: &Options, task: &Task) -> Box<dyn Model> {
+    let n = o.n;
+    match *task {
+        // zombie takes no --seed (args.rs): its children only exit.
+        Task::Worker | Task::Zombie => Box::new(locks::Worker::new(n)),
+        Task::Booth(t) => Box::new(locks::Booth::new(n, t, !o.nolock)),
+        Task::Philo => Box::new(locks::Philo::new(n, o.order, o.meals)),
+        Task::Cond(i) => Box::new(buffer::Buffer::cond(n, i, o.notify_all)),
+        Task::Bbuf(i) => Box::new(buffer::Buffer::bbuf(
+            n,
+            o.producers,
+            o.size,
+            i,
+            o.if_bug,
+            o.one_cv,
+        )),
+        Task::Sema(k, i) => Box::new(waits::Sema::new(n, k, i)),
+        Task::Barrier(r) => Box::new(waits::Barrier::new(n, r)),
+        Task::Rwlock(i) => Box::new(waits::Rwlock::new(n, o.writers, i)),
     }
 }
 
