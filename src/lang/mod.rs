@@ -6,6 +6,7 @@
 pub mod ast;
 mod build;
 pub mod diagnostics;
+mod fast;
 mod grammar;
 pub mod habits;
 pub mod heredoc;
@@ -13,4 +14,5 @@ mod openers;
 pub mod parser;
 pub mod recover;
 mod redirects;
+mod scan;
 mod words;

@@ -25,7 +25,9 @@ pub fn parse(src: &str, file: &str) -> Result<List, SyntaxError> {
     let src = &super::heredoc::gather(src, file)?;
     check_nesting(src, file)?;
     super::habits::check(src, file)?;
-    parse_grammar(src, file)
+    let mut out = Vec::new();
+    walk(src, file, true, |job| out.push(job))?;
+    Ok(List(out))
 }
 
 /// Text up to this size is parsed once and its AST kept; a bigger one is
@@ -51,29 +53,11 @@ pub fn jobs<'a>(src: &'a str, file: &str) -> Result<Jobs<'a>, SyntaxError> {
     // Step over every job: a small program keeps the ASTs built on the
     // way; a big one keeps nothing and is stepped over again as it runs.
     let mut kept = (src.len() <= KEEP_AST_UP_TO).then(Vec::new);
-    let (mut pos, mut line) = (0, 1);
-    while pos < src.len() {
-        let rest = &src[pos..];
-        match step(rest) {
-            Some((len, job)) if job.is_some() || pos + len == src.len() => {
-                if let Some(k) = &mut kept {
-                    let text = &rest[..len];
-                    if let Some(j) = job {
-                        k.push(super::build::build_step(j, text, line));
-                    }
-                    line += text.bytes().filter(|&b| b == b'\n').count() as u32;
-                }
-                pos += len;
-            }
-            // A job that does not parse: the whole text gives the message.
-            _ => {
-                return Err(match parse_grammar(&src, file) {
-                    Err(e) => e,
-                    Ok(_) => error_at(&src, file, pos, "cannot parse this".into()),
-                })
-            }
+    walk(&src, file, kept.is_some(), |job| {
+        if let Some(k) = &mut kept {
+            k.push(job);
         }
-    }
+    })?;
     Ok(Jobs {
         src,
         pos: 0,
@@ -82,12 +66,47 @@ pub fn jobs<'a>(src: &'a str, file: &str) -> Result<Jobs<'a>, SyntaxError> {
     })
 }
 
-/// The job at the start of `rest` (after blank lines and comments) and
-/// how many bytes it and the gap after it take.
-fn step(rest: &str) -> Option<(usize, Option<pest::iterators::Pair<'_, Rule>>)> {
+/// Step over every top-level job of `src`, giving each to `each` (only a
+/// shell of it without `keep`); the first that does not parse stops the
+/// walk with the grammar's message for the whole text.
+fn walk(src: &str, file: &str, keep: bool, mut each: impl FnMut(Job)) -> Result<(), SyntaxError> {
+    let (mut pos, mut line) = (0, 1);
+    while pos < src.len() {
+        let rest = &src[pos..];
+        match step(rest, line, keep) {
+            Some((len, job)) if job.is_some() || pos + len == src.len() => {
+                job.map(&mut each);
+                line += newlines(&rest[..len]);
+                pos += len;
+            }
+            _ => {
+                return Err(match parse_grammar(src, file) {
+                    Err(e) => e,
+                    Ok(_) => error_at(src, file, pos, "cannot parse this".into()),
+                })
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The job at the start of `rest` (after blank lines and comments; it
+/// starts on line `line`) and how many bytes it and the gap after it take:
+/// read by the fast path (`fast.rs`) when it can, else by the grammar.
+/// Without `keep`, a job read by the fast path is only a shell of its AST.
+fn step(rest: &str, line: u32, keep: bool) -> Option<(usize, Option<Job>)> {
+    super::fast::step(rest, line, keep).or_else(|| grammar_step(rest, line))
+}
+
+/// `step` by the pest grammar alone.
+pub(crate) fn grammar_step(rest: &str, line: u32) -> Option<(usize, Option<Job>)> {
     let step = Grammar::parse(Rule::step, rest).ok()?.next()?;
     let len = step.as_span().end();
-    Some((len, step.into_inner().find(|p| p.as_rule() == Rule::job)))
+    let job = step.into_inner().find(|p| p.as_rule() == Rule::job);
+    Some((
+        len,
+        job.map(|j| super::build::build_step(j, &rest[..len], line)),
+    ))
 }
 
 impl Iterator for Jobs<'_> {
@@ -97,13 +116,15 @@ impl Iterator for Jobs<'_> {
             return k.next();
         }
         let rest = self.src.get(self.pos..)?;
-        let (len, job) = step(rest)?;
-        let text = &rest[..len];
-        let built = job.map(|j| super::build::build_step(j, text, self.line));
-        self.line += text.bytes().filter(|&b| b == b'\n').count() as u32;
+        let (len, job) = step(rest, self.line, true)?;
+        self.line += newlines(&rest[..len]);
         self.pos += len;
-        built
+        job
     }
+}
+
+fn newlines(text: &str) -> u32 {
+    text.bytes().filter(|&b| b == b'\n').count() as u32
 }
 
 /// The grammar alone, without the pre-checks (`recover` compares both).

@@ -20,6 +20,12 @@ pub(crate) fn build_word(p: Pair<Rule>, list: ListFn) -> Word {
     for c in p.into_inner() {
         push_part(&mut parts, c, false, list);
     }
+    finish_word(parts)
+}
+
+/// A word's parts → the word: `~` or `~user` at its start becomes a
+/// `Tilde` part (shared with the fast path, `fast.rs`).
+pub(crate) fn finish_word(mut parts: Vec<WordPart>) -> Word {
     // `~` or `~user` at the start of an unquoted word.
     if let Some(WordPart::Lit {
         text,
@@ -90,7 +96,9 @@ pub(crate) fn assignment_tildes(w: &mut Word) {
     w.0 = out;
 }
 
-fn push_lit(parts: &mut Vec<WordPart>, s: &str, quoted: bool) {
+/// Add literal text, merged into the last part when it is literal text
+/// quoted alike (so `a'b'` is one quoted and one plain part, `'a''b'` one).
+pub(crate) fn push_lit(parts: &mut Vec<WordPart>, s: &str, quoted: bool) {
     if s.is_empty() && !quoted {
         return;
     }

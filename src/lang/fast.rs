@@ -1,0 +1,450 @@
+//! The fast path: reads the common commands of a script (simple commands
+//! with their assignments and redirections, pipelines, `&&`/`||`, `{ }`,
+//! `if`, `while`, `for`, `fn`, `break`…`exit`) straight into the AST,
+//! about thirty times faster than pest.  Anything else — subshells,
+//! `match`, handler blocks, the lab, `explain`/`spawn`/`!`, here-strings,
+//! the `${…}` operators, subscripts, list values — and anything it cannot
+//! be sure of makes it decline, and the grammar reads that job.  It never
+//! decides what is valid or words an error: the pest grammar
+//! (`grammar/psh.pest`) stays the definition of the language, and the
+//! tests below hold this reader to the grammar's ASTs on generated input.
+//! Words are read in `scan.rs`.
+
+use std::rc::Rc;
+
+use super::scan::Scan;
+use crate::lang::ast::*;
+
+/// The first job in `rest` after blank lines and comments, and how many
+/// bytes it and the gap after it take — what `parser::step` gives — or
+/// `None` to leave it to the grammar.
+/// With `keep` false, the job's AST is a shell of it (no words, no
+/// texts): enough to know where it ends, for the check of a big script.
+pub(crate) fn step(rest: &str, first_line: u32, keep: bool) -> Option<(usize, Option<Job>)> {
+    let mut s = Scan::new(rest, first_line, list, keep);
+    s.gap();
+    if s.eoi() {
+        return Some((s.pos, None));
+    }
+    let (job, ended) = job(&mut s)?;
+    // A job ended only by what follows it (`}`, `)`…) is an error at the
+    // top: the grammar words it.
+    if !ended && !s.eoi() {
+        return None;
+    }
+    s.gap();
+    Some((s.pos, Some(job)))
+}
+
+/// A list (inside `{ }` or `$( )`): jobs up to a closer, which the caller
+/// checks.
+fn list(s: &mut Scan<'_>) -> Option<List> {
+    jobs(s, false)
+}
+
+/// Jobs until a closer; a condition (`if`/`while`) also stops at the `{`
+/// of its body and needs one job at least.
+fn jobs(s: &mut Scan<'_>, cond: bool) -> Option<List> {
+    let mut out = Vec::new();
+    let mut n = 0;
+    s.gap();
+    loop {
+        match s.peek() {
+            None | Some(b'}' | b')') => break,
+            _ if cond && s.brace_open() => break,
+            _ => {}
+        }
+        let job = job(s)?.0;
+        keep(s, &mut out, job);
+        n += 1;
+        s.gap();
+    }
+    if cond && n == 0 {
+        return None;
+    }
+    Some(List(out))
+}
+
+/// `and_or ws terminator`; also whether a terminator was consumed (else
+/// the job ended where a closer or the end follows).
+fn job(s: &mut Scan<'_>) -> Option<(Job, bool)> {
+    let start = s.pos;
+    let line = s.line_at(start);
+    let body = and_or(s)?;
+    let end = s.pos;
+    s.ws();
+    let (background, ended) = match s.peek() {
+        Some(b'&') if !matches!(s.at(s.pos + 1), Some(b'&' | b'>')) => (true, true),
+        Some(b';' | b'\n') => (false, true),
+        None | Some(b'}' | b')' | b'>' | b'{') => (false, false),
+        _ => return None,
+    };
+    if ended {
+        s.pos += 1;
+    }
+    // One pipeline: the job's text is the pipeline's.
+    let text = match body.rest.is_empty() {
+        true => body.first.text.clone(),
+        false => {
+            let pos = std::mem::replace(&mut s.pos, end);
+            let text = s.text(start);
+            s.pos = pos;
+            text
+        }
+    };
+    let job = Job {
+        body,
+        background,
+        text,
+        line,
+    };
+    Some((job, ended))
+}
+
+fn and_or(s: &mut Scan<'_>) -> Option<AndOr> {
+    let first = pipeline(s)?;
+    let mut rest = Vec::new();
+    loop {
+        let save = s.pos;
+        s.ws();
+        let op = match (s.peek(), s.at(s.pos + 1)) {
+            (Some(b'&'), Some(b'&')) => Connector::And,
+            (Some(b'|'), Some(b'|')) => Connector::Or,
+            _ => {
+                s.pos = save;
+                break;
+            }
+        };
+        s.pos += 2;
+        s.gap();
+        let next = pipeline(s)?;
+        keep(s, &mut rest, (op, next));
+    }
+    Some(AndOr { first, rest })
+}
+
+fn pipeline(s: &mut Scan<'_>) -> Option<Pipeline> {
+    let start = s.pos;
+    let mut stages = Vec::new();
+    let first = command(s)?;
+    keep(s, &mut stages, first);
+    loop {
+        let save = s.pos;
+        s.ws();
+        if s.peek() == Some(b'|') && s.at(s.pos + 1) != Some(b'|') {
+            s.pos += 1;
+            s.gap();
+            let next = command(s)?;
+            keep(s, &mut stages, next);
+        } else {
+            s.pos = save;
+            break;
+        }
+    }
+    Some(Pipeline {
+        explain: false,
+        spawn: false,
+        negate: false,
+        stages,
+        text: s.text(start),
+    })
+}
+
+/// In the grammar's order: handler and lab commands (declined), control,
+/// simple, compound.
+fn command(s: &mut Scan<'_>) -> Option<Command> {
+    let kw = s.bare();
+    let kind = match kw {
+        // (`explain`, `spawn` and `!` only start a pipeline.)
+        b"alarm" | b"trap" | b"threads" | b"procs" | b"explain" | b"spawn" | b"!" => return None,
+        b"break" => Some(ControlKind::Break),
+        b"continue" => Some(ControlKind::Continue),
+        b"return" => Some(ControlKind::Return),
+        b"exit" => Some(ControlKind::Exit),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        s.pos += kw.len();
+        let args = args(s)?;
+        let redirects = redirects(s)?;
+        return Some(Command::Control(kind, args, redirects));
+    }
+    match simple(s, kw)? {
+        Some(simple) => Some(Command::Simple(simple)),
+        None => compound(s, kw),
+    }
+}
+
+/// The grammar's `cmd_name` may start here (`kw`: `s.bare()`).
+fn cmd_name_start(s: &Scan<'_>, kw: &[u8]) -> bool {
+    let reserved = matches!(
+        kw,
+        b"if" | b"else" | b"while" | b"for" | b"fn" | b"match" | b"in" | b"!"
+    );
+    !reserved && !s.assign_like() && s.arg_start()
+}
+
+/// `Some(None)`: not a simple command (the compound commands are tried).
+fn simple(s: &mut Scan<'_>, kw: &[u8]) -> Option<Option<Simple>> {
+    let mut out = Simple::default();
+    if !cmd_name_start(s, kw) {
+        let start = s.pos;
+        loop {
+            if s.assign_like() {
+                let a = assignment(s)?;
+                keep(s, &mut out.assigns, a);
+            } else if s.redirect_start() {
+                let r = redirect(s)?;
+                keep(s, &mut out.redirects, r);
+            } else {
+                break;
+            }
+            s.ws();
+        }
+        if s.pos == start {
+            return Some(None);
+        }
+        if !cmd_name_start(s, s.bare()) {
+            return Some(Some(out));
+        }
+    }
+    let name = s.word()?;
+    keep(s, &mut out.words, name);
+    loop {
+        let save = s.pos;
+        if s.blanks() > 0 && s.arg_start() {
+            let w = s.word()?;
+            keep(s, &mut out.words, w);
+            continue;
+        }
+        if s.redirect_start() {
+            let r = redirect(s)?;
+            keep(s, &mut out.redirects, r);
+            continue;
+        }
+        s.pos = save;
+        return Some(Some(out));
+    }
+}
+
+/// `(sep arg)*`
+fn args(s: &mut Scan<'_>) -> Option<Vec<Word>> {
+    let mut out = Vec::new();
+    loop {
+        let save = s.pos;
+        if s.blanks() > 0 && s.arg_start() {
+            let w = s.word()?;
+            keep(s, &mut out, w);
+        } else {
+            s.pos = save;
+            return Some(out);
+        }
+    }
+}
+
+/// `(ws redirect)*`
+fn redirects(s: &mut Scan<'_>) -> Option<Vec<Redirect>> {
+    let mut out = Vec::new();
+    loop {
+        let save = s.pos;
+        s.blanks();
+        if s.redirect_start() {
+            let r = redirect(s)?;
+            keep(s, &mut out, r);
+        } else {
+            s.pos = save;
+            return Some(out);
+        }
+    }
+}
+
+/// `NAME=word` and `NAME+=word` (subscripts and `(…)` lists are left to
+/// the grammar).
+fn assignment(s: &mut Scan<'_>) -> Option<Assign> {
+    let n = s.name_len(s.pos);
+    let name = s.string(s.pos, s.pos + n);
+    s.pos += n;
+    let append = s.peek() == Some(b'+');
+    s.pos += usize::from(append);
+    if s.peek() != Some(b'=') {
+        return None;
+    }
+    s.pos += 1;
+    let mut value = Word::default();
+    if s.peek() == Some(b'(') {
+        return None;
+    }
+    if s.word_start() {
+        value = s.word()?;
+        super::words::assignment_tildes(&mut value);
+    }
+    if !s.delim_at(s.pos) {
+        return None;
+    }
+    Some(Assign {
+        name,
+        index: None,
+        append,
+        value: AssignValue::Word(value),
+    })
+}
+
+/// `N>&M`, `N>&-` and the file redirections; here-strings are left to
+/// the grammar.
+fn redirect(s: &mut Scan<'_>) -> Option<Redirect> {
+    let fd = s
+        .peek()
+        .filter(u8::is_ascii_digit)
+        .map(|d| i32::from(d - b'0'));
+    let at = s.pos + usize::from(fd.is_some());
+    let rest = &s.b[at..];
+    if rest.starts_with(b"<<") {
+        return None;
+    }
+    if rest.starts_with(b">&") || rest.starts_with(b"<&") {
+        let input = rest[0] == b'<';
+        let target = s.at(at + 2)?;
+        if !s.delim_at(at + 3) {
+            return None;
+        }
+        let op = match target {
+            b'-' => RedirOp::Close,
+            d if d.is_ascii_digit() => RedirOp::Dup(i32::from(d - b'0')),
+            _ => return None,
+        };
+        s.pos = at + 3;
+        let fd = fd.unwrap_or(if input { 0 } else { 1 });
+        return Some(Redirect { fd, op });
+    }
+    let (len, both) = if fd.is_none() && rest.starts_with(b"&>>") {
+        (3, true)
+    } else if fd.is_none() && rest.starts_with(b"&>") {
+        (2, true)
+    } else if rest.starts_with(b">>") || rest.starts_with(b"<>") {
+        (2, false)
+    } else if rest.starts_with(b">") || rest.starts_with(b"<") {
+        (1, false)
+    } else {
+        return None;
+    };
+    let op = &rest[..len];
+    s.pos = at + len;
+    s.blanks();
+    if !s.word_start() {
+        return None;
+    }
+    let target = s.word()?;
+    let (fd, op) = match (op, both) {
+        (b"&>>", _) => (1, RedirOp::AppendBoth(target)),
+        (_, true) => (1, RedirOp::WriteBoth(target)),
+        (b"<", _) => (fd.unwrap_or(0), RedirOp::Read(target)),
+        (b"<>", _) => (fd.unwrap_or(0), RedirOp::ReadWrite(target)),
+        (b">>", _) => (fd.unwrap_or(1), RedirOp::Append(target)),
+        _ => (fd.unwrap_or(1), RedirOp::Write(target)),
+    };
+    Some(Redirect { fd, op })
+}
+
+/// Into `v`, unless only the job's end is wanted.
+fn keep<T>(s: &Scan<'_>, v: &mut Vec<T>, x: T) {
+    if s.keep {
+        v.push(x);
+    }
+}
+
+/// `{ }`, `if`, `while`, `for`, `fn`, then redirections.
+fn compound(s: &mut Scan<'_>, kw: &[u8]) -> Option<Command> {
+    let command = if s.brace_open() {
+        let body = block(s)?;
+        Command::Group(body, redirects(s)?)
+    } else if kw == b"if" {
+        s.pos += 2;
+        let mut branches = vec![(jobs(s, true)?, block(s)?)];
+        let mut otherwise = None;
+        loop {
+            let save = s.pos;
+            s.gap();
+            if !s.keyword("else") {
+                s.pos = save;
+                break;
+            }
+            s.pos += 4;
+            s.ws();
+            if s.keyword("if") {
+                s.pos += 2;
+                branches.push((jobs(s, true)?, block(s)?));
+            } else {
+                otherwise = Some(block(s)?);
+                break;
+            }
+        }
+        let redirects = redirects(s)?;
+        Command::If(
+            Box::new(If {
+                branches,
+                otherwise,
+            }),
+            redirects,
+        )
+    } else if kw == b"while" {
+        s.pos += 5;
+        let cond = jobs(s, true)?;
+        let body = block(s)?;
+        Command::While(Box::new(While { cond, body }), redirects(s)?)
+    } else if kw == b"for" {
+        s.pos += 3;
+        s.blanks();
+        let n = s.name_len(s.pos);
+        let var = s.string(s.pos, s.pos + n);
+        s.pos += n;
+        s.blanks();
+        if n == 0 || !s.keyword("in") {
+            return None;
+        }
+        s.pos += 2;
+        let words = args(s)?;
+        s.blanks();
+        let body = block(s)?;
+        Command::For(Box::new(For { var, words, body }), redirects(s)?)
+    } else if kw == b"fn" {
+        s.pos += 2;
+        s.blanks();
+        let start = s.pos;
+        let n = s.b[start..]
+            .iter()
+            .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':')))
+            .unwrap_or(s.b.len() - start);
+        if n == 0 {
+            return None;
+        }
+        s.pos += n;
+        s.blanks();
+        let body = block(s)?;
+        redirects(s)?;
+        Command::FnDef(Rc::new(FnDef {
+            name: s.string(start, start + n),
+            body,
+        }))
+    } else {
+        return None;
+    };
+    Some(command)
+}
+
+/// `{ list }`
+fn block(s: &mut Scan<'_>) -> Option<List> {
+    if !s.brace_open() {
+        return None;
+    }
+    s.pos += 1;
+    let body = list(s)?;
+    if !s.brace_close() {
+        return None;
+    }
+    s.pos += 1;
+    Some(body)
+}
+
+#[cfg(test)]
+#[path = "fast_tests.rs"]
+mod tests;

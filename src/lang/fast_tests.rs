@@ -1,0 +1,277 @@
+//! The fast path against the grammar: wherever `fast::step` answers, its
+//! answer must be the grammar's, byte for byte of the AST's debug form.
+//! Generated input (a seeded grammar-shaped generator plus random token
+//! soup; `PSH_FAST_CASES=N` runs more), the repository's scripts, and the
+//! lines the fast path must not decline.
+
+use super::step;
+use crate::lang::parser::grammar_step;
+
+/// Compare on `src`; whether the fast path answered.
+fn same(src: &str) -> bool {
+    let Some(fast) = step(src, 7, true) else {
+        return false;
+    };
+    let grammar = grammar_step(src, 7);
+    // Without the AST, the same length.
+    let dry = step(src, 7, false).map(|(len, job)| (len, job.is_some()));
+    assert_eq!(
+        dry,
+        Some((fast.0, fast.1.is_some())),
+        "dry step differs on {src:?}"
+    );
+    assert_eq!(
+        format!("{:?}", Some(&fast)),
+        format!("{:?}", grammar.as_ref()),
+        "fast path and grammar differ on {src:?}"
+    );
+    true
+}
+
+/// Step through a whole text as `parser::jobs` does, comparing each step;
+/// how many steps the fast path answered, of how many.
+fn walk(src: &str) -> (usize, usize) {
+    let (mut pos, mut fast, mut all) = (0, 0, 0);
+    while pos < src.len() {
+        let rest = &src[pos..];
+        all += 1;
+        fast += usize::from(same(rest));
+        match grammar_step(rest, 1) {
+            Some((len, _)) if len > 0 => pos += len,
+            _ => break,
+        }
+    }
+    (fast, all)
+}
+
+#[test]
+fn common_lines_take_the_fast_path() {
+    let lines = [
+        "x1=1; y=$((x1 % 7 + 1))\n",
+        "if [ \"$y\" = 1 ] { echo \"eq 1\" > /dev/null } else { z=$y }\n",
+        "fn f1 { a=$1; echo \"$a 1\" > /dev/null }\n",
+        "for w in a b c { v=$w }\n",
+        "# comment\n\n  echo hi # there\n",
+        "i=0; while [ $i -lt 10 ] { i=$((i+1)) }",
+        "ls -l | wc -l && echo ok || echo no &",
+        "cmd 2>&1 >>log <in 3<>rw &>both &>>all >&- 2>&-",
+        "x=$(echo a | tr a b) y=\"${HOME}/x\" z=~/bin:~/b",
+        "echo 'it''s' \"a\\\"b\\$c\\\\d\\e\" \\x ~ ~root/x ${10} $# $@ $$",
+        "if a { b } else if c { d }\nelse { e }\n",
+        "exit 3 > /dev/null",
+        "return",
+        "{ a; b } > out",
+        "echo a\\\n  b \\\n c",
+        "echo $((1 + (2 * $x) + $((3)) + $(echo 4)))",
+        "PATH=/bin:$PATH env",
+        "echo \"$(date) é\" naïve",
+        "echo {} {a,b} }x x} #no",
+    ];
+    for line in lines {
+        assert!(same(line), "fast path declined {line:?}");
+    }
+}
+
+#[test]
+fn the_rest_is_left_to_the_grammar() {
+    for line in [
+        "(cd /; ls)",
+        "match $x { a { b } }",
+        "alarm 1 < echo now >",
+        "threads 2 booth 10",
+        "! false",
+        "spawn sleep 1",
+        "cat <<< word",
+        "a=(1 2)",
+        "a[1]=x",
+        "echo ${x:-y}",
+        "echo }",
+        "echo 'open",
+        "a &&",
+    ] {
+        assert!(step(line, 1, true).is_none(), "fast path took {line:?}");
+    }
+}
+
+#[test]
+fn the_scripts_agree() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "psh") {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let text = crate::lang::heredoc::gather(&text, "t").map(|t| t.into_owned());
+            walk(&text.unwrap_or_default());
+            seen += 1;
+        }
+    }
+    assert!(seen > 5, "no scripts found in {dir}");
+}
+
+/// A small seeded generator (xorshift).
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+
+    fn word(&mut self, depth: usize, out: &mut String) {
+        for _ in 0..1 + self.below(3) {
+            match self.below(14) {
+                0 => out.push_str("'q t'"),
+                1 => {
+                    out.push('"');
+                    for _ in 0..self.below(4) {
+                        let p = self.pick(&["t x", "$x", "\\\"", "\\n", "${y}", "$", "$((1))"]);
+                        out.push_str(p);
+                    }
+                    out.push('"');
+                }
+                2 => out.push_str(self.pick(&["$x", "$1", "$?", "${x}", "${#}", "$"])),
+                3 => out.push_str("$((x + (2 * $y) % 3))"),
+                4 if depth < 3 => {
+                    out.push_str("$(");
+                    self.list(depth + 1, out);
+                    out.push(')');
+                }
+                5 => out.push_str(self.pick(&["~", "~/d", "~u", "a:~/b"])),
+                6 => out.push_str(self.pick(&["\\ ", "\\x", "\\é", "\\\n"])),
+                7 => out.push_str(self.pick(&["{", "}", "#", "=", "x=y", "a+b", "[", "!"])),
+                _ => out.push_str(self.pick(&["echo", "ls", "a", "b9", "-l", "/tmp/x", "*.rs"])),
+            }
+        }
+    }
+
+    fn command(&mut self, depth: usize, out: &mut String) {
+        let deeper = depth < 3;
+        match self.below(if deeper { 12 } else { 6 }) {
+            0 => {
+                out.push_str(self.pick(&["x=", "y+=", "PATH=", "a_1="]));
+                self.word(depth, out);
+                out.push(' ');
+                if self.below(2) == 0 {
+                    self.word(depth, out);
+                }
+            }
+            1 => {
+                out.push_str(self.pick(&["exit", "return", "break", "continue"]));
+                if self.below(2) == 0 {
+                    out.push_str(" 1");
+                }
+            }
+            2 => {
+                self.word(depth, out);
+                out.push_str(self.pick(&[" >", " 2>&1", " <", ">>", " &>", " 2>&-", " 3<>"]));
+                self.word(depth, out);
+            }
+            6 => {
+                out.push_str("{ ");
+                self.list(depth + 1, out);
+                out.push_str(" }");
+            }
+            7 | 8 => {
+                out.push_str(self.pick(&["if ", "while "]));
+                self.list(depth + 1, out);
+                out.push_str(" { ");
+                self.list(depth + 1, out);
+                out.push_str(" }");
+                if self.below(2) == 0 {
+                    out.push_str(self.pick(&[" else { :", "\nelse if x { y", " else if a; b {"]));
+                    out.push_str(" }");
+                }
+            }
+            9 => {
+                out.push_str("for v in ");
+                self.word(depth, out);
+                out.push_str(" {\n");
+                self.list(depth + 1, out);
+                out.push_str("\n}");
+            }
+            10 => {
+                out.push_str(self.pick(&["fn f ", "fn a.b-c:d", "fn g"]));
+                out.push_str("{ ");
+                self.list(depth + 1, out);
+                out.push_str(" }");
+            }
+            _ => {
+                for k in 0..1 + self.below(4) {
+                    if k > 0 {
+                        out.push_str(self.pick(&[" ", "  ", "\t", " \\\n "]));
+                    }
+                    self.word(depth, out);
+                }
+            }
+        }
+    }
+
+    fn list(&mut self, depth: usize, out: &mut String) {
+        for k in 0..1 + self.below(3) {
+            if k > 0 {
+                out.push_str(self.pick(&["; ", "\n", " & ", " && ", " || ", " | ", ";", " # c\n"]));
+            }
+            self.command(depth, out);
+        }
+    }
+
+    /// A generated script, then perhaps damaged: a random token put in,
+    /// or a byte taken out.
+    fn script(&mut self) -> String {
+        let mut s = String::new();
+        self.list(0, &mut s);
+        if self.below(3) == 0 {
+            s.push_str(self.pick(&["\n", ";", " &", "", " # end"]));
+        }
+        match self.below(4) {
+            0 => {
+                let tokens = [
+                    "{", "}", "(", ")", "\"", "'", "\\", "$(", "$((", "))", "${", "|", "&", ";",
+                    "\n", "<", ">", ">&", "<<<", "#", " ", "if ", "else ", "in ", "a=", "!", "2",
+                    "\r\n",
+                ];
+                let mut at = self.below(s.len() + 1);
+                while !s.is_char_boundary(at) {
+                    at -= 1;
+                }
+                s.insert_str(at, self.pick(&tokens));
+            }
+            1 if !s.is_empty() => {
+                let mut at = self.below(s.len());
+                while !s.is_char_boundary(at) {
+                    at -= 1;
+                }
+                s.remove(at);
+            }
+            _ => {}
+        }
+        s
+    }
+}
+
+#[test]
+fn generated_scripts_agree() {
+    let cases: usize = std::env::var("PSH_FAST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(4000);
+    let mut g = Gen(0x9e37_79b9_7f4a_7c15);
+    let (mut fast, mut all) = (0, 0);
+    for _ in 0..cases {
+        let (f, a) = walk(&g.script());
+        fast += f;
+        all += a;
+    }
+    // The generator mostly writes what the fast path reads: if it stops
+    // answering, this comparison proves nothing.
+    assert!(fast * 3 > all, "fast path answered {fast} of {all} steps");
+}
