@@ -58,7 +58,8 @@ pub fn run(mut args: Vec<String>) -> i32 {
                 let arg0 = args.get(2).cloned().unwrap_or_else(|| "psh".into());
                 let rest = args.get(3..).unwrap_or(&[]).to_vec();
                 let mut sh = new_shell(arg0, rest, false);
-                return run_text(&mut sh, &line, "-c");
+                let status = run_text(&mut sh, &line, "-c");
+                return leave(sh, status);
             }
             "-" | "-s" => {
                 args.remove(0);
@@ -86,14 +87,24 @@ pub fn run(mut args: Vec<String>) -> i32 {
             }
         };
         let mut sh = new_shell(file.clone(), args.get(1..).unwrap_or(&[]).to_vec(), false);
-        return run_text(&mut sh, &text, &file);
+        let status = run_text(&mut sh, &text, &file);
+        return leave(sh, status);
     }
     let tty = crate::os::process::isatty(0);
     let mut sh = new_shell("psh".into(), Vec::new(), tty);
-    if tty {
-        return repl::run(&mut sh, norc);
-    }
-    run_stdin(&mut sh, false)
+    let status = match tty {
+        true => repl::run(&mut sh, norc),
+        false => run_stdin(&mut sh, false),
+    };
+    leave(sh, status)
+}
+
+/// The process ends with this status: the shell's memory is not taken
+/// apart first (the kernel frees it at once, and its descriptors with it —
+/// dropping it was 14 000 of the 344 000 instructions of `psh -c true`).
+fn leave(sh: Shell, status: i32) -> i32 {
+    std::mem::forget(sh);
+    status
 }
 
 /// `--check FILE…`: report every syntax error, run nothing.

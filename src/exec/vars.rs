@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ffi::CString;
+use std::os::unix::ffi::OsStringExt;
 
 use crate::os::text;
 
@@ -46,10 +47,13 @@ pub struct Vars {
 
 impl Vars {
     pub fn from_env() -> Vars {
-        let mut map = HashMap::with_hasher(FastHash);
-        for (k, v) in std::env::vars_os() {
-            let k = crate::os::text::from_os(&k);
-            let v = crate::os::text::from_os(&v);
+        // Sized for the environment and the shell's own, so it is not
+        // rehashed as it fills; the strings keep the environment's buffers.
+        let vars = std::env::vars_os();
+        let mut map = HashMap::with_capacity_and_hasher(vars.size_hint().0 + 16, FastHash);
+        for (k, v) in vars {
+            let k = crate::os::text::decode_owned(k.into_vec());
+            let v = crate::os::text::decode_owned(v.into_vec());
             map.insert(k, Var::plain(v, true));
         }
         Vars {
