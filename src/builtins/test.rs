@@ -13,22 +13,21 @@ pub type Query<'a> = &'a dyn Fn(&str, &str) -> bool;
 
 /// Evaluate the arguments of `test` (without the closing `]`).
 pub fn test(args: &[String], q: Query) -> Result<bool, String> {
-    let a: Vec<&str> = args.iter().map(String::as_str).collect();
-    let mut p = P { a: &a, pos: 0, q };
-    if a.is_empty() {
-        return Ok(false);
-    }
+    let a = |i: usize| args.get(i).map_or("", String::as_str);
     // POSIX rules by argument count keep `[ "$x" = "!" ]` and friends right.
-    let v = match a.len() {
-        1 => !a[0].is_empty(),
-        2 if a[0] == "!" => !a[1].is_empty(),
-        2 => unary(a[0], a[1], q)?,
-        3 if is_binary(a[1]) => binary(a[0], a[1], a[2])?,
-        3 if a[0] == "!" => !test(&args[1..], q)?,
-        3 if a[0] == "(" && a[2] == ")" => !a[1].is_empty(),
-        4 if a[0] == "!" => !test(&args[1..], q)?,
-        4 if a[0] == "(" && a[3] == ")" => test(&args[1..3], q)?,
+    let v = match args.len() {
+        0 => false,
+        1 => !a(0).is_empty(),
+        2 if a(0) == "!" => !a(1).is_empty(),
+        2 => unary(a(0), a(1), q)?,
+        3 if is_binary(a(1)) => binary(a(0), a(1), a(2))?,
+        3 if a(0) == "!" => !test(&args[1..], q)?,
+        3 if a(0) == "(" && a(2) == ")" => !a(1).is_empty(),
+        4 if a(0) == "!" => !test(&args[1..], q)?,
+        4 if a(0) == "(" && a(3) == ")" => test(&args[1..3], q)?,
         _ => {
+            let a: Vec<&str> = args.iter().map(String::as_str).collect();
+            let mut p = P { a: &a, pos: 0, q };
             let v = p.or()?;
             if p.pos < a.len() {
                 return Err(format!("unexpected argument `{}`", a[p.pos]));

@@ -60,7 +60,7 @@ impl std::fmt::Debug for Hooks {
 #[derive(Debug)]
 pub struct Shell {
     pub vars: Vars,
-    pub funcs: HashMap<String, Rc<FnDef>>,
+    pub funcs: HashMap<String, Rc<FnDef>, crate::exec::vars::FastHash>,
     /// `$0` and `$1…`
     pub arg0: String,
     pub args: Vec<String>,
@@ -153,7 +153,7 @@ impl Shell {
         }
         Shell {
             vars,
-            funcs: HashMap::new(),
+            funcs: HashMap::default(),
             arg0,
             args,
             status: 0,

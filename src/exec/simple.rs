@@ -245,13 +245,16 @@ impl Shell {
             return self.run_exec(s, &ex);
         }
         if let Some(f) = self.funcs.get(name).cloned() {
-            return self.with_temp_env(&ex.assigns, |sh| {
-                sh.with_redirects(&s.redirects, |sh| sh.call_function(&f, &ex.argv))
+            let Expanded { argv, assigns } = ex;
+            return self.with_temp_env(&assigns, |sh| {
+                sh.with_redirects(&s.redirects, |sh| sh.call_function(&f, argv))
             });
         }
-        if self.is_builtin(name) {
+        if let Some(builtin) = (self.hooks.builtin)(name) {
             return self.with_temp_env(&ex.assigns, |sh| {
-                sh.with_redirects(&s.redirects, |sh| sh.builtin(&ex.argv))
+                sh.with_redirects(&s.redirects, |sh| {
+                    builtin(sh, ex.argv.get(1..).unwrap_or(&[]))
+                })
             });
         }
         self.run_in_child(&s.redirects, |sh, moves, group| {
@@ -290,7 +293,9 @@ impl Shell {
         self.vars.set(name, value);
     }
 
-    pub(crate) fn call_function(&mut self, f: &FnDef, argv: &[String]) -> Res {
+    /// `argv` is the function's name, then its arguments: they become `$1`…,
+    /// taken, not copied.
+    pub(crate) fn call_function(&mut self, f: &FnDef, mut argv: Vec<String>) -> Res {
         if self.fn_depth >= MAX_CALL_DEPTH {
             sys::err(&format!(
                 "psh: {}: functions nested more than {MAX_CALL_DEPTH} deep\n",
@@ -298,7 +303,10 @@ impl Shell {
             ));
             return Ok(1);
         }
-        let saved = std::mem::replace(&mut self.args, argv.get(1..).unwrap_or(&[]).to_vec());
+        if !argv.is_empty() {
+            argv.remove(0);
+        }
+        let saved = std::mem::replace(&mut self.args, argv);
         self.fn_depth += 1;
         let saved_loops = std::mem::replace(&mut self.loop_depth, 0);
         self.locals.push(Vec::new());

@@ -28,9 +28,9 @@ impl<F: FnMut(&str) -> Result<i64, String>> Scope for ReadOnly<F> {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Tok {
+enum Tok<'s> {
     Num(i64),
-    Name(String),
+    Name(&'s str),
     Op(&'static str),
 }
 
@@ -51,7 +51,7 @@ fn op_at(b: &[u8]) -> Option<&'static str> {
         .copied()
 }
 
-fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
+fn tokenize(s: &str) -> Result<Vec<Tok<'_>>, String> {
     let b = s.as_bytes();
     let mut i = 0;
     let mut out = Vec::new();
@@ -99,7 +99,7 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
                     return Err(format!("missing `]` in `{}`", s.trim()));
                 }
             }
-            out.push(Tok::Name(s[start..i].to_string()));
+            out.push(Tok::Name(&s[start..i]));
         } else if let Some(op) = op_at(&b[i..]) {
             out.push(Tok::Op(op));
             i += op.len();
@@ -133,8 +133,8 @@ fn parse_number(t: &str) -> Result<i64, String> {
     })
 }
 
-struct Parser<'a> {
-    toks: Vec<Tok>,
+struct Parser<'a, 's> {
+    toks: Vec<Tok<'s>>,
     pos: usize,
     depth: usize,
     scope: &'a mut dyn Scope,
@@ -175,10 +175,10 @@ pub fn eval<F: FnMut(&str) -> Result<i64, String>>(
     eval_in(expr, &mut ReadOnly(lookup))
 }
 
-fn show(t: &Tok) -> String {
+fn show(t: &Tok<'_>) -> String {
     match t {
         Tok::Num(n) => n.to_string(),
-        Tok::Name(n) => n.clone(),
+        Tok::Name(n) => n.to_string(),
         Tok::Op(o) => format!("`{o}`"),
     }
 }
@@ -208,7 +208,7 @@ fn is_assign(op: &str) -> bool {
     )
 }
 
-impl Parser<'_> {
+impl Parser<'_, '_> {
     fn peek_op(&self) -> Option<&'static str> {
         match self.toks.get(self.pos) {
             Some(Tok::Op(o)) => Some(o),
@@ -253,7 +253,7 @@ impl Parser<'_> {
             (self.toks.get(self.pos), self.toks.get(self.pos + 1))
         {
             if is_assign(op) {
-                let (name, op) = (n.clone(), *op);
+                let (name, op) = (*n, *op);
                 self.pos += 2;
                 self.enter()?;
                 let rhs = self.assign()?;
@@ -261,10 +261,10 @@ impl Parser<'_> {
                 let v = if op == "=" {
                     rhs
                 } else {
-                    let old = self.get(&name)?;
+                    let old = self.get(name)?;
                     self.apply(&op[..op.len() - 1], old, rhs)?
                 };
-                self.set(&name, v)?;
+                self.set(name, v)?;
                 return Ok(v);
             }
         }
@@ -334,12 +334,12 @@ impl Parser<'_> {
             Some(Tok::Name(n)) => match self.peek_op() {
                 Some(op @ ("++" | "--")) => {
                     self.pos += 1;
-                    let v = self.get(&n)?;
+                    let v = self.get(n)?;
                     let d = if op == "++" { 1 } else { -1 };
-                    self.set(&n, v.wrapping_add(d))?;
+                    self.set(n, v.wrapping_add(d))?;
                     Ok(v)
                 }
-                _ => self.get(&n),
+                _ => self.get(n),
             },
             Some(Tok::Op(op @ ("++" | "--"))) => {
                 let Some(Tok::Name(n)) = self.toks.get(self.pos).cloned() else {
@@ -347,8 +347,8 @@ impl Parser<'_> {
                 };
                 self.pos += 1;
                 let d = if op == "++" { 1 } else { -1 };
-                let v = self.get(&n)?.wrapping_add(d);
-                self.set(&n, v)?;
+                let v = self.get(n)?.wrapping_add(d);
+                self.set(n, v)?;
                 Ok(v)
             }
             Some(Tok::Op("-")) => Ok(self.unary_nested()?.wrapping_neg()),

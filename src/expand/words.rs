@@ -24,7 +24,10 @@ struct Field {
 impl Field {
     fn push(&mut self, s: &str, globbable: bool) {
         if globbable && s.contains(['*', '?', '[']) && self.pattern.is_none() {
-            self.pattern = Some(super::pattern::escape(&self.text));
+            self.pattern = Some(match self.text.is_empty() {
+                true => String::with_capacity(s.len()),
+                false => super::pattern::escape(&self.text),
+            });
         }
         if let Some(p) = &mut self.pattern {
             if globbable {
@@ -34,6 +37,17 @@ impl Field {
             }
         }
         self.text.push_str(s);
+        self.started = true;
+    }
+
+    /// A number, written straight into the field.
+    fn push_num(&mut self, n: i64) {
+        use std::fmt::Write as _;
+        let start = self.text.len();
+        let _ = write!(self.text, "{n}");
+        if let Some(p) = &mut self.pattern {
+            p.push_str(&self.text[start..]);
+        }
         self.started = true;
     }
 }
@@ -277,14 +291,19 @@ impl<'a> Expander<'a> {
                     f.push_split(&text);
                 }
             }
+            // The usual `$((i+1))` is one literal text: read in place.
             WordPart::Arith(parts) => {
-                let mut expr = Fields::new();
-                for p in parts {
-                    self.expand_part(p, true, &mut expr)?;
-                }
-                let text = expr.cur.text;
-                let v = self.arith(&text)?;
-                f.cur.push(&v.to_string(), false);
+                let v = match parts.as_slice() {
+                    [WordPart::Lit { text, .. }] => self.arith(text)?,
+                    _ => {
+                        let mut expr = Fields::new();
+                        for p in parts {
+                            self.expand_part(p, true, &mut expr)?;
+                        }
+                        self.arith(&expr.cur.text)?
+                    }
+                };
+                f.cur.push_num(v);
             }
             WordPart::Tilde(user) => {
                 let home = if user.is_empty() {
@@ -340,6 +359,21 @@ struct Scope<'e, 'a> {
 
 impl arith::Scope for Scope<'_, '_> {
     fn get(&mut self, name: &str) -> Result<i64, String> {
+        // The usual case, a plain variable holding a number: read in place.
+        if !name.ends_with(']') && !super::is_dynamic(name) {
+            let env = &*self.ex.env;
+            let t = match env.var(name) {
+                Some(v) => v.trim(),
+                None if env.nounset() => return Err(format!("{name}: unbound variable")),
+                None => return Ok(0),
+            };
+            if t.is_empty() {
+                return Ok(0);
+            }
+            if let Ok(n) = t.parse::<i64>() {
+                return Ok(n);
+            }
+        }
         let text = if let Some((base, ix)) = name.strip_suffix(']').and_then(|n| n.split_once('['))
         {
             let i = self.nested(ix, name)?;
