@@ -105,9 +105,12 @@ pub fn spawn(
         plan.ignore = ints;
         plan.n_ignore = 2;
     }
-    // The child's stack: it runs until execve, calling only libc.
-    let mut stack = vec![0u8; 64 << 10];
-    let top = stack.as_mut_ptr().wrapping_add(stack.len()) as usize & !15;
+    // The child's stack: it runs until execve, calling only libc.  Left
+    // uninitialised (only the child writes it): zeroing 64 KiB was most of
+    // the parent's work per spawn.
+    let mut stack: Vec<u8> = Vec::with_capacity(64 << 10);
+    let spare = stack.spare_capacity_mut();
+    let top = spare.as_mut_ptr().wrapping_add(spare.len()) as usize & !15;
     // Block every signal across clone: no handler of psh's may run in the
     // child (it shares psh's memory until it execs); the child unblocks
     // after putting the dispositions back.
