@@ -1,18 +1,20 @@
-//! The fast path: reads the common commands of a script (simple commands
-//! with their assignments and redirections, pipelines, `&&`/`||`, `{ }`,
-//! `if`, `while`, `for`, `fn`, `break`…`exit`) straight into the AST,
-//! about thirty times faster than pest.  Anything else — subshells,
-//! `match`, handler blocks, the lab, `explain`/`spawn`/`!`, here-strings,
-//! the `${…}` operators, subscripts, list values — and anything it cannot
-//! be sure of makes it decline, and the grammar reads that job.  It never
-//! decides what is valid or words an error: the pest grammar
+//! The fast path: reads the common jobs of a script — simple commands
+//! with their assignments and redirections (`fast_parts.rs`), pipelines,
+//! `&&`/`||`, `{ }`, `( )`, `if`, `while`, `for`, `fn`, `match`,
+//! `break`…`exit` — straight into the AST, about thirty times faster than
+//! pest.  What it leaves to the grammar: handler blocks, the lab,
+//! `explain`/`spawn`/`!`, `${!x}`, and anything it cannot be sure of.  It
+//! never decides what is valid or words an error: the pest grammar
 //! (`grammar/psh.pest`) stays the definition of the language, and the
-//! tests below hold this reader to the grammar's ASTs on generated input.
-//! Words are read in `scan.rs`.
+//! tests (`fast_tests.rs`) hold this reader to the grammar's ASTs on
+//! generated input and on `scripts/`.  Words are read in `scan_words.rs`,
+//! through the cursor of `scan.rs`.
 
 use std::rc::Rc;
 
+use super::fast_parts::{assignment, redirect};
 use super::scan::Scan;
+use super::scan_words::word;
 use crate::lang::ast::*;
 
 /// The first job in `rest` after blank lines and comments, and how many
@@ -208,12 +210,12 @@ fn simple(s: &mut Scan<'_>, kw: &[u8]) -> Option<Option<Simple>> {
             return Some(Some(out));
         }
     }
-    let name = s.word()?;
+    let name = word(s)?;
     keep(s, &mut out.words, name);
     loop {
         let save = s.pos;
         if s.blanks() > 0 && s.arg_start() {
-            let w = s.word()?;
+            let w = word(s)?;
             keep(s, &mut out.words, w);
             continue;
         }
@@ -233,7 +235,7 @@ fn args(s: &mut Scan<'_>) -> Option<Vec<Word>> {
     loop {
         let save = s.pos;
         if s.blanks() > 0 && s.arg_start() {
-            let w = s.word()?;
+            let w = word(s)?;
             keep(s, &mut out, w);
         } else {
             s.pos = save;
@@ -256,93 +258,6 @@ fn redirects(s: &mut Scan<'_>) -> Option<Vec<Redirect>> {
             return Some(out);
         }
     }
-}
-
-/// `NAME=word` and `NAME+=word` (subscripts and `(…)` lists are left to
-/// the grammar).
-fn assignment(s: &mut Scan<'_>) -> Option<Assign> {
-    let n = s.name_len(s.pos);
-    let name = s.string(s.pos, s.pos + n);
-    s.pos += n;
-    let append = s.peek() == Some(b'+');
-    s.pos += usize::from(append);
-    if s.peek() != Some(b'=') {
-        return None;
-    }
-    s.pos += 1;
-    let mut value = Word::default();
-    if s.peek() == Some(b'(') {
-        return None;
-    }
-    if s.word_start() {
-        value = s.word()?;
-        super::words::assignment_tildes(&mut value);
-    }
-    if !s.delim_at(s.pos) {
-        return None;
-    }
-    Some(Assign {
-        name,
-        index: None,
-        append,
-        value: AssignValue::Word(value),
-    })
-}
-
-/// `N>&M`, `N>&-` and the file redirections; here-strings are left to
-/// the grammar.
-fn redirect(s: &mut Scan<'_>) -> Option<Redirect> {
-    let fd = s
-        .peek()
-        .filter(u8::is_ascii_digit)
-        .map(|d| i32::from(d - b'0'));
-    let at = s.pos + usize::from(fd.is_some());
-    let rest = &s.b[at..];
-    if rest.starts_with(b"<<") {
-        return None;
-    }
-    if rest.starts_with(b">&") || rest.starts_with(b"<&") {
-        let input = rest[0] == b'<';
-        let target = s.at(at + 2)?;
-        if !s.delim_at(at + 3) {
-            return None;
-        }
-        let op = match target {
-            b'-' => RedirOp::Close,
-            d if d.is_ascii_digit() => RedirOp::Dup(i32::from(d - b'0')),
-            _ => return None,
-        };
-        s.pos = at + 3;
-        let fd = fd.unwrap_or(if input { 0 } else { 1 });
-        return Some(Redirect { fd, op });
-    }
-    let (len, both) = if fd.is_none() && rest.starts_with(b"&>>") {
-        (3, true)
-    } else if fd.is_none() && rest.starts_with(b"&>") {
-        (2, true)
-    } else if rest.starts_with(b">>") || rest.starts_with(b"<>") {
-        (2, false)
-    } else if rest.starts_with(b">") || rest.starts_with(b"<") {
-        (1, false)
-    } else {
-        return None;
-    };
-    let op = &rest[..len];
-    s.pos = at + len;
-    s.blanks();
-    if !s.word_start() {
-        return None;
-    }
-    let target = s.word()?;
-    let (fd, op) = match (op, both) {
-        (b"&>>", _) => (1, RedirOp::AppendBoth(target)),
-        (_, true) => (1, RedirOp::WriteBoth(target)),
-        (b"<", _) => (fd.unwrap_or(0), RedirOp::Read(target)),
-        (b"<>", _) => (fd.unwrap_or(0), RedirOp::ReadWrite(target)),
-        (b">>", _) => (fd.unwrap_or(1), RedirOp::Append(target)),
-        _ => (fd.unwrap_or(1), RedirOp::Write(target)),
-    };
-    Some(Redirect { fd, op })
 }
 
 /// Into `v`, unless only the job's end is wanted.
@@ -425,10 +340,70 @@ fn compound(s: &mut Scan<'_>, kw: &[u8]) -> Option<Command> {
             name: s.string(start, start + n),
             body,
         }))
+    } else if s.peek() == Some(b'(') {
+        s.pos += 1;
+        let body = list(s)?;
+        if s.peek() != Some(b')') {
+            return None;
+        }
+        s.pos += 1;
+        Command::Subshell(body, redirects(s)?)
+    } else if kw == b"match" {
+        let m = match_cmd(s)?;
+        Command::Match(Box::new(m), redirects(s)?)
     } else {
         return None;
     };
     Some(command)
+}
+
+/// `match WORD { PATTERN | PATTERN { … } … }`
+fn match_cmd(s: &mut Scan<'_>) -> Option<Match> {
+    s.pos += 5;
+    if s.blanks() == 0 || !s.arg_start() {
+        return None;
+    }
+    let subject = word(s)?;
+    s.blanks();
+    if !s.brace_open() {
+        return None;
+    }
+    s.pos += 1;
+    s.gap();
+    let mut arms = Vec::new();
+    while !s.brace_close() {
+        if !s.arg_start() {
+            return None;
+        }
+        let mut patterns = Vec::new();
+        let first = word(s)?;
+        keep(s, &mut patterns, first);
+        loop {
+            let save = s.pos;
+            s.ws();
+            if s.peek() != Some(b'|') {
+                s.pos = save;
+                break;
+            }
+            s.pos += 1;
+            s.ws();
+            if !s.arg_start() {
+                s.pos = save;
+                break;
+            }
+            let w = word(s)?;
+            keep(s, &mut patterns, w);
+        }
+        s.blanks();
+        let body = block(s)?;
+        keep(s, &mut arms, (patterns, body));
+        s.gap();
+    }
+    s.pos += 1;
+    Some(Match {
+        word: subject,
+        arms,
+    })
 }
 
 /// `{ list }`

@@ -1,14 +1,15 @@
-//! The fast path's cursor and words: a hand-written reader for the
-//! common part of the language (`fast.rs` reads the commands), giving the
-//! same `Word`s as the grammar and `words.rs` would.  Whatever it does not
-//! know, or cannot be sure of, it declines (`None`), and the pest grammar
-//! reads the job instead, so it never decides what is valid: the grammar
-//! stays the definition, and a differential test holds the two to the
-//! same ASTs.  Never reports errors, never expands.
+//! The fast path's cursor: where it is in the text, the grammar's small
+//! lexical rules (`delim`, blanks, `ws`, `gap`, braces, keywords, names)
+//! and the line count.  `scan_words.rs` reads words and `fast.rs`
+//! commands through it.  Whatever the fast path does not know, or cannot
+//! be sure of, it declines (`None`), and the pest grammar reads the job
+//! instead: the grammar stays the definition of the language, and a
+//! differential test holds the two to the same ASTs.  Never reports
+//! errors, never builds more than a word's literal text.
 
 use std::rc::Rc;
 
-use super::words::{finish_word, push_lit};
+use super::words::push_lit;
 use crate::lang::ast::*;
 
 /// Reads the list inside `$(…)` (given by `fast.rs`, which reads lists,
@@ -36,7 +37,7 @@ thread_local! {
 
 /// Bytes that end a word (the grammar's `delim`, less `EOI` and the
 /// escaped newline, which the callers check).
-fn stops_word(c: u8) -> bool {
+pub(crate) fn stops_word(c: u8) -> bool {
     matches!(
         c,
         b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'
@@ -74,13 +75,14 @@ impl<'a> Scan<'a> {
     }
 
     /// Literal text into a word's parts.
-    fn lit(&self, parts: &mut Vec<WordPart>, start: usize, end: usize, quoted: bool) {
+    pub fn lit(&self, parts: &mut Vec<WordPart>, start: usize, end: usize, quoted: bool) {
         if self.keep {
             push_lit(parts, &self.s[start..end], quoted);
         }
     }
 
-    fn put(&self, parts: &mut Vec<WordPart>, part: impl FnOnce() -> WordPart) {
+    /// A part into a word's parts (unless only the job's end is wanted).
+    pub fn put(&self, parts: &mut Vec<WordPart>, part: impl FnOnce() -> WordPart) {
         if self.keep {
             parts.push(part());
         }
@@ -102,6 +104,15 @@ impl<'a> Scan<'a> {
             true => &rest[..n],
             false => b"",
         }
+    }
+
+    /// Where the first byte from the cursor on that `stop` picks is (the
+    /// end of the text if none).
+    pub fn until(&self, stop: impl Fn(u8) -> bool) -> usize {
+        self.b[self.pos..]
+            .iter()
+            .position(|&c| stop(c))
+            .map_or(self.b.len(), |k| self.pos + k)
     }
 
     pub fn peek(&self) -> Option<u8> {
@@ -265,206 +276,5 @@ impl<'a> Scan<'a> {
             .iter()
             .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
             .unwrap_or(self.b.len() - i)
-    }
-
-    /// One word (the caller has checked `arg_start`).
-    pub fn word(&mut self) -> Option<Word> {
-        let mut parts = Vec::new();
-        let start = self.pos;
-        loop {
-            match self.peek() {
-                None => break,
-                Some(b'\'') => {
-                    let start = self.pos + 1;
-                    let len = self.b[start..].iter().position(|&c| c == b'\'')?;
-                    self.lit(&mut parts, start, start + len, true);
-                    self.pos = start + len + 1;
-                }
-                Some(b'"') => self.double_quoted(&mut parts)?,
-                Some(b'$') => self.dollar(&mut parts)?,
-                Some(b'\\') => {
-                    let ch = self.s.get(self.pos + 1..)?.chars().next()?;
-                    if ch != '\n' {
-                        let at = self.pos + 1;
-                        self.lit(&mut parts, at, at + ch.len_utf8(), true);
-                    }
-                    self.pos += 1 + ch.len_utf8();
-                }
-                Some(c) if stops_word(c) => break,
-                Some(_) => {
-                    let start = self.pos;
-                    let len = self.b[start..]
-                        .iter()
-                        .position(|&c| stops_word(c) || matches!(c, b'\'' | b'"' | b'\\' | b'$'))
-                        .unwrap_or(self.b.len() - start);
-                    self.lit(&mut parts, start, start + len, false);
-                    self.pos = start + len;
-                }
-            }
-        }
-        if self.pos == start {
-            return None;
-        }
-        Some(finish_word(parts))
-    }
-
-    /// `"…"`: text, escapes, `$…`.
-    fn double_quoted(&mut self, parts: &mut Vec<WordPart>) -> Option<()> {
-        self.pos += 1;
-        let mut inner = Vec::new();
-        loop {
-            match self.peek()? {
-                b'"' => break,
-                b'\\' => match self.at(self.pos + 1) {
-                    Some(c @ (b'"' | b'\\' | b'$' | b'`' | b'\n')) => {
-                        if c != b'\n' {
-                            self.lit(&mut inner, self.pos + 1, self.pos + 2, true);
-                        }
-                        self.pos += 2;
-                    }
-                    _ => {
-                        self.lit(&mut inner, self.pos, self.pos + 1, true);
-                        self.pos += 1;
-                    }
-                },
-                b'$' => self.dollar(&mut inner)?,
-                _ => {
-                    let start = self.pos;
-                    let len = self.b[start..]
-                        .iter()
-                        .position(|&c| matches!(c, b'"' | b'\\' | b'$'))
-                        .unwrap_or(self.b.len() - start);
-                    self.lit(&mut inner, start, start + len, true);
-                    self.pos = start + len;
-                }
-            }
-        }
-        self.pos += 1;
-        if self.keep && inner.is_empty() {
-            inner.push(WordPart::Lit {
-                text: String::new(),
-                quoted: true,
-            });
-        }
-        self.put(parts, || WordPart::DoubleQuoted(inner));
-        Some(())
-    }
-
-    /// What a `$` starts: `$((…))`, `$(…)`, `${…}`, `$name`, `$?`, `$1`,
-    /// or a plain `$`.
-    fn dollar(&mut self, parts: &mut Vec<WordPart>) -> Option<()> {
-        let next = self.at(self.pos + 1);
-        match next {
-            Some(b'(') if self.at(self.pos + 2) == Some(b'(') => {
-                self.pos += 3;
-                let mut inner = Vec::new();
-                self.arith(&mut inner)?;
-                if !self.b[self.pos..].starts_with(b"))") {
-                    return None;
-                }
-                self.pos += 2;
-                self.put(parts, || WordPart::Arith(inner));
-            }
-            Some(b'(') => {
-                self.pos += 2;
-                let list = (self.list)(self)?;
-                if self.peek() != Some(b')') {
-                    return None;
-                }
-                self.pos += 1;
-                self.put(parts, || WordPart::CmdSub(Rc::new(list)));
-            }
-            Some(b'{') => {
-                let part = self.braced()?;
-                self.put(parts, || part);
-            }
-            Some(c @ (b'?' | b'!' | b'$' | b'#' | b'@' | b'*')) => {
-                self.pos += 2;
-                self.put(parts, || WordPart::Special(char::from(c)));
-            }
-            Some(c) if c.is_ascii_digit() => {
-                self.pos += 2;
-                self.put(parts, || WordPart::Positional(usize::from(c - b'0')));
-            }
-            _ => match self.name_len(self.pos + 1) {
-                0 => {
-                    self.lit(parts, self.pos, self.pos + 1, true);
-                    self.pos += 1;
-                }
-                n => {
-                    let name = self.string(self.pos + 1, self.pos + 1 + n);
-                    self.put(parts, || WordPart::Var(name));
-                    self.pos += 1 + n;
-                }
-            },
-        }
-        Some(())
-    }
-
-    /// `${name}`, `${?}`, `${10}`; anything more is left to the grammar.
-    fn braced(&mut self) -> Option<WordPart> {
-        let start = self.pos + 2;
-        let (part, len) = match self.at(start)? {
-            c @ (b'?' | b'!' | b'$' | b'#' | b'@' | b'*') => (WordPart::Special(char::from(c)), 1),
-            c if c.is_ascii_digit() => {
-                let len = self.b[start..]
-                    .iter()
-                    .position(|c| !c.is_ascii_digit())
-                    .unwrap_or(self.b.len() - start);
-                let n = self.s[start..start + len].parse().unwrap_or(usize::MAX);
-                (WordPart::Positional(n), len)
-            }
-            _ => match self.name_len(start) {
-                0 => return None,
-                n => (WordPart::Var(self.string(start, start + n)), n),
-            },
-        };
-        if self.at(start + len) != Some(b'}') {
-            return None;
-        }
-        self.pos = start + len + 1;
-        Some(part)
-    }
-
-    /// The inside of `$((…))` up to its closing `)`: text, `(…)`, `$…`.
-    fn arith(&mut self, parts: &mut Vec<WordPart>) -> Option<()> {
-        loop {
-            match self.peek() {
-                None | Some(b')') => return Some(()),
-                Some(b'(') => {
-                    self.lit(parts, self.pos, self.pos + 1, true);
-                    self.pos += 1;
-                    self.arith(parts)?;
-                    if self.peek() != Some(b')') {
-                        return None;
-                    }
-                    self.lit(parts, self.pos, self.pos + 1, true);
-                    self.pos += 1;
-                }
-                Some(b'$') => {
-                    // A `$` that starts nothing ends the text in the grammar.
-                    let plain = self.name_len(self.pos + 1) == 0
-                        && !matches!(
-                            self.at(self.pos + 1),
-                            Some(
-                                b'(' | b'{' | b'?' | b'!' | b'$' | b'#' | b'@' | b'*' | b'0'..=b'9'
-                            )
-                        );
-                    if plain {
-                        return None;
-                    }
-                    self.dollar(parts)?;
-                }
-                Some(_) => {
-                    let start = self.pos;
-                    let len = self.b[start..]
-                        .iter()
-                        .position(|&c| matches!(c, b'(' | b')' | b'$'))
-                        .unwrap_or(self.b.len() - start);
-                    self.lit(parts, start, start + len, true);
-                    self.pos = start + len;
-                }
-            }
-        }
     }
 }
