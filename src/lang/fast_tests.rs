@@ -118,6 +118,53 @@ fn the_scripts_agree() {
     assert!(seen > 5, "no scripts found in {dir}");
 }
 
+/// The scripts and the README's language tour, damaged at random: a
+/// byte taken out, or a piece of shell put in, many times over.
+#[test]
+fn damaged_scripts_agree() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut texts: Vec<String> = std::fs::read_dir(format!("{root}/scripts"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "psh"))
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .collect();
+    // The README's fenced blocks (psh's examples, and their output).
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap_or_default();
+    for block in readme.split("```").skip(1).step_by(2) {
+        let body = block.split_once('\n').map_or("", |(_, b)| b);
+        texts.push(body.to_string());
+    }
+    assert!(texts.len() > 20, "scripts and README blocks not found");
+    let rounds: usize = std::env::var("PSH_FAST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .map_or(30, |n: usize| n / 100);
+    let mut g = Gen(0x2545_f491_4f6c_dd1d);
+    let pieces = [
+        "{", "}", "(", ")", "\"", "'", "\\", "$(", "$((", "${", "|", "&", ";", "\n", "<", ">",
+        "<<<", "#", " ", "if ", "else ", "match ", "a=", "[", "]", "=(", "$x", "~",
+    ];
+    for text in &texts {
+        for _ in 0..rounds {
+            let mut t = text.clone();
+            for _ in 0..1 + g.below(3) {
+                let mut at = g.below(t.len() + 1);
+                while !t.is_char_boundary(at) {
+                    at -= 1;
+                }
+                if g.below(2) == 0 && at < t.len() {
+                    t.remove(at);
+                } else {
+                    t.insert_str(at, g.pick(&pieces));
+                }
+            }
+            walk(&t);
+        }
+    }
+}
+
 /// A small seeded generator (xorshift).
 struct Gen(u64);
 
