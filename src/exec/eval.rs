@@ -15,6 +15,15 @@ impl Shell {
     // ------------------------------------------------------------ lists
 
     pub fn run_list(&mut self, list: &List) -> Res {
+        self.run_slice(&list.0)
+    }
+
+    /// One top-level job of a script (no list built around it).
+    pub fn run_top(&mut self, job: &Job) -> Res {
+        self.run_slice(std::slice::from_ref(job))
+    }
+
+    fn run_slice(&mut self, jobs: &[Job]) -> Res {
         let max = max_eval_depth();
         if self.depth >= max {
             sys::err(&format!(
@@ -23,13 +32,13 @@ impl Shell {
             return Ok(2);
         }
         self.depth += 1;
-        let r = self.run_jobs(list);
+        let r = self.run_jobs(jobs);
         self.depth -= 1;
         r
     }
 
-    pub(crate) fn run_jobs(&mut self, list: &List) -> Res {
-        for job in &list.0 {
+    pub(crate) fn run_jobs(&mut self, jobs: &[Job]) -> Res {
+        for job in jobs {
             self.lineno = job.line;
             let st = if job.background {
                 self.start_background(job)

@@ -7,7 +7,6 @@
 use nix::sys::signal::Signal;
 
 use crate::exec::shell::{Flow, Shell};
-use crate::lang::ast::List;
 use crate::lang::parser;
 use crate::os::{input, signals, sys};
 
@@ -24,7 +23,7 @@ pub fn run_text(sh: &mut Shell, text: &str, file: &str) -> i32 {
     };
     let mut st = 0;
     for job in jobs {
-        match sh.run_list(&List(vec![job])) {
+        match sh.run_top(&job) {
             Ok(s) => st = s,
             Err(Flow::Exit(s)) | Err(Flow::Return(s)) => return s,
             Err(Flow::Interrupted(sig)) => die_interrupted(sig),
