@@ -158,10 +158,17 @@ struct Source {
     block: Option<(Vec<u8>, usize, usize)>,
 }
 
+thread_local! {
+    /// The block buffer, kept between `read`s (zeroing a fresh one was a
+    /// third of a `while read` loop's instructions).
+    static BLOCK: std::cell::Cell<Option<Vec<u8>>> = const { std::cell::Cell::new(None) };
+}
+
 impl Source {
     fn new(block: bool) -> Source {
+        let buf = || BLOCK.take().unwrap_or_else(|| vec![0u8; 4096]);
         Source {
-            block: block.then(|| (vec![0u8; 4096], 0, 0)),
+            block: block.then(|| (buf(), 0, 0)),
         }
     }
 
@@ -185,11 +192,12 @@ impl Source {
 impl Drop for Source {
     /// Put back what was read past the line (on every way out).
     fn drop(&mut self) {
-        if let Some((_, pos, len)) = &mut self.block {
+        if let Some((buf, pos, len)) = &mut self.block {
             if *len > *pos {
                 let _ = sys::seek_back(0, *len - *pos);
             }
             *pos = *len;
+            BLOCK.set(Some(std::mem::take(buf)));
         }
     }
 }

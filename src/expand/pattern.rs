@@ -223,6 +223,10 @@ impl Pattern {
 
     /// Does the whole of `s` match?
     pub fn matches(&self, s: &str) -> bool {
+        // `*` alone (`echo *`): every name, without a walk through it.
+        if let [Tok::Star] = self.toks.as_slice() {
+            return true;
+        }
         if self.bytes {
             return self.matches_chars(&latin1(s));
         }
