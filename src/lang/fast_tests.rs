@@ -1,8 +1,11 @@
 //! The fast path against the grammar: wherever `fast::step` answers, its
-//! answer must be the grammar's, byte for byte of the AST's debug form.
-//! Generated input (a seeded grammar-shaped generator plus random token
-//! soup; `PSH_FAST_CASES=N` runs more), the repository's scripts, and the
-//! lines the fast path must not decline.
+//! answer must be the grammar's, byte for byte of the AST's debug form, and
+//! its dry run (no AST) must end the job at the same byte.  Generated
+//! input (a seeded grammar-shaped generator, then damaged), the
+//! repository's scripts, those scripts and the README's blocks damaged at
+//! random, and the lines the fast path must (and must not) read itself.
+//! `PSH_FAST_CASES=N` runs more cases; `PSH_FAST_SHOW=1` prints the first
+//! line of each job the fast path declined (with `--nocapture`).
 
 use super::step;
 use crate::lang::parser::grammar_step;

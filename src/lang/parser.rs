@@ -1,6 +1,8 @@
-//! The parser's entry point: bounds the nesting of the text, runs the pest
-//! grammar (`grammar/psh.pest`) over it and hands the pairs to `build.rs`.
-//! Errors are worded in `diagnostics.rs`.  Never expands or runs anything.
+//! The parser's entry point: bounds the nesting of the text and reads it a
+//! top-level job at a time, by the fast path (`fast.rs`) where it answers
+//! and by the pest grammar (`grammar/psh.pest`, pairs → `build.rs`)
+//! everywhere else.  Errors always come from the grammar and are worded in
+//! `diagnostics.rs`.  Never expands or runs anything.
 
 use pest::Parser as _;
 
@@ -75,7 +77,9 @@ fn walk(src: &str, file: &str, keep: bool, mut each: impl FnMut(Job)) -> Result<
         let rest = &src[pos..];
         match step(rest, line, keep) {
             Some((len, job)) if job.is_some() || pos + len == src.len() => {
-                job.map(&mut each);
+                if let Some(job) = job {
+                    each(job);
+                }
                 line += newlines(&rest[..len]);
                 pos += len;
             }
