@@ -87,12 +87,7 @@ fn job(s: &mut Scan<'_>) -> Option<(Job, bool)> {
     // One pipeline: the job's text is the pipeline's.
     let text = match body.rest.is_empty() {
         true => body.first.text.clone(),
-        false => {
-            let pos = std::mem::replace(&mut s.pos, end);
-            let text = s.text(start);
-            s.pos = pos;
-            text
-        }
+        false => s.text(start, end),
     };
     let job = Job {
         body,
@@ -148,7 +143,7 @@ fn pipeline(s: &mut Scan<'_>) -> Option<Pipeline> {
         spawn: false,
         negate: false,
         stages,
-        text: s.text(start),
+        text: s.text(start, s.pos),
     })
 }
 

@@ -105,31 +105,17 @@ pub(crate) fn redirect(s: &mut Scan<'_>) -> Option<Redirect> {
         let fd = fd.unwrap_or(if input { 0 } else { 1 });
         return Some(Redirect { fd, op });
     }
-    let (len, both) = if fd.is_none() && rest.starts_with(b"&>>") {
-        (3, true)
-    } else if fd.is_none() && rest.starts_with(b"&>") {
-        (2, true)
-    } else if rest.starts_with(b">>") || rest.starts_with(b"<>") {
-        (2, false)
-    } else if rest.starts_with(b">") || rest.starts_with(b"<") {
-        (1, false)
-    } else {
-        return None;
+    // The grammar's `redir_op`, in its order (the longer first).
+    let ops: &[&str] = match fd {
+        Some(_) => &[">>", "<>", ">", "<"],
+        None => &["&>>", "&>", ">>", "<>", ">", "<"],
     };
-    let op = &rest[..len];
-    s.pos = at + len;
+    let op = ops.iter().find(|op| rest.starts_with(op.as_bytes()))?;
+    s.pos = at + op.len();
     s.blanks();
     if !s.word_start() {
         return None;
     }
     let target = word(s)?;
-    let (fd, op) = match (op, both) {
-        (b"&>>", _) => (1, RedirOp::AppendBoth(target)),
-        (_, true) => (1, RedirOp::WriteBoth(target)),
-        (b"<", _) => (fd.unwrap_or(0), RedirOp::Read(target)),
-        (b"<>", _) => (fd.unwrap_or(0), RedirOp::ReadWrite(target)),
-        (b">>", _) => (fd.unwrap_or(1), RedirOp::Append(target)),
-        _ => (fd.unwrap_or(1), RedirOp::Write(target)),
-    };
-    Some(Redirect { fd, op })
+    Some(super::redirects::file_redirect(op, fd, target))
 }

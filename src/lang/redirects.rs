@@ -76,32 +76,7 @@ pub(crate) fn build_redirect(p: Pair<Rule>, word: fn(Pair<Rule>) -> Word) -> Red
             } else {
                 Some(digit(fd_text))
             };
-            match op {
-                "&>" => Redirect {
-                    fd: 1,
-                    op: RedirOp::WriteBoth(target),
-                },
-                "&>>" => Redirect {
-                    fd: 1,
-                    op: RedirOp::AppendBoth(target),
-                },
-                "<" => Redirect {
-                    fd: explicit.unwrap_or(0),
-                    op: RedirOp::Read(target),
-                },
-                "<>" => Redirect {
-                    fd: explicit.unwrap_or(0),
-                    op: RedirOp::ReadWrite(target),
-                },
-                ">>" => Redirect {
-                    fd: explicit.unwrap_or(1),
-                    op: RedirOp::Append(target),
-                },
-                _ => Redirect {
-                    fd: explicit.unwrap_or(1),
-                    op: RedirOp::Write(target),
-                },
-            }
+            file_redirect(op, explicit, target)
         }
     }
 }
@@ -110,4 +85,19 @@ fn digit(s: &str) -> i32 {
     s.bytes()
         .next()
         .map_or(1, |b| i32::from(b.wrapping_sub(b'0')))
+}
+
+/// A file redirection by its operator (`<`, `>`, `>>`, `<>`, `&>`, `&>>`)
+/// and the descriptor written before it, if any (shared with
+/// `fast_parts.rs`).
+pub(crate) fn file_redirect(op: &str, fd: Option<i32>, target: Word) -> Redirect {
+    let (fd, op) = match op {
+        "&>" => (1, RedirOp::WriteBoth(target)),
+        "&>>" => (1, RedirOp::AppendBoth(target)),
+        "<" => (fd.unwrap_or(0), RedirOp::Read(target)),
+        "<>" => (fd.unwrap_or(0), RedirOp::ReadWrite(target)),
+        ">>" => (fd.unwrap_or(1), RedirOp::Append(target)),
+        _ => (fd.unwrap_or(1), RedirOp::Write(target)),
+    };
+    Redirect { fd, op }
 }

@@ -57,11 +57,11 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The source text from `start` to `pos`, trimmed (a job's or a
-    /// pipeline's text).
-    pub fn text(&self, start: usize) -> Rc<str> {
+    /// The source text `start..end`, trimmed (a job's or a pipeline's
+    /// text).
+    pub fn text(&self, start: usize, end: usize) -> Rc<str> {
         match self.keep {
-            true => Rc::from(self.s[start..self.pos].trim()),
+            true => Rc::from(self.s[start..end].trim()),
             false => EMPTY.with(Rc::clone),
         }
     }
@@ -184,10 +184,7 @@ impl<'a> Scan<'a> {
 
     fn comment(&mut self) {
         if self.peek() == Some(b'#') {
-            self.pos = self.b[self.pos..]
-                .iter()
-                .position(|&c| c == b'\n')
-                .map_or(self.b.len(), |k| self.pos + k);
+            self.pos = self.until(|c| c == b'\n');
         }
     }
 
@@ -253,8 +250,9 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// `NAME`, `NAME+` or `NAME[` followed by `=`: what the grammar reads
-    /// as an assignment at a command's start (`[` is left to the grammar).
+    /// `NAME=`, `NAME+=` or `NAME[`: read as an assignment at a command's
+    /// start (a `NAME[…]` that is not followed by `=` is declined, and the
+    /// grammar reads it as a command name).
     pub fn assign_like(&self) -> bool {
         let n = self.name_len(self.pos);
         if n == 0 {

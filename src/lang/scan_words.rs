@@ -8,7 +8,7 @@
 use std::rc::Rc;
 
 use super::scan::{stops_word, Scan};
-use super::words::finish_word;
+use super::words::{finish_word, index_of, param_part, plain_op, subst_op};
 use crate::lang::ast::*;
 
 /// One word (the caller has checked that one starts here).
@@ -168,14 +168,7 @@ fn braced(s: &mut Scan<'_>) -> Option<WordPart> {
         return None;
     }
     s.pos += 1;
-    if index.is_none() && matches!(op, ParamOp::Plain) {
-        return Some(match name {
-            ParamName::Var(n) => WordPart::Var(n),
-            ParamName::Special(c) => WordPart::Special(c),
-            ParamName::Positional(n) => WordPart::Positional(n),
-        });
-    }
-    Some(WordPart::Param(Box::new(ParamExp { name, index, op })))
+    Some(param_part(name, index, op))
 }
 
 /// `name[sub]`, a special parameter or a number; `None` (nothing read) if
@@ -198,11 +191,7 @@ fn param_ref(s: &mut Scan<'_>) -> Option<(ParamName, Option<Index>)> {
     }
     let name = ParamName::Var(s.string(s.pos, s.pos + n));
     s.pos += n;
-    let index = subscript(s).map(|(a, b)| match s.s[a..b].trim() {
-        "@" => Index::All,
-        "*" => Index::Star,
-        t => Index::Expr(t.to_string()),
-    });
+    let index = subscript(s).map(|(a, b)| index_of(&s.s[a..b]));
     Some((name, index))
 }
 
@@ -227,15 +216,13 @@ pub(crate) fn subscript(s: &mut Scan<'_>) -> Option<(usize, usize)> {
 
 /// What may follow a reference in `${…}`: `Plain` if nothing does.
 fn param_op(s: &mut Scan<'_>) -> Option<ParamOp> {
-    let rest = &s.b[s.pos..];
-    if rest.first() == Some(&b'/') {
-        let (len, all, anchor) = match rest.get(1) {
-            Some(b'/') => (2, true, None),
-            Some(b'#') => (2, false, Some('#')),
-            Some(b'%') => (2, false, Some('%')),
-            _ => (1, false, None),
-        };
-        s.pos += len;
+    let rest = &s.s[s.pos..];
+    if rest.starts_with('/') {
+        let op = ["//", "/#", "/%", "/"]
+            .into_iter()
+            .find(|op| rest.starts_with(op))
+            .unwrap_or("/");
+        s.pos += op.len();
         let pat = op_word(s, true)?;
         let rep = match s.peek() {
             Some(b'/') => {
@@ -244,39 +231,17 @@ fn param_op(s: &mut Scan<'_>) -> Option<ParamOp> {
             }
             _ => Word::default(),
         };
-        return Some(ParamOp::Replace {
-            all,
-            anchor,
-            pat,
-            rep,
-        });
+        return Some(subst_op(op, pat, rep));
     }
-    const PLAIN: [&[u8]; 16] = [
-        b":-", b":=", b":?", b":+", b"-", b"=", b"?", b"+", b"##", b"#", b"%%", b"%", b"^^", b"^",
-        b",,", b",",
+    // The grammar's `plain_op`, in its order (the longer first).
+    const PLAIN: [&str; 16] = [
+        ":-", ":=", ":?", ":+", "-", "=", "?", "+", "##", "#", "%%", "%", "^^", "^", ",,", ",",
     ];
-    if let Some(op) = PLAIN.iter().find(|op| rest.starts_with(op)) {
+    if let Some(op) = PLAIN.into_iter().find(|op| rest.starts_with(op)) {
         s.pos += op.len();
-        let word = op_word(s, false)?;
-        let first = op[0];
-        return Some(match first {
-            b'#' | b'%' => ParamOp::Trim {
-                suffix: first == b'%',
-                longest: op.len() == 2,
-                pat: word,
-            },
-            b'^' | b',' => ParamOp::Case {
-                upper: first == b'^',
-                all: op.len() == 2,
-            },
-            _ => ParamOp::Default {
-                kind: char::from(op[op.len() - 1]),
-                colon: first == b':',
-                word,
-            },
-        });
+        return Some(plain_op(op, op_word(s, false)?));
     }
-    if rest.first() == Some(&b':') {
+    if rest.starts_with(':') {
         s.pos += 1;
         let off = slice_text(s);
         let len = match s.peek() {

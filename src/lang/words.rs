@@ -210,6 +210,12 @@ fn build_braced(p: Pair<Rule>, list: ListFn) -> WordPart {
         None if length => ParamOp::Length,
         None => ParamOp::Plain,
     };
+    param_part(name, index, op)
+}
+
+/// A `${…}`'s part: a plain `${name}` stays the simple part it was;
+/// anything more is a `ParamExp` (shared with `scan_words.rs`).
+pub(crate) fn param_part(name: ParamName, index: Option<Index>, op: ParamOp) -> WordPart {
     if index.is_none() && matches!(op, ParamOp::Plain) {
         return match name {
             ParamName::Var(n) => WordPart::Var(n),
@@ -239,8 +245,12 @@ fn param_ref(r: Pair<Rule>) -> (ParamName, Option<Index>) {
 
 /// `[@]`, `[*]` or `[expr]`.
 pub(crate) fn subscript(c: Pair<Rule>) -> Index {
-    let text = c.into_inner().next().map_or("", |t| t.as_str()).trim();
-    match text {
+    index_of(c.into_inner().next().map_or("", |t| t.as_str()))
+}
+
+/// A subscript's text as an index (shared with `scan_words.rs`).
+pub(crate) fn index_of(text: &str) -> Index {
+    match text.trim() {
         "@" => Index::All,
         "*" => Index::Star,
         t => Index::Expr(t.to_string()),
@@ -265,42 +275,15 @@ fn build_op(o: Pair<Rule>, list: ListFn) -> ParamOp {
     match o.as_rule() {
         Rule::op_plain => {
             let mut it = o.into_inner();
-            let op = it.next().map_or("", |p| p.as_str()).to_string();
-            let word = op_word(it.next(), list);
-            match op.as_str() {
-                "#" | "##" | "%" | "%%" => ParamOp::Trim {
-                    suffix: op.starts_with('%'),
-                    longest: op.len() == 2,
-                    pat: word,
-                },
-                "^^" | "^" | ",," | "," => ParamOp::Case {
-                    upper: op.starts_with('^'),
-                    all: op.len() == 2,
-                },
-                _ => ParamOp::Default {
-                    kind: op.chars().last().unwrap_or('-'),
-                    colon: op.starts_with(':'),
-                    word,
-                },
-            }
+            let op = it.next().map_or("", |p| p.as_str());
+            plain_op(op, op_word(it.next(), list))
         }
         Rule::op_subst => {
             let mut it = o.into_inner();
             let op = it.next().map_or("/", |p| p.as_str());
-            let (all, anchor) = match op {
-                "//" => (true, None),
-                "/#" => (false, Some('#')),
-                "/%" => (false, Some('%')),
-                _ => (false, None),
-            };
             let pat = op_word(it.next(), list);
             let rep = op_word(it.next(), list);
-            ParamOp::Replace {
-                all,
-                anchor,
-                pat,
-                rep,
-            }
+            subst_op(op, pat, rep)
         }
         Rule::op_slice => {
             let mut it = o.into_inner();
@@ -309,5 +292,42 @@ fn build_op(o: Pair<Rule>, list: ListFn) -> ParamOp {
             ParamOp::Slice { off, len }
         }
         _ => ParamOp::Plain,
+    }
+}
+
+/// `${x:-w}` and the other one-word operators, by the operator's text
+/// (shared with `scan_words.rs`).
+pub(crate) fn plain_op(op: &str, word: Word) -> ParamOp {
+    match op {
+        "#" | "##" | "%" | "%%" => ParamOp::Trim {
+            suffix: op.starts_with('%'),
+            longest: op.len() == 2,
+            pat: word,
+        },
+        "^^" | "^" | ",," | "," => ParamOp::Case {
+            upper: op.starts_with('^'),
+            all: op.len() == 2,
+        },
+        _ => ParamOp::Default {
+            kind: op.chars().last().unwrap_or('-'),
+            colon: op.starts_with(':'),
+            word,
+        },
+    }
+}
+
+/// `${x/p/r}` by its operator (`/`, `//`, `/#`, `/%`).
+pub(crate) fn subst_op(op: &str, pat: Word, rep: Word) -> ParamOp {
+    let (all, anchor) = match op {
+        "//" => (true, None),
+        "/#" => (false, Some('#')),
+        "/%" => (false, Some('%')),
+        _ => (false, None),
+    };
+    ParamOp::Replace {
+        all,
+        anchor,
+        pat,
+        rep,
     }
 }
