@@ -269,11 +269,7 @@ impl Model for Buffer {
         ]
     }
     fn own(&self, w: usize) -> String {
-        self.held
-            .get(w)
-            .copied()
-            .flatten()
-            .map_or("-".into(), |v| v.to_string())
+        super::cell(&self.held, w)
     }
     fn legend(&self) -> &'static str {
         "items in the buffer, who holds the mutex; then each thread's last item"

@@ -133,9 +133,6 @@ impl Model for Booth {
             None => line.to_string(),
         }
     }
-    fn stuck(&self) -> String {
-        "no thread can move".into()
-    }
     fn summary(&self, _stuck: bool) -> (String, i32) {
         let total: u64 = self.sold.iter().sum();
         let mut seen = std::collections::BTreeMap::new();
@@ -233,9 +230,6 @@ impl Model for Worker {
     }
     fn legend(&self) -> &'static str {
         "who holds the print lock, then whether each has spoken"
-    }
-    fn stuck(&self) -> String {
-        "no thread can move".into()
     }
     fn summary(&self, _stuck: bool) -> (String, i32) {
         let order: Vec<String> = self.order.iter().map(|w| format!("T{w}")).collect();

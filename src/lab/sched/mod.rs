@@ -56,7 +56,14 @@ pub(crate) trait Model: Send {
     }
     /// No worker can move but some are not done: why (a deadlock, every
     /// thread asleep); the run ends there.
-    fn stuck(&self) -> String;
+    fn stuck(&self) -> String {
+        let who = if self.on_threads() {
+            "thread"
+        } else {
+            "process"
+        };
+        format!("no {who} can move")
+    }
     /// The summary and the status, after the run (`stuck` says whether it
     /// ended stuck).
     fn summary(&self, stuck: bool) -> (String, i32);
@@ -77,6 +84,15 @@ pub(crate) trait Model: Send {
     fn widths(&self) -> Vec<usize> {
         vec![VALUE; self.shared_names().len()]
     }
+}
+
+/// A worker's own column from a per-worker value (`-`: none yet).
+pub(super) fn cell<T: ToString + Copy>(values: &[Option<T>], w: usize) -> String {
+    values
+        .get(w)
+        .copied()
+        .flatten()
+        .map_or("-".into(), |v| v.to_string())
 }
 
 /// A table longer than this is cut (a livelock would never end).

@@ -258,11 +258,7 @@ impl Model for Procs {
         vec![v.to_string()]
     }
     fn own(&self, w: usize) -> String {
-        self.own
-            .get(w)
-            .copied()
-            .flatten()
-            .map_or("-".into(), |v| v.to_string())
+        super::cell(&self.own, w)
     }
     fn legend(&self) -> &'static str {
         if self.shared {
@@ -272,9 +268,6 @@ impl Model for Procs {
         } else {
             "tickets left in the pipe, then each process's last ticket"
         }
-    }
-    fn stuck(&self) -> String {
-        "no process can move".into()
     }
     fn summary(&self, _stuck: bool) -> (String, i32) {
         if self.worker {

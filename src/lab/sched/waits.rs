@@ -89,17 +89,10 @@ impl Model for Sema {
         vec![self.count.to_string(), self.inside.to_string()]
     }
     fn own(&self, w: usize) -> String {
-        self.item
-            .get(w)
-            .copied()
-            .flatten()
-            .map_or("-".into(), |i| i.to_string())
+        super::cell(&self.item, w)
     }
     fn legend(&self) -> &'static str {
         "the semaphore's count and who is inside, then each thread's item"
-    }
-    fn stuck(&self) -> String {
-        "no thread can move".into()
     }
     fn summary(&self, _stuck: bool) -> (String, i32) {
         let total: u64 = self.done.iter().sum();
@@ -198,9 +191,6 @@ impl Model for Barrier {
     }
     fn legend(&self) -> &'static str {
         "arrived at the barrier and rounds done, then each thread's round"
-    }
-    fn stuck(&self) -> String {
-        "no thread can move".into()
     }
     fn summary(&self, _stuck: bool) -> (String, i32) {
         let n = self.at.len();
@@ -346,17 +336,10 @@ impl Model for Rwlock {
         ]
     }
     fn own(&self, w: usize) -> String {
-        self.seen
-            .get(w)
-            .copied()
-            .flatten()
-            .map_or("-".into(), |v| v.to_string())
+        super::cell(&self.seen, w)
     }
     fn legend(&self) -> &'static str {
         "the pair a b, readers inside, the writer; then what each read or wrote"
-    }
-    fn stuck(&self) -> String {
-        "no thread can move".into()
     }
     fn summary(&self, _stuck: bool) -> (String, i32) {
         let (r, wr) = self.done.split_at(self.readers.min(self.done.len()));
