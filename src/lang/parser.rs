@@ -1,5 +1,5 @@
 //! The parser's entry point: bounds the nesting of the text and reads it a
-//! top-level job at a time, by the fast path (`fast.rs`) where it answers
+//! top-level job at a time, by the fast path (`fast/`) where it answers
 //! and by the pest grammar (`grammar/psh.pest`, pairs → `build.rs`)
 //! everywhere else.  Errors always come from the grammar and are worded in
 //! `diagnostics.rs`.  Never expands or runs anything.
@@ -96,7 +96,7 @@ fn walk(src: &str, file: &str, keep: bool, mut each: impl FnMut(Job)) -> Result<
 
 /// The job at the start of `rest` (after blank lines and comments; it
 /// starts on line `line`) and how many bytes it and the gap after it take:
-/// read by the fast path (`fast.rs`) when it can, else by the grammar.
+/// read by the fast path (`fast/`) when it can, else by the grammar.
 /// Without `keep`, a job read by the fast path is only a shell of its AST.
 fn step(rest: &str, line: u32, keep: bool) -> Option<(usize, Option<Job>)> {
     super::fast::step(rest, line, keep).or_else(|| grammar_step(rest, line))

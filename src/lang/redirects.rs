@@ -89,7 +89,7 @@ fn digit(s: &str) -> i32 {
 
 /// A file redirection by its operator (`<`, `>`, `>>`, `<>`, `&>`, `&>>`)
 /// and the descriptor written before it, if any (shared with
-/// `fast_parts.rs`).
+/// `fast/parts.rs`).
 pub(crate) fn file_redirect(op: &str, fd: Option<i32>, target: Word) -> Redirect {
     let (fd, op) = match op {
         "&>" => (1, RedirOp::WriteBoth(target)),

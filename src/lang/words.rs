@@ -24,7 +24,7 @@ pub(crate) fn build_word(p: Pair<Rule>, list: ListFn) -> Word {
 }
 
 /// A word's parts → the word: `~` or `~user` at its start becomes a
-/// `Tilde` part (shared with the fast path, `fast.rs`).
+/// `Tilde` part (shared with the fast path, `fast/`).
 pub(crate) fn finish_word(mut parts: Vec<WordPart>) -> Word {
     // `~` or `~user` at the start of an unquoted word.
     if let Some(WordPart::Lit {
@@ -214,7 +214,7 @@ fn build_braced(p: Pair<Rule>, list: ListFn) -> WordPart {
 }
 
 /// A `${…}`'s part: a plain `${name}` stays the simple part it was;
-/// anything more is a `ParamExp` (shared with `scan_words.rs`).
+/// anything more is a `ParamExp` (shared with `fast/word.rs`).
 pub(crate) fn param_part(name: ParamName, index: Option<Index>, op: ParamOp) -> WordPart {
     if index.is_none() && matches!(op, ParamOp::Plain) {
         return match name {
@@ -248,7 +248,7 @@ pub(crate) fn subscript(c: Pair<Rule>) -> Index {
     index_of(c.into_inner().next().map_or("", |t| t.as_str()))
 }
 
-/// A subscript's text as an index (shared with `scan_words.rs`).
+/// A subscript's text as an index (shared with `fast/word.rs`).
 pub(crate) fn index_of(text: &str) -> Index {
     match text.trim() {
         "@" => Index::All,
@@ -296,7 +296,7 @@ fn build_op(o: Pair<Rule>, list: ListFn) -> ParamOp {
 }
 
 /// `${x:-w}` and the other one-word operators, by the operator's text
-/// (shared with `scan_words.rs`).
+/// (shared with `fast/word.rs`).
 pub(crate) fn plain_op(op: &str, word: Word) -> ParamOp {
     match op {
         "#" | "##" | "%" | "%%" => ParamOp::Trim {

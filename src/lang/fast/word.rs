@@ -2,14 +2,14 @@
 //! `${…}` with its subscripts and operators, `$((…))`, `$(…)` — the same
 //! `Word`s the grammar and `words.rs` give, or `None` to leave the job to
 //! the grammar.  Reads through the cursor of `scan.rs`; the list inside
-//! `$(…)` is read by the function the cursor carries (`fast.rs`'s).
+//! `$(…)` is read by the function the cursor carries (`mod.rs`'s).
 //! Never reports errors, never expands.
 
 use std::rc::Rc;
 
 use super::scan::{stops_word, Scan};
-use super::words::{finish_word, index_of, param_part, plain_op, subst_op};
 use crate::lang::ast::*;
+use crate::lang::words::{finish_word, index_of, param_part, plain_op, subst_op};
 
 /// One word (the caller has checked that one starts here).
 pub(crate) fn word(s: &mut Scan<'_>) -> Option<Word> {

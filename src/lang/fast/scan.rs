@@ -1,6 +1,6 @@
 //! The fast path's cursor: where it is in the text, the grammar's small
 //! lexical rules (`delim`, blanks, `ws`, `gap`, braces, keywords, names)
-//! and the line count.  `scan_words.rs` reads words and `fast.rs`
+//! and the line count.  `word.rs` reads words and `mod.rs`
 //! commands through it.  Whatever the fast path does not know, or cannot
 //! be sure of, it declines (`None`), and the pest grammar reads the job
 //! instead: the grammar stays the definition of the language, and a
@@ -9,10 +9,10 @@
 
 use std::rc::Rc;
 
-use super::words::push_lit;
 use crate::lang::ast::*;
+use crate::lang::words::push_lit;
 
-/// Reads the list inside `$(…)` (given by `fast.rs`, which reads lists,
+/// Reads the list inside `$(…)` (given by `mod.rs`, which reads lists,
 /// so that this file does not depend on it).
 pub(crate) type ListFn = fn(&mut Scan<'_>) -> Option<List>;
 

@@ -2,10 +2,10 @@
 //! `NAME=(words)`) and redirections (`N>&M`, `N>&-`, `<`, `>`, `>>`, `<>`,
 //! `&>`, `&>>`, `<<<`, and the `<<<<` here-documents become), read through
 //! `scan.rs`'s cursor into the grammar's AST, or `None` to leave the job
-//! to the grammar.  Part of `fast.rs`; never reports errors.
+//! to the grammar.  Part of `fast/`; never reports errors.
 
 use super::scan::Scan;
-use super::scan_words::{subscript, word};
+use super::word::{subscript, word};
 use crate::lang::ast::*;
 
 /// `NAME=word`, `NAME+=word`, `NAME[i]=word`, `NAME=(words)`.
@@ -26,7 +26,7 @@ pub(crate) fn assignment(s: &mut Scan<'_>) -> Option<Assign> {
         let mut value = Word::default();
         if s.word_start() {
             value = word(s)?;
-            super::words::assignment_tildes(&mut value);
+            crate::lang::words::assignment_tildes(&mut value);
         }
         AssignValue::Word(value)
     };
@@ -117,5 +117,5 @@ pub(crate) fn redirect(s: &mut Scan<'_>) -> Option<Redirect> {
         return None;
     }
     let target = word(s)?;
-    Some(super::redirects::file_redirect(op, fd, target))
+    Some(crate::lang::redirects::file_redirect(op, fd, target))
 }

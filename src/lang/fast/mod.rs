@@ -1,21 +1,21 @@
 //! The fast path: reads the common jobs of a script — simple commands
-//! with their assignments and redirections (`fast_parts.rs`), pipelines,
+//! with their assignments and redirections (`parts.rs`), pipelines,
 //! `&&`/`||`, `{ }`, `( )`, `if`, `while`, `for`, `fn`, `match`,
-//! `break`…`exit` — straight into the AST, about thirty times faster than
+//! `break`…`exit` — straight into the AST, about ten times faster than
 //! pest.  What it leaves to the grammar: handler blocks, the lab,
 //! `explain`/`spawn`/`!`, `${!x}`, and anything it cannot be sure of.  It
 //! never decides what is valid or words an error: the pest grammar
 //! (`grammar/psh.pest`) stays the definition of the language, and the
-//! tests (`fast_tests.rs`) hold this reader to the grammar's ASTs on
-//! generated input and on `scripts/`.  Words are read in `scan_words.rs`,
+//! tests (`tests.rs`) hold this reader to the grammar's ASTs on
+//! generated input and on `scripts/`.  Words are read in `word.rs`,
 //! through the cursor of `scan.rs`.
 
 use std::rc::Rc;
 
-use super::fast_parts::{assignment, redirect};
-use super::scan::Scan;
-use super::scan_words::word;
 use crate::lang::ast::*;
+use parts::{assignment, redirect};
+use scan::Scan;
+use word::word;
 
 /// The first job in `rest` after blank lines and comments, and how many
 /// bytes it and the gap after it take — what `parser::step` gives — or
@@ -415,6 +415,8 @@ fn block(s: &mut Scan<'_>) -> Option<List> {
     Some(body)
 }
 
+mod parts;
+mod scan;
 #[cfg(test)]
-#[path = "fast_tests.rs"]
 mod tests;
+mod word;
