@@ -163,7 +163,7 @@ impl Shell {
             Command::For(f, r) => self.with_redirects(r, |sh| sh.run_for(f)),
             Command::Match(m, r) => self.with_redirects(r, |sh| sh.run_match(m)),
             Command::FnDef(f) => {
-                self.funcs.insert(f.name.clone(), f.clone());
+                self.funcs.insert(f.clone());
                 Ok(0)
             }
             Command::Handler(h) => self.arm_handler(h),

@@ -1,7 +1,7 @@
 //! Execution: the shell's state (`shell`, `vars`), the evaluator that maps
 //! each AST node onto its primitive (`eval`), and the primitives' shell
 //! side — pipelines and forks (`pipeline`), simple commands and functions
-//! (`simple`), external programs (`spawn`), redirections (`redirect`),
+//! (`simple`, the table in `funcs`), external programs (`spawn`), redirections (`redirect`),
 //! waiting and reaping (`wait`), the job table (`jobs`), `$(…)` (`subst`),
 //! handler blocks (`traps`), and running program text (`source`).
 //! Nothing here parses grammar rules or calls libc directly; builtins and
@@ -9,6 +9,7 @@
 
 pub mod control;
 pub mod eval;
+pub mod funcs;
 pub mod jobs;
 pub mod path;
 pub mod pipeline;

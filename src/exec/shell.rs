@@ -3,7 +3,6 @@
 //! above.  Data only: behaviour lives in `eval.rs` and the other exec
 //! files (running the AST), `expand/` (words → fields) and `builtins/`.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use nix::sys::signal::Signal;
@@ -11,7 +10,7 @@ use nix::sys::signal::Signal;
 use crate::exec::jobs::JobTable;
 use crate::exec::path::PathCache;
 use crate::exec::vars::Vars;
-use crate::lang::ast::{FnDef, Handler, Pipeline};
+use crate::lang::ast::{Handler, Pipeline};
 
 /// `set -e`, `-x`, `-u`, `-o pipefail`.
 #[derive(Debug, Default, Clone, Copy)]
@@ -60,7 +59,7 @@ impl std::fmt::Debug for Hooks {
 #[derive(Debug)]
 pub struct Shell {
     pub vars: Vars,
-    pub funcs: HashMap<String, Rc<FnDef>, crate::exec::vars::FastHash>,
+    pub funcs: crate::exec::funcs::Funcs,
     /// `$0` and `$1…`
     pub arg0: String,
     pub args: Vec<String>,
@@ -153,7 +152,7 @@ impl Shell {
         }
         Shell {
             vars,
-            funcs: HashMap::default(),
+            funcs: Default::default(),
             arg0,
             args,
             status: 0,

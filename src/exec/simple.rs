@@ -299,10 +299,17 @@ impl Shell {
         if self.fn_depth >= MAX_CALL_DEPTH {
             sys::err(&format!(
                 "psh: {}: functions nested more than {MAX_CALL_DEPTH} deep\n",
-                f.name
+                f.name()
             ));
             return Ok(1);
         }
+        let Some(body) = f.body() else {
+            sys::err(&format!(
+                "psh: {}: cannot read the function's body\n",
+                f.name()
+            ));
+            return Ok(2);
+        };
         if !argv.is_empty() {
             argv.remove(0);
         }
@@ -310,7 +317,7 @@ impl Shell {
         self.fn_depth += 1;
         let saved_loops = std::mem::replace(&mut self.loop_depth, 0);
         self.locals.push(Vec::new());
-        let r = self.run_list(&f.body);
+        let r = self.run_list(body);
         // `local` variables: the caller's values come back.
         for (name, old) in self.locals.pop().unwrap_or_default().into_iter().rev() {
             self.vars.put_back(&name, old);

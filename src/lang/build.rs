@@ -284,18 +284,15 @@ fn build_match(p: Pair<Rule>) -> Match {
 }
 
 fn build_fn(p: Pair<Rule>) -> FnDef {
-    let mut f = FnDef {
-        name: String::new(),
-        body: List::default(),
-    };
+    let (mut name, mut body) = (String::new(), List::default());
     for c in p.into_inner() {
         match c.as_rule() {
-            Rule::fn_name => f.name = c.as_str().to_string(),
-            Rule::block => f.body = block_list_of(c),
+            Rule::fn_name => name = c.as_str().to_string(),
+            Rule::block => body = block_list_of(c),
             _ => {}
         }
     }
-    f
+    FnDef::new(&name, body)
 }
 
 /// The list inside a `brace_group` (which holds one `block`).

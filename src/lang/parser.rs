@@ -4,6 +4,8 @@
 //! everywhere else.  Errors always come from the grammar and are worded in
 //! `diagnostics.rs`.  Never expands or runs anything.
 
+use std::rc::Rc;
+
 use pest::Parser as _;
 
 pub use super::diagnostics::SyntaxError;
@@ -124,6 +126,39 @@ impl Iterator for Jobs<'_> {
         self.line += newlines(&rest[..len]);
         self.pos += len;
         job
+    }
+}
+
+impl FnDef {
+    /// The function's list, read from its text on the first call (by the
+    /// fast path, or by the grammar where it declines); `None` only if
+    /// neither can read text that passed the check (a bug).
+    pub fn body(&self) -> Option<&List> {
+        if let Some(l) = self.parsed.get() {
+            return Some(l);
+        }
+        let text = self.text.get(self.name_len as usize..)?;
+        let list = super::fast::fn_body(text, self.line).or_else(|| {
+            // The same text as a definition of its own, on the same line.
+            let job = grammar_step(&format!("fn f {text}"), self.line)?.1?;
+            match job.body.first.stages.into_iter().next()? {
+                Command::FnDef(f) => Rc::try_unwrap(f).ok()?.parsed.into_inner().map(|b| *b),
+                _ => None,
+            }
+        })?;
+        Some(self.parsed.get_or_init(|| Box::new(list)))
+    }
+}
+
+impl std::fmt::Debug for FnDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("FnDef");
+        d.field("name", &self.name());
+        match self.body() {
+            Some(l) => d.field("body", l),
+            None => d.field("unreadable", &self.text),
+        };
+        d.finish()
     }
 }
 

@@ -89,7 +89,7 @@ impl PshHelper {
 
 fn snapshot(sh: &Shell) -> Snapshot {
     Snapshot {
-        functions: sh.funcs.keys().cloned().collect(),
+        functions: sh.funcs.names().map(String::from).collect(),
         variables: sh
             .vars
             .sorted()

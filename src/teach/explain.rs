@@ -227,7 +227,7 @@ fn describe<'a>(sh: &Shell, cmd: &'a Command) -> (Kind, &'a [Redirect]) {
             Kind::Inside("match … (the shell compares the word with each pattern)".into()),
             r,
         ),
-        Command::FnDef(f) => (Kind::Inside(format!("define function {}", f.name)), &[]),
+        Command::FnDef(f) => (Kind::Inside(format!("define function {}", f.name())), &[]),
         Command::Handler(h) => {
             let what = match h.kind {
                 HandlerKind::Alarm => format!("setitimer(ITIMER_REAL, {}s)", show_word(&h.arg)),

@@ -329,12 +329,20 @@ fn compound(s: &mut Scan<'_>, kw: &[u8]) -> Option<Command> {
         }
         s.pos += n;
         s.blanks();
-        let body = block(s)?;
+        let name = &s.s[start..start + n];
+        let def = if s.keep {
+            // Only where the body ends now; its list when first called.
+            let (at, line) = (s.pos, s.line_at(s.pos));
+            s.keep = false;
+            let ended = block(s);
+            s.keep = true;
+            ended?;
+            FnDef::later(name, &s.s[at..s.pos], line)
+        } else {
+            FnDef::new("", block(s)?)
+        };
         redirects(s)?;
-        Command::FnDef(Rc::new(FnDef {
-            name: s.string(start, start + n),
-            body,
-        }))
+        Command::FnDef(Rc::new(def))
     } else if s.peek() == Some(b'(') {
         s.pos += 1;
         let body = list(s)?;
@@ -402,6 +410,14 @@ fn match_cmd(s: &mut Scan<'_>) -> Option<Match> {
 }
 
 /// `{ list }`
+/// A function's body `text` (`{ … }`, from line `line`) read into its
+/// list, or `None` where the fast path declines it.
+pub(crate) fn fn_body(text: &str, line: u32) -> Option<List> {
+    let mut s = Scan::new(text, line, list, true);
+    let body = block(&mut s)?;
+    s.eoi().then_some(body)
+}
+
 fn block(s: &mut Scan<'_>) -> Option<List> {
     if !s.brace_open() {
         return None;

@@ -224,7 +224,19 @@ fn control_flow() {
     let l = ok("for x in { echo none }");
     assert!(matches!(only_command(&l), Command::For(f, _) if f.words.is_empty()));
     let l = ok("fn greet { echo hi $1; return 3 }");
-    assert!(matches!(only_command(&l), Command::FnDef(f) if f.name == "greet"));
+    assert!(matches!(only_command(&l), Command::FnDef(f) if f.name() == "greet"));
+    // A body the fast path read is kept as text until first asked for,
+    // then read with its own line numbers; the grammar's is read at once.
+    let l = ok("echo a\nfn f {\n  echo $LINENO\n}");
+    let Some(Command::FnDef(f)) = l.0.get(1).and_then(|j| j.body.first.stages.first()) else {
+        panic!("{l:?}")
+    };
+    assert!(f.parsed.get().is_none());
+    let body = f.body().expect("body");
+    assert_eq!(body.0.first().map(|j| j.line), Some(3));
+    assert!(f.parsed.get().is_some());
+    let l = ok("fn g { threads 2 booth 3 }");
+    assert!(matches!(only_command(&l), Command::FnDef(f) if f.parsed.get().is_some()));
     for (src, kind) in [
         ("break", ControlKind::Break),
         ("continue 2", ControlKind::Continue),
