@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::engine::{lock, sleep, spawn_join, stop_requested, Out};
-use super::events::{Ev, Run, Tap};
+use super::events::{Ev, Run, Sink, Tap};
 use super::{Options, Report};
 
 struct Booth {
@@ -33,42 +33,11 @@ pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String>
     let ended2 = ended.clone();
     let res = spawn_join(o.n, move |tid| {
         let mut t = run.tap('T', tid);
-        while !stop_requested() {
-            t.ev(Ev::LockWait);
-            let mut b = lock(&sh);
-            // Stamped after the acquire …
-            t.ev(Ev::LockGot);
-            if course && ended2.load(Ordering::Relaxed) {
-                // The process has exited, in the course's program.
-                t.ev(Ev::End);
-                drop(b);
-                return t;
-            }
-            let left = b.left;
-            t.ev(Ev::Read(left));
-            if left == 0 {
-                t.ev(Ev::NoMore);
-                if course {
-                    ended2.store(true, Ordering::Relaxed);
-                }
-                // … and before the release: no time after an unlock is
-                // ever drawn as holding the lock.
-                t.ev(Ev::UnlockEnd);
-                drop(b);
-                return t;
-            }
-            b.left = left - 1;
-            t.ev(Ev::Write(left - 1));
-            t.ev(Ev::Sold(left - 1));
-            sleep(chore);
-            t.ev(Ev::Unlock);
-            drop(b);
-            if !chore.is_zero() {
-                t.ev(Ev::Chore);
-            }
-            sleep(chore);
+        let end = &ended2;
+        match t.silent() {
+            Some(mut quiet) => sell(&mut quiet, &sh, course, end, chore),
+            None => sell(&mut t, &sh, course, end, chore),
         }
-        t.ev(Ev::End);
         t
     })?;
     let how = if ended.load(Ordering::Relaxed) {
@@ -77,6 +46,51 @@ pub(crate) fn threads_booth(o: &Options, tickets: u64) -> Result<Report, String>
         "under the lock"
     };
     Ok(report(&out, res, tickets, how))
+}
+
+/// One booth of `threads_booth`, its steps given to `t`: it sells until
+/// none are left, or (`--course`) another booth found none.
+fn sell<S: Sink>(
+    t: &mut S,
+    sh: &Mutex<Booth>,
+    course: bool,
+    ended: &std::sync::atomic::AtomicBool,
+    chore: std::time::Duration,
+) {
+    while !stop_requested() {
+        t.ev(Ev::LockWait);
+        let mut b = lock(sh);
+        // Stamped after the acquire …
+        t.ev(Ev::LockGot);
+        if course && ended.load(Ordering::Relaxed) {
+            // The process has exited, in the course's program.
+            t.ev(Ev::End);
+            return;
+        }
+        let left = b.left;
+        t.ev(Ev::Read(left));
+        if left == 0 {
+            t.ev(Ev::NoMore);
+            if course {
+                ended.store(true, Ordering::Relaxed);
+            }
+            // … and before the release: no time after an unlock is
+            // ever drawn as holding the lock.
+            t.ev(Ev::UnlockEnd);
+            return;
+        }
+        b.left = left - 1;
+        t.ev(Ev::Write(left - 1));
+        t.ev(Ev::Sold(left - 1));
+        sleep(chore);
+        t.ev(Ev::Unlock);
+        drop(b);
+        if !chore.is_zero() {
+            t.ev(Ev::Chore);
+        }
+        sleep(chore);
+    }
+    t.ev(Ev::End);
 }
 
 /// The report of a booth that sells each number once when it is right:
