@@ -27,7 +27,6 @@ pub fn max_nesting() -> usize {
 /// Parse a whole program (a script, a `-c` string, a typed line).
 pub fn parse(src: &str, file: &str) -> Result<List, SyntaxError> {
     let src = &super::heredoc::gather(src, file)?;
-    check_nesting(src, file)?;
     super::habits::check(src, file)?;
     let mut out = Vec::new();
     walk(src, file, true, |job| out.push(job))?;
@@ -44,6 +43,7 @@ pub struct Jobs<'a> {
     src: std::borrow::Cow<'a, str>,
     pos: usize,
     line: u32,
+    max: usize,
     /// The whole AST, for a small program.
     kept: Option<std::vec::IntoIter<Job>>,
 }
@@ -52,7 +52,6 @@ pub struct Jobs<'a> {
 /// any of it is wrong), then its jobs come one at a time.
 pub fn jobs<'a>(src: &'a str, file: &str) -> Result<Jobs<'a>, SyntaxError> {
     let src = super::heredoc::gather(src, file)?;
-    check_nesting(&src, file)?;
     super::habits::check(&src, file)?;
     // Step over every job: a small program keeps the ASTs built on the
     // way; a big one keeps nothing and is stepped over again as it runs.
@@ -66,18 +65,34 @@ pub fn jobs<'a>(src: &'a str, file: &str) -> Result<Jobs<'a>, SyntaxError> {
         src,
         pos: 0,
         line: 1,
+        max: max_nesting(),
         kept: kept.map(Vec::into_iter),
     })
 }
 
 /// Step over every top-level job of `src`, giving each to `each` (only a
 /// shell of it without `keep`); the first that does not parse stops the
-/// walk with the grammar's message for the whole text.
+/// walk with the grammar's message for the whole text.  The fast path
+/// bounds its own nesting; before the first job left to the grammar, the
+/// whole text's nesting is checked (`check_nesting`), once.
 fn walk(src: &str, file: &str, keep: bool, mut each: impl FnMut(Job)) -> Result<(), SyntaxError> {
     let (mut pos, mut line) = (0, 1);
+    let max = max_nesting();
+    let mut nesting_checked = false;
     while pos < src.len() {
         let rest = &src[pos..];
-        match step(rest, line, keep) {
+        let mut by_grammar = || {
+            if !nesting_checked {
+                check_nesting(src, file)?;
+                nesting_checked = true;
+            }
+            Ok(grammar_step(rest, line))
+        };
+        let stepped = match super::fast::step(rest, line, keep, max) {
+            Some(s) => Some(s),
+            None => by_grammar()?,
+        };
+        match stepped {
             Some((len, job)) if job.is_some() || pos + len == src.len() => {
                 if let Some(job) = job {
                     each(job);
@@ -98,10 +113,10 @@ fn walk(src: &str, file: &str, keep: bool, mut each: impl FnMut(Job)) -> Result<
 
 /// The job at the start of `rest` (after blank lines and comments; it
 /// starts on line `line`) and how many bytes it and the gap after it take:
-/// read by the fast path (`fast/`) when it can, else by the grammar.
-/// Without `keep`, a job read by the fast path is only a shell of its AST.
-fn step(rest: &str, line: u32, keep: bool) -> Option<(usize, Option<Job>)> {
-    super::fast::step(rest, line, keep).or_else(|| grammar_step(rest, line))
+/// read by the fast path (`fast/`) when it can, else by the grammar (on
+/// text whose nesting `walk` has checked).
+fn step(rest: &str, line: u32, max: usize) -> Option<(usize, Option<Job>)> {
+    super::fast::step(rest, line, true, max).or_else(|| grammar_step(rest, line))
 }
 
 /// `step` by the pest grammar alone.
@@ -122,7 +137,7 @@ impl Iterator for Jobs<'_> {
             return k.next();
         }
         let rest = self.src.get(self.pos..)?;
-        let (len, job) = step(rest, self.line, true)?;
+        let (len, job) = step(rest, self.line, self.max)?;
         self.line += newlines(&rest[..len]);
         self.pos += len;
         job
@@ -138,7 +153,7 @@ impl FnDef {
             return Some(l);
         }
         let text = self.text.get(self.name_len as usize..)?;
-        let list = super::fast::fn_body(text, self.line).or_else(|| {
+        let list = super::fast::fn_body(text, self.line, max_nesting()).or_else(|| {
             // The same text as a definition of its own, on the same line.
             let job = grammar_step(&format!("fn f {text}"), self.line)?.1?;
             match job.body.first.stages.into_iter().next()? {

@@ -19,11 +19,17 @@ use word::word;
 
 /// The first job in `rest` after blank lines and comments, and how many
 /// bytes it and the gap after it take — what `parser::step` gives — or
-/// `None` to leave it to the grammar.
+/// `None` to leave it to the grammar.  Nested deeper than `max`, it is
+/// left to the grammar too.
 /// With `keep` false, the job's AST is a shell of it (no words, no
 /// texts): enough to know where it ends, for the check of a big script.
-pub(crate) fn step(rest: &str, first_line: u32, keep: bool) -> Option<(usize, Option<Job>)> {
-    let mut s = Scan::new(rest, first_line, list, keep);
+pub(crate) fn step(
+    rest: &str,
+    first_line: u32,
+    keep: bool,
+    max: usize,
+) -> Option<(usize, Option<Job>)> {
+    let mut s = Scan::new(rest, first_line, list, keep, max);
     s.gap();
     if s.eoi() {
         return Some((s.pos, None));
@@ -47,6 +53,10 @@ fn list(s: &mut Scan<'_>) -> Option<List> {
 /// Jobs until a closer; a condition (`if`/`while`) also stops at the `{`
 /// of its body and needs one job at least.
 fn jobs(s: &mut Scan<'_>, cond: bool) -> Option<List> {
+    s.nested(|s| jobs_in(s, cond))
+}
+
+fn jobs_in(s: &mut Scan<'_>, cond: bool) -> Option<List> {
     let mut out = Vec::new();
     let mut n = 0;
     s.gap();
@@ -412,8 +422,8 @@ fn match_cmd(s: &mut Scan<'_>) -> Option<Match> {
 /// `{ list }`
 /// A function's body `text` (`{ … }`, from line `line`) read into its
 /// list, or `None` where the fast path declines it.
-pub(crate) fn fn_body(text: &str, line: u32) -> Option<List> {
-    let mut s = Scan::new(text, line, list, true);
+pub(crate) fn fn_body(text: &str, line: u32, max: usize) -> Option<List> {
+    let mut s = Scan::new(text, line, list, true, max);
     let body = block(&mut s)?;
     s.eoi().then_some(body)
 }

@@ -28,6 +28,11 @@ pub(crate) struct Scan<'a> {
     /// Build the AST (else only find where the job ends: the check of a
     /// big script, which is read again as it runs).
     pub keep: bool,
+    /// How deep lists, `${…}` and arithmetic parentheses are nested here,
+    /// and the most allowed (past it, the job is the grammar's, which
+    /// refuses it: `parser::check_nesting`).
+    depth: usize,
+    max: usize,
 }
 
 thread_local! {
@@ -45,7 +50,7 @@ pub(crate) fn stops_word(c: u8) -> bool {
 }
 
 impl<'a> Scan<'a> {
-    pub fn new(s: &'a str, first_line: u32, list: ListFn, keep: bool) -> Self {
+    pub fn new(s: &'a str, first_line: u32, list: ListFn, keep: bool, max: usize) -> Self {
         Scan {
             s,
             b: s.as_bytes(),
@@ -54,7 +59,22 @@ impl<'a> Scan<'a> {
             line: first_line,
             list,
             keep,
+            depth: 0,
+            max,
         }
+    }
+
+    /// `read` one level deeper (a list, `${…}`, arithmetic parentheses),
+    /// or decline past the most allowed: hostile nesting never reaches
+    /// this reader's recursion.
+    pub fn nested<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        if self.depth >= self.max {
+            return None;
+        }
+        self.depth += 1;
+        let r = read(self);
+        self.depth -= 1;
+        r
     }
 
     /// The source text `start..end`, trimmed (a job's or a pipeline's

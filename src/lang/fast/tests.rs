@@ -8,16 +8,16 @@
 //! line of each job the fast path declined (with `--nocapture`).
 
 use super::step;
-use crate::lang::parser::grammar_step;
+use crate::lang::parser::{grammar_step, MAX_NESTING};
 
 /// Compare on `src`; whether the fast path answered.
 fn same(src: &str) -> bool {
-    let Some(fast) = step(src, 7, true) else {
+    let Some(fast) = step(src, 7, true, MAX_NESTING) else {
         return false;
     };
     let grammar = grammar_step(src, 7);
     // Without the AST, the same length.
-    let dry = step(src, 7, false).map(|(len, job)| (len, job.is_some()));
+    let dry = step(src, 7, false, MAX_NESTING).map(|(len, job)| (len, job.is_some()));
     assert_eq!(
         dry,
         Some((fast.0, fast.1.is_some())),
@@ -97,7 +97,10 @@ fn the_rest_is_left_to_the_grammar() {
         "echo 'open",
         "a &&",
     ] {
-        assert!(step(line, 1, true).is_none(), "fast path took {line:?}");
+        assert!(
+            step(line, 1, true, MAX_NESTING).is_none(),
+            "fast path took {line:?}"
+        );
     }
 }
 

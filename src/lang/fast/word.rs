@@ -119,7 +119,7 @@ fn dollar(s: &mut Scan<'_>, parts: &mut Vec<WordPart>) -> Option<()> {
             s.put(parts, || WordPart::CmdSub(Rc::new(list)));
         }
         Some(b'{') => {
-            let part = braced(s)?;
+            let part = s.nested(braced)?;
             s.put(parts, || part);
         }
         Some(c) if is_special(c) => {
@@ -300,7 +300,7 @@ fn arith(s: &mut Scan<'_>, parts: &mut Vec<WordPart>) -> Option<()> {
             Some(b'(') => {
                 s.lit(parts, s.pos, s.pos + 1, true);
                 s.pos += 1;
-                arith(s, parts)?;
+                s.nested(|s| arith(s, parts))?;
                 if s.peek() != Some(b')') {
                     return None;
                 }

@@ -421,6 +421,26 @@ fn nesting_is_bounded() {
     // Parentheses inside quotes do not count.
     ok(&format!("echo '{}'", "(".repeat(10_000)));
     ok(&format!("echo \"{}\"", "{".repeat(10_000)));
+    // Past the limit in a word, in arithmetic, in a function's body:
+    // refused, never read by the fast path's recursion.
+    for deep in [
+        format!("echo {}y{}", "${x:-".repeat(10_000), "}".repeat(10_000)),
+        format!("echo $(({}1{}))", "(".repeat(10_000), ")".repeat(10_000)),
+        format!(
+            "fn f {{ {}echo{} }}",
+            "{ ".repeat(10_000),
+            " }".repeat(10_000)
+        ),
+    ] {
+        assert!(
+            bad(&deep).message.contains("nested more than"),
+            "{}",
+            &deep[..20]
+        );
+    }
+    // Braces in a word are letters, not blocks (as in bash).
+    let l = ok(&format!("echo {}", "{".repeat(MAX_NESTING + 50)));
+    assert!(matches!(only_command(&l), Command::Simple(_)));
 }
 
 #[test]
