@@ -108,10 +108,22 @@ pub(crate) fn push_lit(parts: &mut Vec<WordPart>, s: &str, quoted: bool) {
             return;
         }
     }
-    parts.push(WordPart::Lit {
-        text: s.to_string(),
-        quoted,
-    });
+    put_part(
+        parts,
+        WordPart::Lit {
+            text: s.to_string(),
+            quoted,
+        },
+    );
+}
+
+/// `part` onto a word's parts; the first gets room for itself alone (most
+/// words have one part).
+pub(crate) fn put_part(parts: &mut Vec<WordPart>, part: WordPart) {
+    if parts.capacity() == 0 {
+        parts.reserve_exact(1);
+    }
+    parts.push(part);
 }
 
 fn push_part(parts: &mut Vec<WordPart>, c: Pair<Rule>, in_dq: bool, list: ListFn) {

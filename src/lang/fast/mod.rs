@@ -216,12 +216,12 @@ fn simple(s: &mut Scan<'_>, kw: &[u8]) -> Option<Option<Simple>> {
         }
     }
     let name = word(s)?;
-    keep(s, &mut out.words, name);
+    keep_word(s, &mut out.words, name);
     loop {
         let save = s.pos;
         if s.blanks() > 0 && s.arg_start() {
             let w = word(s)?;
-            keep(s, &mut out.words, w);
+            keep_word(s, &mut out.words, w);
             continue;
         }
         if s.redirect_start() {
@@ -265,10 +265,23 @@ fn redirects(s: &mut Scan<'_>) -> Option<Vec<Redirect>> {
     }
 }
 
-/// Into `v`, unless only the job's end is wanted.
+/// Into `v`, unless only the job's end is wanted.  A list's first
+/// element gets room for itself alone, not `Vec`'s usual four: most lists
+/// here hold one (a pipeline's stages, a block's jobs, a command's
+/// assignments), and smaller blocks are cheaper to allocate and free.
 fn keep<T>(s: &Scan<'_>, v: &mut Vec<T>, x: T) {
     if s.keep {
+        if v.capacity() == 0 {
+            v.reserve_exact(1);
+        }
         v.push(x);
+    }
+}
+
+/// A command's words: usually several, so `Vec`'s usual growth.
+fn keep_word(s: &Scan<'_>, v: &mut Vec<Word>, w: Word) {
+    if s.keep {
+        v.push(w);
     }
 }
 

@@ -10,7 +10,7 @@
 use std::rc::Rc;
 
 use crate::lang::ast::*;
-use crate::lang::words::push_lit;
+use crate::lang::words::{push_lit, put_part};
 
 /// Reads the list inside `$(…)` (given by `mod.rs`, which reads lists,
 /// so that this file does not depend on it).
@@ -104,7 +104,7 @@ impl<'a> Scan<'a> {
     /// A part into a word's parts (unless only the job's end is wanted).
     pub fn put(&self, parts: &mut Vec<WordPart>, part: impl FnOnce() -> WordPart) {
         if self.keep {
-            parts.push(part());
+            put_part(parts, part());
         }
     }
 
