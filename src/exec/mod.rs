@@ -1,9 +1,11 @@
 //! Execution: the shell's state (`shell`, `vars`), the evaluator that maps
 //! each AST node onto its primitive (`eval`), and the primitives' shell
-//! side — pipelines and forks (`pipeline`), simple commands and functions
-//! (`simple`, the table in `funcs`), external programs (`spawn`), redirections (`redirect`),
-//! waiting and reaping (`wait`), the job table (`jobs`), `$(…)` (`subst`),
-//! handler blocks (`traps`), and running program text (`source`).
+//! side — pipelines and forks (`pipeline`; what may be expanded in the
+//! shell itself, `pure`), simple commands and functions (`simple`, the
+//! table in `funcs`), external programs (`spawn`), redirections
+//! (`redirect`), waiting and reaping (`wait`), the job table (`jobs`),
+//! `$(…)` (`subst`), handler blocks (`traps`), and running program text
+//! (`source`).
 //! Nothing here parses grammar rules or calls libc directly; builtins and
 //! `explain` are reached through the `Hooks` the caller supplies.
 
@@ -13,6 +15,7 @@ pub mod funcs;
 pub mod jobs;
 pub mod path;
 pub mod pipeline;
+pub mod pure;
 pub mod redirect;
 pub mod replace;
 pub mod shell;

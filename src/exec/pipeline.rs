@@ -57,7 +57,14 @@ impl Shell {
                 base.push((1, w.raw()));
             }
             let group = self.group_for(leader, foreground);
-            let l = self.launch(cmd, &base, group);
+            let in_shell = match (cmd, &write) {
+                (Command::Simple(s), Some(w)) if foreground => self.stage_in_shell(s, w, group),
+                _ => None,
+            };
+            let l = match in_shell {
+                Some(l) => l,
+                None => self.launch(cmd, &base, group),
+            };
             if let (Launched::Pid(pid), None) = (l, leader) {
                 // The leader took the terminal itself (a spawned child
                 // before its execve, a forked one first thing): no second
@@ -85,9 +92,15 @@ impl Shell {
 
     /// Start one stage with its stdin/stdout already planned in `base`.
     /// An external command is spawned (vfork+execve); anything else (a builtin, a
-    /// function, a block) runs in a forked copy of the shell.
+    /// function, a block) runs in a forked copy of the shell.  Words are
+    /// expanded here only when that cannot change the shell (`$((i++))`,
+    /// `${x:=…}` happen in the child, as in bash's subshell).
     pub fn launch(&mut self, cmd: &Command, base: &[FdMove], group: Group) -> Launched {
-        if let Command::Simple(s) = cmd {
+        let simple = match cmd {
+            Command::Simple(s) if crate::exec::pure::simple_is_pure(s) => Some(s),
+            _ => None,
+        };
+        if let Some(s) = simple {
             let ex = match self.expand_simple(s) {
                 Ok(ex) => ex,
                 Err(e) => {

@@ -1,12 +1,14 @@
 //! `$(…)`: the list runs with its stdout into a pipe that the shell reads
 //! to the end, then the child is reaped; a builtin that only writes runs
-//! in the shell itself, its output caught in an anonymous file (no fork);
+//! in the shell itself, its output caught in an anonymous file (no fork;
+//! so does such a builtin feeding a pipeline's pipe, `stage_in_shell`);
 //! trailing newlines are removed.  Also the shell's side of expansion:
 //! `Shell` implements `expand::Env` (variables, lists, the computed
 //! `$RANDOM`/`$LINENO`/…).  Splitting the output is expansion's job.
 
 use crate::exec::jobs::ProcState;
 use crate::exec::pipeline::Launched;
+use crate::exec::pure::simple_is_pure;
 use crate::exec::shell::Shell;
 use crate::exec::wait::settle_interrupt;
 use crate::expand::{Dynamic, Env, Ex, ExpandError, Expander};
@@ -83,6 +85,15 @@ impl Shell {
         if !self.writes_only(name, ex.argv.get(1).map(String::as_str)) {
             return None;
         }
+        let (buf, st) = self.caught(s, ex)?;
+        self.status = st;
+        self.subst_status = Some(st);
+        Some(buf)
+    }
+
+    /// Run the expanded builtin `ex` here with its stdout caught in an
+    /// anonymous file: what it wrote and its status.
+    fn caught(&mut self, s: &Simple, ex: crate::exec::simple::Expanded) -> Option<(Vec<u8>, i32)> {
         let file = sys::data_fd(b"").ok()?;
         let plan = super::redirect::Plan::base(&[(1, file.raw())]);
         let guard = plan.apply_here().ok()?;
@@ -91,12 +102,72 @@ impl Shell {
             Err(_) => self.status,
         };
         drop(guard);
-        self.status = st;
-        self.subst_status = Some(st);
         let mut buf = Vec::new();
         sys::rewind(file.raw()).ok()?;
         let _ = sys::read_to_end(file.raw(), &mut buf);
-        Some(buf)
+        Some((buf, st))
+    }
+
+    /// `s` is a builtin that only writes, named by plain words, whose
+    /// expansion cannot change the shell: as a pipeline's stage before a
+    /// pipe, it runs in the shell (`stage_in_shell`; `explain` says so).
+    pub fn stays_in_shell(&self, s: &Simple) -> bool {
+        let Some(name) = s.words.first().and_then(plain) else {
+            return false;
+        };
+        let arg1 = match s.words.get(1) {
+            Some(w) => match plain(w) {
+                Some(a) => Some(a),
+                None => return false,
+            },
+            None => None,
+        };
+        s.assigns.is_empty() && self.writes_only(name, arg1) && simple_is_pure(s)
+    }
+
+    /// A pipeline stage that is a builtin that only writes (`echo a | …`,
+    /// named by a plain word), its output into the pipe `w`: run in the
+    /// shell itself, no fork, as `$(…)` does.  The next stage has not
+    /// started and the shell holds the pipe's read end, so the output is
+    /// written whole when it fits the empty pipe; more is left to a forked
+    /// writer.  None (nothing run): launch the stage as usual.
+    pub(crate) fn stage_in_shell(
+        &mut self,
+        s: &Simple,
+        w: &sys::Fd,
+        group: Group,
+    ) -> Option<Launched> {
+        if !self.stays_in_shell(s) {
+            return None;
+        }
+        let name = plain(s.words.first()?)?;
+        let ex = match self.expand_simple(s) {
+            Ok(ex) => ex,
+            Err(e) => {
+                sys::err(&format!("{}\n", e.message()));
+                return Some(Launched::Done(e.status()));
+            }
+        };
+        let (buf, st) = self.caught(s, ex)?;
+        crate::os::trace::event(&format!(
+            "{name} ran in psh itself: {} bytes into the pipe, no fork",
+            buf.len()
+        ));
+        if sys::pipe_takes(w.raw(), buf.len()) {
+            return Some(match sys::write_all(w.raw(), &buf) {
+                Ok(()) => Launched::Done(st),
+                Err(e) => {
+                    sys::err(&format!("psh: {name}: write error: {}\n", e.desc()));
+                    Launched::Done(1)
+                }
+            });
+        }
+        Some(self.fork_run(&[(1, w.raw())], group, move |_| {
+            Ok(match sys::write_all(1, &buf) {
+                Ok(()) => st,
+                Err(_) => 1,
+            })
+        }))
     }
 }
 
@@ -116,6 +187,14 @@ impl Shell {
     }
 }
 
+/// The text of a word that is one literal (`echo`, `-v`, `'%s\n'`).
+fn plain(w: &Word) -> Option<&str> {
+    match w.0.as_slice() {
+        [WordPart::Lit { text, .. }] => Some(text),
+        _ => None,
+    }
+}
+
 /// Output of `$(…)` as a value: trailing newlines removed, NUL bytes
 /// dropped (a value cannot hold one; bash drops them too).
 fn finish(mut buf: Vec<u8>) -> String {
@@ -126,53 +205,6 @@ fn finish(mut buf: Vec<u8>) -> String {
         buf.retain(|&b| b != 0);
     }
     crate::os::text::decode_owned(buf)
-}
-
-/// A simple command whose expansion cannot change the shell.
-fn simple_is_pure(s: &Simple) -> bool {
-    s.words.iter().all(no_side_effects)
-        && s.assigns.iter().all(|a| match &a.value {
-            AssignValue::Word(w) => no_side_effects(w),
-            AssignValue::List(ws) => ws.iter().all(no_side_effects),
-        })
-}
-
-/// A word whose expansion cannot change the shell: no `${x=…}`/`${x:=…}`
-/// and no assignment or `++`/`--` inside `$((…))`.
-fn no_side_effects(w: &Word) -> bool {
-    w.0.iter().all(part_has_no_side_effects)
-}
-
-fn part_has_no_side_effects(p: &WordPart) -> bool {
-    match p {
-        WordPart::DoubleQuoted(parts) => parts.iter().all(part_has_no_side_effects),
-        WordPart::Param(x) => match &x.op {
-            ParamOp::Default { kind, .. } => *kind != '=',
-            _ => true,
-        },
-        WordPart::Arith(parts) => parts.iter().all(|q| match q {
-            WordPart::Lit { text, .. } => {
-                !text.contains("++") && !text.contains("--") && !assigns(text)
-            }
-            other => part_has_no_side_effects(other),
-        }),
-        _ => true,
-    }
-}
-
-/// Arithmetic text with an `=` that is not part of `==`, `!=`, `<=`, `>=`.
-fn assigns(text: &str) -> bool {
-    let b = text.as_bytes();
-    let at = |i: usize, k: usize| i.checked_sub(k).and_then(|j| b.get(j)).copied();
-    b.iter().enumerate().any(|(i, &c)| {
-        let comparison = match at(i, 1) {
-            Some(b'=' | b'!') => true,
-            // `<=` compares, `<<=` assigns.
-            Some(p @ (b'<' | b'>')) => at(i, 2) != Some(p),
-            _ => false,
-        };
-        c == b'=' && b.get(i + 1) != Some(&b'=') && !comparison
-    })
 }
 
 /// The one command of a list that is just one simple stage, if it is.

@@ -301,4 +301,6 @@ fn check_nesting(src: &str, file: &str) -> Result<(), SyntaxError> {
 // children in order and ignore what they do not expect.
 
 #[cfg(test)]
+mod nesting_tests;
+#[cfg(test)]
 mod tests;

@@ -63,6 +63,17 @@ pub fn pipe() -> nix::Result<(Fd, Fd)> {
     Ok((r, w))
 }
 
+/// The empty pipe `fd` takes `n` bytes without blocking: within its
+/// capacity (a page at least, which needs no question).
+pub fn pipe_takes(fd: RawFd, n: usize) -> bool {
+    if n <= 4096 {
+        return true;
+    }
+    // SAFETY: F_GETPIPE_SZ only reads the pipe's capacity.
+    let cap = unsafe { libc::fcntl(fd, libc::F_GETPIPE_SZ) };
+    usize::try_from(cap).is_ok_and(|cap| n <= cap)
+}
+
 /// A close-on-exec copy of `fd`, numbered 10 or above (out of the range
 /// users redirect) when the limit allows.
 pub fn dup_high(fd: RawFd) -> nix::Result<Fd> {

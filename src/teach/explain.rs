@@ -60,8 +60,14 @@ fn plan(sh: &Shell, p: &Pipeline, depth: usize) -> Vec<String> {
         } else {
             format!(" ({})", notes.join(", "))
         };
+        let here =
+            i + 1 < n && !p.spawn && matches!(cmd, Command::Simple(s) if sh.stays_in_shell(s));
         match what {
             Kind::Inside(text) if n == 1 && !p.spawn => out.push(format!("{text}{notes}")),
+            Kind::Inside(text) if here => out.push(format!(
+                "{text} in the shell itself, no fork: its output caught (memfd), then written into w{}{notes}",
+                i + 1
+            )),
             Kind::Inside(text) => {
                 forks += 1;
                 out.push(format!("fork → child runs {text}{notes}"));

@@ -19,6 +19,49 @@ fn writing_builtins_need_no_fork() {
     assert_eq!(r.stdout, "200000\n");
 }
 
+/// `echo … | cmd`: a writing builtin before a pipe runs in the shell too,
+/// its output written into the pipe; statuses, big output, a reader that
+/// leaves early, and a stage's expansion kept out of the shell (`$((i++))`
+/// in a stage or a background job) are as in bash.
+#[test]
+fn a_writing_builtin_feeds_a_pipe_without_a_fork() {
+    let r = psh("trace on; echo a | cat; printf '%s\\n' x y | wc -l; trace off");
+    assert_eq!(r.stdout, "a\n2\n");
+    assert!(r.stderr.contains("echo ran in psh itself"), "{}", r.stderr);
+    assert!(!r.stderr.contains("fork()"), "{}", r.stderr);
+    // Still forked: a stage with side effects, the last stage, `spawn`.
+    let r =
+        psh("trace on; i=0; echo $((i++)) | cat; cat /dev/null | echo last; trace off; echo $i");
+    assert_eq!(r.stdout, "0\nlast\n0\n");
+    // An expansion error stops that stage only (psh's status for `:?`).
+    let r = psh("echo ${nope:?gone} | cat; echo ${pipestatus[@]}");
+    assert_eq!(r.stdout, "1 0\n");
+    assert!(!r.stderr.contains("ran in psh itself"), "{}", r.stderr);
+    for (p, b) in [
+        (
+            "echo hi | false; echo ${pipestatus[@]}",
+            "echo hi | false; echo ${PIPESTATUS[@]}",
+        ),
+        (
+            "x=$(seq 1 100000); echo \"$x\" | wc -c; echo \"$x\" | head -n 1; echo ${pipestatus[@]}",
+            "x=$(seq 1 100000); echo \"$x\" | wc -c; echo \"$x\" | head -n 1; echo ${PIPESTATUS[@]}",
+        ),
+        (
+            "echo a >&2 | cat; printf '%s' 'no newline' | od -c | head -n 1",
+            "echo a >&2 | cat; printf '%s' 'no newline' | od -c | head -n 1",
+        ),
+        (
+            "i=0; echo $((i++)) | cat; echo ${q:=x} | cat; k=0; echo $((k++)) & wait; echo $i ${q-unset} $k",
+            "i=0; echo $((i++)) | cat; echo ${q:=x} | cat; k=0; echo $((k++)) & wait; echo $i ${q-unset} $k",
+        ),
+    ] {
+        let ours = psh(p);
+        let theirs = run_in(&scratch("pipe-bash"), "bash", &["-c", b], b"");
+        assert_eq!(ours.stdout, theirs.stdout, "{p}");
+        assert_eq!(ours.status, theirs.status, "{p}");
+    }
+}
+
 #[test]
 fn changes_stay_in_the_subshell() {
     let r = psh("trace on; x=$(cd /; echo in); trace off; echo $x");

@@ -396,7 +396,7 @@ fn timeline_draws_one_row_per_worker() {
 #[test]
 fn trace_shows_primitives_as_they_happen() {
     let r = psh(
-        "trace on; echo x | cat > /dev/null; threads 2 worker > /dev/null; trace off; echo y | cat",
+        "trace on; { echo x } | cat > /dev/null; threads 2 worker > /dev/null; trace off; echo y | cat",
     );
     for want in [
         "trace: pipe() → [",
