@@ -148,11 +148,16 @@ impl Shell {
                 return Some(Launched::Done(e.status()));
             }
         };
-        let (buf, st) = self.caught(s, ex)?;
-        crate::os::trace::event(&format!(
-            "{name} ran in psh itself: {} bytes into the pipe, no fork",
-            buf.len()
-        ));
+        let Some((buf, st)) = self.caught(s, ex) else {
+            sys::err(&format!("psh: {name}: cannot catch its output\n"));
+            return Some(Launched::Done(1));
+        };
+        if crate::os::trace::on() {
+            crate::os::trace::event(&format!(
+                "{name} ran in psh itself: {} bytes into the pipe, no fork",
+                buf.len()
+            ));
+        }
         if sys::pipe_takes(w.raw(), buf.len()) {
             return Some(match sys::write_all(w.raw(), &buf) {
                 Ok(()) => Launched::Done(st),

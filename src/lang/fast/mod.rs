@@ -432,7 +432,6 @@ fn match_cmd(s: &mut Scan<'_>) -> Option<Match> {
     })
 }
 
-/// `{ list }`
 /// A function's body `text` (`{ … }`, from line `line`) read into its
 /// list, or `None` where the fast path declines it.
 pub(crate) fn fn_body(text: &str, line: u32, max: usize) -> Option<List> {
@@ -441,6 +440,7 @@ pub(crate) fn fn_body(text: &str, line: u32, max: usize) -> Option<List> {
     s.eoi().then_some(body)
 }
 
+/// `{ list }`
 fn block(s: &mut Scan<'_>) -> Option<List> {
     if !s.brace_open() {
         return None;
