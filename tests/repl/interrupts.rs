@@ -137,7 +137,11 @@ fn on_a_dumb_terminal_a_handler_runs_without_enter() {
     p.expect("psh$ ");
     p.expect("dumb-alarm\r\n");
     p.expect("psh$ ");
-    p.line("while true { : }");
+    // Ctrl-C only once the loop runs: sent while the line still waits in
+    // the terminal's cooked-mode queue, it would flush the line instead
+    // (the race that failed this test once in a loaded full run).
+    p.line("echo spinning; while true { : }");
+    p.expect("spinning\r\n");
     p.send("\x03");
     p.expect("psh$ ");
     p.line("echo status=$?");
