@@ -108,9 +108,11 @@ impl Shell {
         Some((buf, st))
     }
 
-    /// `s` is a builtin that only writes, named by plain words, whose
-    /// expansion cannot change the shell: as a pipeline's stage before a
-    /// pipe, it runs in the shell (`stage_in_shell`; `explain` says so).
+    /// `s` is a builtin that only writes, named by plain words, without
+    /// redirections (its output all goes to the pipe; a write to a dead
+    /// reader elsewhere would end psh, not a child), whose expansion
+    /// cannot change the shell: as a pipeline's stage before a pipe, it
+    /// runs in the shell (`stage_in_shell`; `explain` says so).
     pub fn stays_in_shell(&self, s: &Simple) -> bool {
         let Some(name) = s.words.first().and_then(plain) else {
             return false;
@@ -122,7 +124,10 @@ impl Shell {
             },
             None => None,
         };
-        s.assigns.is_empty() && self.writes_only(name, arg1) && simple_is_pure(s)
+        s.assigns.is_empty()
+            && s.redirects.is_empty()
+            && self.writes_only(name, arg1)
+            && simple_is_pure(s)
     }
 
     /// A pipeline stage that is a builtin that only writes (`echo a | …`,
