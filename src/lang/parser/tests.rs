@@ -237,6 +237,12 @@ fn control_flow() {
     assert!(f.parsed.get().is_some());
     let l = ok("fn g { threads 2 booth 3 }");
     assert!(matches!(only_command(&l), Command::FnDef(f) if f.parsed.get().is_some()));
+    // A kept text the fast path declines is read by the grammar, on its
+    // own line numbers.
+    let f = FnDef::later("h", "{\n  threads 2 booth 3\n}", 5);
+    let body = f.body().expect("read by the grammar");
+    assert_eq!(body.0.first().map(|j| j.line), Some(6));
+    assert!(matches!(body.0[0].body.first.stages[0], Command::Lab(_)));
     for (src, kind) in [
         ("break", ControlKind::Break),
         ("continue 2", ControlKind::Continue),
