@@ -62,13 +62,11 @@ impl Shell {
 
     /// `$(echo …)`, `$(printf …)`, `$(pwd)` and other builtins that only
     /// write: run in the shell itself, the output caught in an anonymous
-    /// file — no fork.  None (nothing run) for anything that could change
-    /// the shell (`cd`, `read`, `x=1`, `${x=…}`, `$((i++))`, a function):
-    /// that runs in a child, as a subshell must.
+    /// file — no fork.  None (nothing run) for anything else, decided
+    /// before expanding (`writes_here`), so the words are expanded once
+    /// whichever way the command then runs.
     fn builtin_output(&mut self, s: &Simple) -> Option<Vec<u8>> {
-        if !s.assigns.is_empty() || !simple_is_pure(s) {
-            return None;
-        }
+        self.writes_here(s)?;
         let ex = match self.expand_simple(s) {
             Ok(ex) => ex,
             Err(e) => {
@@ -81,11 +79,10 @@ impl Shell {
                 return Some(Vec::new());
             }
         };
-        let name = ex.argv.first()?;
-        if !self.writes_only(name, ex.argv.get(1).map(String::as_str)) {
-            return None;
-        }
-        let (buf, st) = self.caught(s, ex)?;
+        let (buf, st) = self.caught(s, ex).unwrap_or_else(|| {
+            sys::err("psh: $(…): cannot catch the output\n");
+            (Vec::new(), 1)
+        });
         self.status = st;
         self.subst_status = Some(st);
         Some(buf)
@@ -108,26 +105,28 @@ impl Shell {
         Some((buf, st))
     }
 
-    /// `s` is a builtin that only writes, named by plain words, without
+    /// The name of `s` when it may run in the shell itself with its output
+    /// caught: a builtin that only writes (`writes_only`), named by a
+    /// literal word (for `printf` and `command`, with a literal first
+    /// argument: `-v` changes what they do), without assignments, whose expansion
+    /// cannot change the shell (`pure.rs`).  Decided on the words before
+    /// they are expanded; `explain` asks the same.
+    pub fn writes_here<'a>(&self, s: &'a Simple) -> Option<&'a str> {
+        let name = s.words.first()?.as_plain()?;
+        let arg1 = match s.words.get(1).map(Word::as_plain) {
+            Some(Some(a)) => Some(a),
+            // Known only once expanded: `printf -v`, `command -v` hang on it.
+            Some(None) if matches!(name, "printf" | "command") => return None,
+            _ => None,
+        };
+        (s.assigns.is_empty() && self.writes_only(name, arg1) && simple_is_pure(s)).then_some(name)
+    }
+
+    /// `writes_here`, as a pipeline stage before a pipe: also without
     /// redirections (its output all goes to the pipe; a write to a dead
-    /// reader elsewhere would end psh, not a child), whose expansion
-    /// cannot change the shell: as a pipeline's stage before a pipe, it
-    /// runs in the shell (`stage_in_shell`; `explain` says so).
+    /// reader elsewhere would end psh, not a child).
     pub fn stays_in_shell(&self, s: &Simple) -> bool {
-        let Some(name) = s.words.first().and_then(plain) else {
-            return false;
-        };
-        let arg1 = match s.words.get(1) {
-            Some(w) => match plain(w) {
-                Some(a) => Some(a),
-                None => return false,
-            },
-            None => None,
-        };
-        s.assigns.is_empty()
-            && s.redirects.is_empty()
-            && self.writes_only(name, arg1)
-            && simple_is_pure(s)
+        s.redirects.is_empty() && self.writes_here(s).is_some()
     }
 
     /// A pipeline stage that is a builtin that only writes (`echo a | …`,
@@ -142,10 +141,10 @@ impl Shell {
         w: &sys::Fd,
         group: Group,
     ) -> Option<Launched> {
-        if !self.stays_in_shell(s) {
+        if !s.redirects.is_empty() {
             return None;
         }
-        let name = plain(s.words.first()?)?;
+        let name = self.writes_here(s)?;
         let ex = match self.expand_simple(s) {
             Ok(ex) => ex,
             Err(e) => {
@@ -194,14 +193,6 @@ impl Shell {
             _ => false,
         };
         builtin && !self.funcs.contains_key(name)
-    }
-}
-
-/// The text of a word that is one literal (`echo`, `-v`, `'%s\n'`).
-fn plain(w: &Word) -> Option<&str> {
-    match w.0.as_slice() {
-        [WordPart::Lit { text, .. }] => Some(text),
-        _ => None,
     }
 }
 

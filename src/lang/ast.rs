@@ -313,6 +313,15 @@ pub enum ParamOp {
 }
 
 impl Word {
+    /// The text of a word that is one literal part (`echo`, `'%s\n'`),
+    /// borrowed: what `as_literal` gives for it, without building it.
+    pub fn as_plain(&self) -> Option<&str> {
+        match self.0.as_slice() {
+            [WordPart::Lit { text, .. }] => Some(text),
+            _ => None,
+        }
+    }
+
     /// The literal text of a word made only of literal parts (used for
     /// command names in `explain` and for keywords-as-arguments).
     pub fn as_literal(&self) -> Option<String> {

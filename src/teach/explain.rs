@@ -180,11 +180,8 @@ fn substitutions(s: &Simple) -> Vec<&List> {
 fn subst_plan(sh: &Shell, list: &List, depth: usize) -> Vec<String> {
     let builtin_only = match list.0.as_slice() {
         [job] if job.body.rest.is_empty() && !job.background => {
-            matches!(job.body.first.stages.as_slice(), [Command::Simple(s)]
-            if s.words.first().and_then(Word::as_literal).is_some_and(|n| {
-                let arg1 = s.words.get(1).and_then(Word::as_literal);
-                sh.writes_only(&n, arg1.as_deref())
-            }))
+            matches!(job.body.first.stages.as_slice(),
+                [Command::Simple(s)] if sh.writes_here(s).is_some())
         }
         _ => false,
     };

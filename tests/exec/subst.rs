@@ -78,6 +78,13 @@ fn changes_stay_in_the_subshell() {
             "stayed /\n",
         ),
         ("v=$(v=inner; echo $v); echo ${v}", "inner\n"),
+        // The words are expanded once, whichever way the command runs
+        // (an inner `$(…)` ran twice when psh first tried the command as
+        // a writing builtin).
+        (
+            "x=$(/bin/echo $(echo a >> n; echo b)); echo $x; cat n",
+            "b\na\n",
+        ),
         ("u=$(echo ${nope:?gone}) 2>/dev/null; echo st=$?", "st=1\n"),
         // A function named like a builtin is the function.
         (
