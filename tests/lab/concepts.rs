@@ -80,8 +80,13 @@ fn the_bounded_buffer_hands_over_every_item_once() {
 
 #[test]
 fn the_if_bug_takes_from_an_empty_buffer() {
+    // A race: it shows in most runs, not all (fewer on a loaded machine).
+    // Up to 20 runs, until it shows once.
     let mut shown = 0;
-    for _ in 0..5 {
+    for _ in 0..20 {
+        if shown > 0 {
+            break;
+        }
         let r = psh("threads 3 bbuf 2000 --if --quiet");
         if r.status == 1 {
             shown += 1;
@@ -91,13 +96,16 @@ fn the_if_bug_takes_from_an_empty_buffer() {
             assert!(r.stderr.contains("did not show this run"), "{}", r.stderr);
         }
     }
-    assert!(shown >= 1, "the --if bug never showed in 5 runs");
+    assert!(shown >= 1, "the --if bug never showed in 20 runs");
 }
 
 #[test]
 fn one_condition_for_both_sides_puts_everyone_to_sleep() {
     let mut shown = 0;
-    for _ in 0..3 {
+    for _ in 0..20 {
+        if shown > 0 {
+            break;
+        }
         let r = psh("threads 2 bbuf 2000 --one-cv --quiet");
         if r.status == 1 {
             shown += 1;
@@ -105,7 +113,7 @@ fn one_condition_for_both_sides_puts_everyone_to_sleep() {
             assert!(r.stderr.contains("use two conditions"), "{}", r.stderr);
         }
     }
-    assert!(shown >= 1, "the --one-cv bug never showed in 3 runs");
+    assert!(shown >= 1, "the --one-cv bug never showed in 20 runs");
 }
 
 #[test]
