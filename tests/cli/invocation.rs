@@ -364,3 +364,34 @@ fn explain_shows_blocks_substitutions_and_background_truthfully() {
     assert!(!r.stdout.contains("pthread_cond"), "{}", r.stdout);
     assert!(r.stdout.contains("futex"), "{}", r.stdout);
 }
+
+/// build.rs links the unwinder statically where the C compiler has
+/// `libgcc_eh.a` (one shared library fewer at every start-up); the
+/// executable then needs the C library alone.
+#[test]
+fn the_executable_loads_no_libgcc_s() {
+    let eh = std::process::Command::new("cc")
+        .arg("-print-file-name=libgcc_eh.a")
+        .output();
+    let has_eh = eh.is_ok_and(|o| o.stdout.starts_with(b"/"));
+    let dynamic = std::process::Command::new("readelf")
+        .args(["-d", env!("CARGO_BIN_EXE_psh")])
+        .output();
+    let Ok(dynamic) = dynamic else {
+        eprintln!("no readelf here: not checked");
+        return;
+    };
+    let text = String::from_utf8_lossy(&dynamic.stdout);
+    let needed: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("(NEEDED)"))
+        .filter_map(|l| l.split('[').nth(1)?.split(']').next())
+        .collect();
+    assert!(needed.contains(&"libc.so.6"), "{text}");
+    if has_eh && cfg!(target_env = "gnu") {
+        assert!(
+            !needed.iter().any(|n| n.starts_with("libgcc_s")),
+            "{needed:?}"
+        );
+    }
+}
