@@ -56,7 +56,7 @@ fn word_of(toks: &[Tok]) -> Word {
             quoted: false,
         });
     }
-    Word(parts)
+    Word(parts.into())
 }
 
 /// Could `w` need brace expansion?  (The common word has no `{`.)
@@ -201,10 +201,10 @@ mod tests {
     use super::*;
 
     fn lit(s: &str) -> Word {
-        Word(vec![WordPart::Lit {
+        Word(crate::lang::ast::Parts::One(WordPart::Lit {
             text: s.into(),
             quoted: false,
-        }])
+        }))
     }
 
     fn ex(s: &str) -> Vec<String> {

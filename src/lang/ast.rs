@@ -8,6 +8,8 @@
 
 use std::rc::Rc;
 
+pub use super::small::Small;
+
 /// A sequence of jobs run one after the other (`;`, newline, `&`).
 #[derive(Debug, Clone, Default)]
 pub struct List(pub Vec<Job>);
@@ -234,7 +236,10 @@ pub enum RedirOp {
 
 /// A word is a run of parts; expansion turns it into zero or more fields.
 #[derive(Debug, Clone, Default)]
-pub struct Word(pub Vec<WordPart>);
+pub struct Word(pub Parts);
+
+/// A word's parts: most words have one, kept in place.
+pub type Parts = Small<WordPart>;
 
 #[derive(Debug, Clone)]
 pub enum WordPart {

@@ -324,10 +324,10 @@ fn build_handler(p: Pair<Rule>) -> Command {
                 if c.as_str() == "trap" {
                     kind = HandlerKind::Trap;
                 }
-                simple.words.push(Word(vec![WordPart::Lit {
+                simple.words.push(Word(Parts::One(WordPart::Lit {
                     text: c.as_str().to_string(),
                     quoted: false,
-                }]));
+                })));
             }
             Rule::word => simple.words.push(word(c)),
             Rule::redirect => simple.redirects.push(build_redirect(c)),

@@ -14,4 +14,5 @@ mod openers;
 pub mod parser;
 pub mod recover;
 mod redirects;
+pub mod small;
 mod words;

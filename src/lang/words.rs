@@ -16,7 +16,7 @@ use crate::lang::ast::*;
 pub(crate) type ListFn = fn(Pair<Rule>) -> List;
 
 pub(crate) fn build_word(p: Pair<Rule>, list: ListFn) -> Word {
-    let mut parts = Vec::new();
+    let mut parts = Parts::new();
     for c in p.into_inner() {
         push_part(&mut parts, c, false, list);
     }
@@ -25,7 +25,7 @@ pub(crate) fn build_word(p: Pair<Rule>, list: ListFn) -> Word {
 
 /// A word's parts → the word: `~` or `~user` at its start becomes a
 /// `Tilde` part (shared with the fast path, `fast/`).
-pub(crate) fn finish_word(mut parts: Vec<WordPart>) -> Word {
+pub(crate) fn finish_word(mut parts: Parts) -> Word {
     // `~` or `~user` at the start of an unquoted word.
     if let Some(WordPart::Lit {
         text,
@@ -38,17 +38,19 @@ pub(crate) fn finish_word(mut parts: Vec<WordPart>) -> Word {
             let tail = rest[end..].to_string();
             let ends_word = tail.is_empty() && parts.len() == 1;
             if !tail.is_empty() || ends_word || parts.len() == 1 {
-                parts.remove(0);
-                if !tail.is_empty() {
-                    parts.insert(
-                        0,
-                        WordPart::Lit {
-                            text: tail,
-                            quoted: false,
-                        },
-                    );
-                }
-                parts.insert(0, WordPart::Tilde(user));
+                parts.edit(|parts| {
+                    parts.remove(0);
+                    if !tail.is_empty() {
+                        parts.insert(
+                            0,
+                            WordPart::Lit {
+                                text: tail,
+                                quoted: false,
+                            },
+                        );
+                    }
+                    parts.insert(0, WordPart::Tilde(user));
+                });
             }
         }
     }
@@ -58,6 +60,11 @@ pub(crate) fn finish_word(mut parts: Vec<WordPart>) -> Word {
 /// In an assignment's value, `~` after every unquoted `:` expands too
 /// (`PATH=$PATH:~/bin`), as in sh.
 pub(crate) fn assignment_tildes(w: &mut Word) {
+    let tilde =
+        |p: &WordPart| matches!(p, WordPart::Lit { text, quoted: false } if text.contains(":~"));
+    if !w.0.iter().any(tilde) {
+        return;
+    }
     let n = w.0.len();
     let mut out = Vec::with_capacity(n);
     for (k, part) in std::mem::take(&mut w.0).into_iter().enumerate() {
@@ -93,40 +100,57 @@ pub(crate) fn assignment_tildes(w: &mut Word) {
         lit.push_str(rest);
         push_lit(&mut out, &lit, false);
     }
-    w.0 = out;
+    w.0 = out.into();
 }
 
 /// Add literal text, merged into the last part when it is literal text
 /// quoted alike (so `a'b'` is one quoted and one plain part, `'a''b'` one).
-pub(crate) fn push_lit(parts: &mut Vec<WordPart>, s: &str, quoted: bool) {
+pub(crate) fn push_lit(parts: &mut impl PartList, s: &str, quoted: bool) {
     if s.is_empty() && !quoted {
         return;
     }
-    if let Some(WordPart::Lit { text, quoted: q }) = parts.last_mut() {
+    if let Some(WordPart::Lit { text, quoted: q }) = parts.last_part() {
         if *q == quoted {
             text.push_str(s);
             return;
         }
     }
-    put_part(
-        parts,
-        WordPart::Lit {
-            text: s.to_string(),
-            quoted,
-        },
-    );
+    parts.put_part(WordPart::Lit {
+        text: s.to_string(),
+        quoted,
+    });
 }
 
-/// `part` onto a word's parts; the first gets room for itself alone (most
-/// words have one part).
-pub(crate) fn put_part(parts: &mut Vec<WordPart>, part: WordPart) {
-    if parts.capacity() == 0 {
-        parts.reserve_exact(1);
+/// What a reader pushes parts onto: a word's `Parts`, or the `Vec` inside
+/// `"…"` or `$((…))`.
+pub(crate) trait PartList {
+    fn last_part(&mut self) -> Option<&mut WordPart>;
+    fn put_part(&mut self, part: WordPart);
+}
+
+impl PartList for Parts {
+    fn last_part(&mut self) -> Option<&mut WordPart> {
+        self.last_mut()
     }
-    parts.push(part);
+    fn put_part(&mut self, part: WordPart) {
+        self.push(part)
+    }
 }
 
-fn push_part(parts: &mut Vec<WordPart>, c: Pair<Rule>, in_dq: bool, list: ListFn) {
+impl PartList for Vec<WordPart> {
+    fn last_part(&mut self) -> Option<&mut WordPart> {
+        self.last_mut()
+    }
+    /// The first part gets room for itself alone (most have one).
+    fn put_part(&mut self, part: WordPart) {
+        if self.capacity() == 0 {
+            self.reserve_exact(1);
+        }
+        self.push(part);
+    }
+}
+
+fn push_part(parts: &mut impl PartList, c: Pair<Rule>, in_dq: bool, list: ListFn) {
     match c.as_rule() {
         Rule::literal | Rule::dq_text | Rule::arith_text => push_lit(parts, c.as_str(), in_dq),
         Rule::dollar | Rule::dq_backslash => push_lit(parts, c.as_str(), true),
@@ -151,11 +175,11 @@ fn push_part(parts: &mut Vec<WordPart>, c: Pair<Rule>, in_dq: bool, list: ListFn
                     quoted: true,
                 });
             }
-            parts.push(WordPart::DoubleQuoted(inner));
+            parts.put_part(WordPart::DoubleQuoted(inner));
         }
         Rule::param => {
             if let Some(inner) = c.into_inner().next() {
-                parts.push(build_param(inner, list));
+                parts.put_part(build_param(inner, list));
             }
         }
         Rule::cmd_sub => {
@@ -165,20 +189,20 @@ fn push_part(parts: &mut Vec<WordPart>, c: Pair<Rule>, in_dq: bool, list: ListFn
                 .and_then(|cl| cl.into_inner().next())
                 .map(list)
                 .unwrap_or_default();
-            parts.push(WordPart::CmdSub(Rc::new(list)));
+            parts.put_part(WordPart::CmdSub(Rc::new(list)));
         }
         Rule::arith_sub => {
             let mut inner = Vec::new();
             if let Some(body) = c.into_inner().next() {
                 push_arith(&mut inner, body, list);
             }
-            parts.push(WordPart::Arith(inner));
+            parts.put_part(WordPart::Arith(inner));
         }
         _ => {}
     }
 }
 
-fn push_arith(parts: &mut Vec<WordPart>, body: Pair<Rule>, list: ListFn) {
+fn push_arith(parts: &mut impl PartList, body: Pair<Rule>, list: ListFn) {
     for c in body.into_inner() {
         match c.as_rule() {
             Rule::arith_paren => {
@@ -270,7 +294,7 @@ pub(crate) fn index_of(text: &str) -> Index {
 }
 
 fn op_word(p: Option<Pair<Rule>>, list: ListFn) -> Word {
-    let mut parts = Vec::new();
+    let mut parts = Parts::new();
     if let Some(p) = p {
         for c in p.into_inner() {
             match c.as_rule() {

@@ -10,7 +10,7 @@
 use std::rc::Rc;
 
 use crate::lang::ast::*;
-use crate::lang::words::{push_lit, put_part};
+use crate::lang::words::{push_lit, PartList};
 
 /// Reads the list inside `$(…)` (given by `mod.rs`, which reads lists,
 /// so that this file does not depend on it).
@@ -95,16 +95,16 @@ impl<'a> Scan<'a> {
     }
 
     /// Literal text into a word's parts.
-    pub fn lit(&self, parts: &mut Vec<WordPart>, start: usize, end: usize, quoted: bool) {
+    pub fn lit(&self, parts: &mut impl PartList, start: usize, end: usize, quoted: bool) {
         if self.keep {
             push_lit(parts, &self.s[start..end], quoted);
         }
     }
 
     /// A part into a word's parts (unless only the job's end is wanted).
-    pub fn put(&self, parts: &mut Vec<WordPart>, part: impl FnOnce() -> WordPart) {
+    pub fn put(&self, parts: &mut impl PartList, part: impl FnOnce() -> WordPart) {
         if self.keep {
-            put_part(parts, part());
+            parts.put_part(part());
         }
     }
 

@@ -9,11 +9,11 @@ use std::rc::Rc;
 
 use super::scan::{stops_word, Scan};
 use crate::lang::ast::*;
-use crate::lang::words::{finish_word, index_of, param_part, plain_op, subst_op};
+use crate::lang::words::{finish_word, index_of, param_part, plain_op, subst_op, PartList};
 
 /// One word (the caller has checked that one starts here).
 pub(crate) fn word(s: &mut Scan<'_>) -> Option<Word> {
-    let mut parts = Vec::new();
+    let mut parts = Parts::new();
     let start = s.pos;
     loop {
         match s.peek() {
@@ -44,7 +44,7 @@ pub(crate) fn word(s: &mut Scan<'_>) -> Option<Word> {
 }
 
 /// `'…'`
-fn single_quoted(s: &mut Scan<'_>, parts: &mut Vec<WordPart>) -> Option<()> {
+fn single_quoted(s: &mut Scan<'_>, parts: &mut impl PartList) -> Option<()> {
     let start = s.pos + 1;
     let len = s.b[start..].iter().position(|&c| c == b'\'')?;
     s.lit(parts, start, start + len, true);
@@ -53,7 +53,7 @@ fn single_quoted(s: &mut Scan<'_>, parts: &mut Vec<WordPart>) -> Option<()> {
 }
 
 /// `"…"`: text, escapes, `$…`.
-fn double_quoted(s: &mut Scan<'_>, parts: &mut Vec<WordPart>) -> Option<()> {
+fn double_quoted(s: &mut Scan<'_>, parts: &mut impl PartList) -> Option<()> {
     s.pos += 1;
     let mut inner = Vec::new();
     loop {
@@ -97,7 +97,7 @@ fn is_special(c: u8) -> bool {
 
 /// What a `$` starts: `$((…))`, `$(…)`, `${…}`, `$name`, `$?`, `$1`, or a
 /// plain `$`.
-fn dollar(s: &mut Scan<'_>, parts: &mut Vec<WordPart>) -> Option<()> {
+fn dollar(s: &mut Scan<'_>, parts: &mut impl PartList) -> Option<()> {
     match s.at(s.pos + 1) {
         Some(b'(') if s.at(s.pos + 2) == Some(b'(') => {
             s.pos += 3;
@@ -266,7 +266,7 @@ fn slice_text(s: &mut Scan<'_>) -> String {
 /// An operator's word, up to `}` (and `/` for a pattern): quotes, `$…`,
 /// `\x`, text.  No `~`, no field splitting: as the grammar's `op_word`.
 fn op_word(s: &mut Scan<'_>, pattern: bool) -> Option<Word> {
-    let mut parts = Vec::new();
+    let mut parts = Parts::new();
     loop {
         match s.peek() {
             None | Some(b'}') => break,
@@ -293,7 +293,7 @@ fn op_word(s: &mut Scan<'_>, pattern: bool) -> Option<Word> {
 }
 
 /// The inside of `$((…))` up to its closing `)`: text, `(…)`, `$…`.
-fn arith(s: &mut Scan<'_>, parts: &mut Vec<WordPart>) -> Option<()> {
+fn arith(s: &mut Scan<'_>, parts: &mut impl PartList) -> Option<()> {
     loop {
         match s.peek() {
             None | Some(b')') => return Some(()),
