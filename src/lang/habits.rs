@@ -39,6 +39,13 @@ static WORD_BYTE: [bool; 256] = {
     t
 };
 
+/// The first index from `i` on whose byte `stop` picks (the end if none).
+fn skip_to(b: &[u8], i: usize, stop: impl Fn(u8) -> bool) -> usize {
+    b.get(i..)
+        .and_then(|rest| rest.iter().position(|&c| stop(c)))
+        .map_or(b.len(), |k| i + k)
+}
+
 /// Scan `src`; the first habit found is the error.
 pub fn check(src: &str, file: &str) -> Result<(), SyntaxError> {
     let b = src.as_bytes();
@@ -53,23 +60,21 @@ pub fn check(src: &str, file: &str) -> Result<(), SyntaxError> {
         let c = b[i];
         match c {
             b'\'' => {
-                i += 1;
-                while i < b.len() && b[i] != b'\'' {
-                    i += 1;
-                }
-                i += 1;
+                i = skip_to(b, i + 1, |c| c == b'\'') + 1;
                 cmd_pos = false;
                 continue;
             }
             b'"' => {
                 i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    } else if b[i] == b'`' {
-                        return err(i, "backquotes are not psh syntax: write $(…)".into());
+                loop {
+                    i = skip_to(b, i, |c| matches!(c, b'"' | b'\\' | b'`'));
+                    match b.get(i) {
+                        Some(b'\\') => i += 2,
+                        Some(b'`') => {
+                            return err(i, "backquotes are not psh syntax: write $(…)".into())
+                        }
+                        _ => break,
                     }
-                    i += 1;
                 }
                 i += 1;
                 cmd_pos = false;
@@ -82,9 +87,7 @@ pub fn check(src: &str, file: &str) -> Result<(), SyntaxError> {
             }
             b'`' => return err(i, "backquotes are not psh syntax: write $(…)".into()),
             b'#' if i == 0 || ends_word(b[i - 1]) => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
+                i = skip_to(b, i, |c| c == b'\n');
                 continue;
             }
             b'\n' | b';' | b'&' | b'|' | b'(' | b'{' | b'}' | b')' => {

@@ -178,7 +178,7 @@ impl std::fmt::Debug for FnDef {
 }
 
 fn newlines(text: &str) -> u32 {
-    text.bytes().filter(|&b| b == b'\n').count() as u32
+    super::fast::count_newlines(text.as_bytes()) as u32
 }
 
 /// The grammar alone, without the pre-checks (`recover` compares both).

@@ -14,6 +14,7 @@ use std::rc::Rc;
 
 use crate::lang::ast::*;
 use parts::{assignment, redirect};
+pub(crate) use scan::count_newlines;
 use scan::Scan;
 use word::word;
 

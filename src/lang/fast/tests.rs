@@ -387,3 +387,17 @@ fn generated_scripts_agree() {
     // answering, this comparison proves nothing.
     assert!(fast * 4 > all, "fast path answered {fast} of {all} steps");
 }
+
+#[test]
+fn newlines_are_counted_across_block_boundaries() {
+    for len in [0, 1, 254, 255, 256, 600, 5000] {
+        // Every byte a newline (the byte counters' worst case), then mixed.
+        let all = vec![b'\n'; len];
+        assert_eq!(super::count_newlines(&all), len);
+        let mixed: Vec<u8> = (0..len)
+            .map(|i| if i % 3 == 0 { b'\n' } else { b'x' })
+            .collect();
+        let want = mixed.iter().filter(|&&c| c == b'\n').count();
+        assert_eq!(super::count_newlines(&mixed), want);
+    }
+}
