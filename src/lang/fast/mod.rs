@@ -293,7 +293,9 @@ fn compound(s: &mut Scan<'_>, kw: &[u8]) -> Option<Command> {
         Command::Group(body, redirects(s)?)
     } else if kw == b"if" {
         s.pos += 2;
-        let mut branches = vec![(jobs(s, true)?, block(s)?)];
+        let mut branches = Vec::new();
+        let first = (jobs(s, true)?, block(s)?);
+        keep(s, &mut branches, first);
         let mut otherwise = None;
         loop {
             let save = s.pos;
@@ -306,25 +308,31 @@ fn compound(s: &mut Scan<'_>, kw: &[u8]) -> Option<Command> {
             s.ws();
             if s.keyword("if") {
                 s.pos += 2;
-                branches.push((jobs(s, true)?, block(s)?));
+                let next = (jobs(s, true)?, block(s)?);
+                keep(s, &mut branches, next);
             } else {
                 otherwise = Some(block(s)?);
                 break;
             }
         }
         let redirects = redirects(s)?;
-        Command::If(
-            Box::new(If {
-                branches,
-                otherwise,
-            }),
-            redirects,
-        )
+        made(s, || {
+            Command::If(
+                Box::new(If {
+                    branches,
+                    otherwise,
+                }),
+                redirects,
+            )
+        })
     } else if kw == b"while" {
         s.pos += 5;
         let cond = jobs(s, true)?;
         let body = block(s)?;
-        Command::While(Box::new(While { cond, body }), redirects(s)?)
+        let redirects = redirects(s)?;
+        made(s, || {
+            Command::While(Box::new(While { cond, body }), redirects)
+        })
     } else if kw == b"for" {
         s.pos += 3;
         s.blanks();
@@ -339,7 +347,10 @@ fn compound(s: &mut Scan<'_>, kw: &[u8]) -> Option<Command> {
         let words = args(s)?;
         s.blanks();
         let body = block(s)?;
-        Command::For(Box::new(For { var, words, body }), redirects(s)?)
+        let redirects = redirects(s)?;
+        made(s, || {
+            Command::For(Box::new(For { var, words, body }), redirects)
+        })
     } else if kw == b"fn" {
         s.pos += 2;
         s.blanks();
@@ -361,12 +372,16 @@ fn compound(s: &mut Scan<'_>, kw: &[u8]) -> Option<Command> {
             let ended = block(s);
             s.keep = true;
             ended?;
-            FnDef::later(name, &s.s[at..s.pos], line)
+            Some(FnDef::later(name, &s.s[at..s.pos], line))
         } else {
-            FnDef::new("", block(s)?)
+            block(s)?;
+            None
         };
         redirects(s)?;
-        Command::FnDef(Rc::new(def))
+        match def {
+            Some(def) => Command::FnDef(Rc::new(def)),
+            None => stand_in(),
+        }
     } else if s.peek() == Some(b'(') {
         s.pos += 1;
         let body = list(s)?;
@@ -377,11 +392,26 @@ fn compound(s: &mut Scan<'_>, kw: &[u8]) -> Option<Command> {
         Command::Subshell(body, redirects(s)?)
     } else if kw == b"match" {
         let m = match_cmd(s)?;
-        Command::Match(Box::new(m), redirects(s)?)
+        let redirects = redirects(s)?;
+        made(s, || Command::Match(Box::new(m), redirects))
     } else {
         return None;
     };
     Some(command)
+}
+
+/// The command `make` builds, or, when only the job's end is wanted, an
+/// empty stand-in (no heap block to make and free for each compound
+/// command of the check pass).
+fn made(s: &Scan<'_>, make: impl FnOnce() -> Command) -> Command {
+    match s.keep {
+        true => make(),
+        false => stand_in(),
+    }
+}
+
+fn stand_in() -> Command {
+    Command::Group(List::default(), Vec::new())
 }
 
 /// `match WORD { PATTERN | PATTERN { … } … }`
