@@ -46,6 +46,36 @@ fn skip_to(b: &[u8], i: usize, stop: impl Fn(u8) -> bool) -> usize {
         .map_or(b.len(), |k| i + k)
 }
 
+/// Where a `${…}` or `$((…))` whose inside starts at `i` ends (after its
+/// closer; the end of the text if it has none): `depth` openers are open,
+/// quotes and escapes are stepped over.  A backquote inside is an error
+/// at its index.
+fn expansion_end(
+    b: &[u8],
+    mut i: usize,
+    open: u8,
+    close: u8,
+    mut depth: usize,
+) -> Result<usize, usize> {
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'\'' => i = skip_to(b, i + 1, |c| c == b'\''),
+            b'`' => return Err(i),
+            c if c == open => depth += 1,
+            c if c == close => {
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(b.len())
+}
+
 /// Scan `src`; the first habit found is the error.
 pub fn check(src: &str, file: &str) -> Result<(), SyntaxError> {
     let b = src.as_bytes();
@@ -101,12 +131,28 @@ pub fn check(src: &str, file: &str) -> Result<(), SyntaxError> {
             }
             _ => {}
         }
-        // A plain word: up to a blank, operator or quote.
+        // A plain word: up to a blank, operator or quote.  A `${…}` or
+        // `$((…))` in it is part of the word: its braces are not a block's,
+        // its `#` starts no comment and its names are not commands.
         let start = i;
-        i += b[i..]
-            .iter()
-            .position(|&c| !WORD_BYTE[c as usize])
-            .unwrap_or(b.len() - i);
+        loop {
+            i += b[i..]
+                .iter()
+                .position(|&c| !WORD_BYTE[c as usize])
+                .unwrap_or(b.len() - i);
+            if i == start || b[i - 1] != b'$' {
+                break;
+            }
+            let end = match (b.get(i), b.get(i + 1)) {
+                (Some(b'{'), _) => expansion_end(b, i + 1, b'{', b'}', 1),
+                (Some(b'('), Some(b'(')) => expansion_end(b, i + 2, b'(', b')', 2),
+                _ => break,
+            };
+            match end {
+                Ok(end) => i = end,
+                Err(at) => return err(at, "backquotes are not psh syntax: write $(…)".into()),
+            }
+        }
         let word = &b[start..i];
         if cmd_pos {
             if let Some(what) = advice(word) {
@@ -170,6 +216,11 @@ mod tests {
         assert!(msg("function f { :; }").contains("function is not psh syntax"));
         assert!(msg("f() { echo; }").contains("f() is not psh syntax: write fn f"));
         assert!(msg("x\nfi").starts_with("2:1 fi"));
+        // After a `${#…}` (not a comment) and a `$((…))`.
+        assert!(msg("echo ${#x}; fi").starts_with("1:13 fi is not"));
+        assert!(msg("echo ${x#a} $((1 + 2)); f() { :; }").contains("f() is not psh syntax"));
+        assert!(msg("echo ${x:-`date`}").contains("backquotes"));
+        assert!(msg("case ${x} in a) ;; esac").contains("case … in"));
     }
 
     #[test]
@@ -184,6 +235,9 @@ mod tests {
             "find . -exec echo {} \\;",
             "echo $(date)",
             "a=(); b+=()",
+            // Names inside `${…}` and `$((…))` are not commands.
+            "then=1; echo ${then} ${fi:-done} ${#do}",
+            "echo $((done + 1)) ${x:-'}'} ${y:-{a\\}}",
         ] {
             assert_eq!(msg(ok), "", "{ok}");
         }

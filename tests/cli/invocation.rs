@@ -247,6 +247,8 @@ fn habits_from_other_shells_are_syntax_errors_that_say_what_to_write() {
             "function is not psh syntax: write fn NAME { … }",
         ),
         ("f() { echo; }", "f() is not psh syntax: write fn f { … }"),
+        // `${#x}` starts no comment that would hide the rest of the line.
+        ("echo ${#x}; fi", "fi is not psh syntax"),
     ] {
         let r = psh(line);
         assert_eq!(r.status, 2, "{line}");
@@ -257,6 +259,14 @@ fn habits_from_other_shells_are_syntax_errors_that_say_what_to_write() {
     // The same words as arguments are words.
     let r = psh("echo then fi do done '`x`'");
     assert_eq!(r.stdout, "then fi do done `x`\n");
+    // So are names inside `${…}` and `$((…))`.
+    let r = psh("then=1; done=2; echo ${then} ${#done} $((done + 1))");
+    assert_eq!(
+        (r.stdout.as_str(), r.status),
+        ("1 1 3\n", 0),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
