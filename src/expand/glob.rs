@@ -4,7 +4,7 @@
 //! are not UTF-8 match like any other (`os/text.rs`).  A name starting with
 //! `.` matches only a component that starts with `.`, and `.`/`..` never
 //! come from a pattern.  `**` as a whole component matches any depth of
-//! directories.  Reads directories; never expands parameters.
+//! directories; last, it matches every path below.  Reads directories; never expands parameters.
 
 use super::pattern::{has_magic, unescape, Pattern};
 use std::os::unix::ffi::OsStringExt;
@@ -49,7 +49,9 @@ pub fn glob(pattern: &str, bytes: bool) -> Vec<String> {
         Some(r) => ("/".to_string(), r),
         None => (String::new(), pattern),
     };
-    let comps: Vec<&str> = rest.split('/').collect();
+    let mut comps: Vec<&str> = rest.split('/').collect();
+    // `**/**` is `**` (each would walk the same tree again).
+    comps.dedup_by(|a, b| *a == "**" && *b == "**");
     let mut hits = Vec::new();
     walk(root, &comps, bytes, &mut hits);
     hits
@@ -83,6 +85,15 @@ fn walk(base: String, comps: &[&str], bytes: bool, hits: &mut Vec<String>) {
         }
         return;
     }
+    if *first == "**" && rest.is_empty() {
+        // Last: every name below, at any depth, and `d/` itself for
+        // `d/**` (as bash's globstar).
+        if !base.is_empty() && is_dir(&base) {
+            hits.push(base.clone());
+        }
+        every(&base, hits);
+        return;
+    }
     if *first == "**" {
         // Zero directories, then each subdirectory at any depth.
         walk(base.clone(), rest, bytes, hits);
@@ -113,6 +124,20 @@ fn walk(base: String, comps: &[&str], bytes: bool, hits: &mut Vec<String>) {
             hits.push(path);
         } else if is_dir(&path) {
             walk(format!("{path}/"), rest, bytes, hits);
+        }
+    }
+}
+
+/// Every path below `base` (not hidden), descending into directories
+/// but not through symbolic links.
+fn every(base: &str, hits: &mut Vec<String>) {
+    for name in names(base, false) {
+        let path = format!("{base}{name}");
+        let deeper = is_dir(&path) && !is_symlink(&path);
+        let sub = format!("{path}/");
+        hits.push(path);
+        if deeper {
+            every(&sub, hits);
         }
     }
 }

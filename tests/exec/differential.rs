@@ -303,6 +303,7 @@ const CASES: &[(&str, Option<&str>)] = &[
     // exported lists, globs
     ("MYPATH=(/a /b); export MYPATH; L=(1 2); export L; env | grep -E '^(MYPATH|L)=' | sort", Some("export MYPATH=/a:/b; export L='1 2'; env | grep -E '^(MYPATH|L)=' | sort")),
     ("mkdir -p g/a/b g/c; touch g/a/b/x.rs g/c/y.rs g/top.rs g/a/.h.rs; echo g/**/*.rs; echo g/*/; echo g/[!t]*; echo g/[[:lower:]]op.rs", Some("shopt -s globstar; mkdir -p g/a/b g/c; touch g/a/b/x.rs g/c/y.rs g/top.rs g/a/.h.rs; echo g/**/*.rs; echo g/*/; echo g/[!t]*; echo g/[[:lower:]]op.rs")),
+    ("mkdir -p g/a/b g/c; touch g/a/b/x.rs g/c/y.rs g/top.rs g/a/.h.rs; echo g/**; echo **; echo g/**/**/*.rs; cd g/c; echo **", Some("shopt -s globstar; mkdir -p g/a/b g/c; touch g/a/b/x.rs g/c/y.rs g/top.rs g/a/.h.rs; echo g/**; echo **; echo g/**/**/*.rs; cd g/c; echo **")),
     // read from a regular file a block at a time: the rest is given back
     ("seq 1 5 > f; { read a; read b; head -n 1; read c; echo \"$a|$b|$c\"; cat; } < f", None),
     ("printf 'x y\\nlast' > f; n=0; while read l { n=$((n+1)) } < f; echo $n; { read -d y p; cat; } < f", Some("printf 'x y\\nlast' > f; n=0; while read l; do n=$((n+1)); done < f; echo $n; { read -d y p; cat; } < f")),
