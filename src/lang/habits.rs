@@ -57,8 +57,14 @@ fn expansion_end(
     close: u8,
     mut depth: usize,
 ) -> Result<usize, usize> {
-    while i < b.len() {
-        match b[i] {
+    loop {
+        i = skip_to(b, i, |c| {
+            matches!(c, b'\\' | b'\'' | b'`') || c == open || c == close
+        });
+        let Some(&c) = b.get(i) else {
+            return Ok(b.len());
+        };
+        match c {
             b'\\' => i += 1,
             b'\'' => i = skip_to(b, i + 1, |c| c == b'\''),
             b'`' => return Err(i),
@@ -73,7 +79,6 @@ fn expansion_end(
         }
         i += 1;
     }
-    Ok(b.len())
 }
 
 /// Scan `src`; the first habit found is the error.
