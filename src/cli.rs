@@ -58,7 +58,7 @@ pub fn run(mut args: Vec<String>) -> i32 {
                 let arg0 = args.get(2).cloned().unwrap_or_else(|| "psh".into());
                 let rest = args.get(3..).unwrap_or(&[]).to_vec();
                 let mut sh = new_shell(arg0, rest, false);
-                let status = run_text(&mut sh, &line, "-c");
+                let status = run_text(&mut sh, line, "-c");
                 return leave(sh, status);
             }
             "-" | "-s" => {
@@ -87,7 +87,7 @@ pub fn run(mut args: Vec<String>) -> i32 {
             }
         };
         let mut sh = new_shell(file.clone(), args.get(1..).unwrap_or(&[]).to_vec(), false);
-        let status = run_text(&mut sh, &text, &file);
+        let status = run_text(&mut sh, text, &file);
         return leave(sh, status);
     }
     let tty = crate::os::process::isatty(0);

@@ -4,13 +4,12 @@
 //! is per known pid (waitpid with WNOHANG), so it never steals the status of
 //! a child that other code waits for.  Never starts a process.
 
-use std::rc::Rc;
-
 use nix::errno::Errno;
 use nix::sys::signal::{self, Signal};
 use nix::sys::wait::{waitid, waitpid, Id, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
 
+use crate::lang::ast::SrcText;
 use crate::os::signals;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +45,7 @@ pub struct Job {
     pub id: usize,
     pub pgid: Option<Pid>,
     pub procs: Vec<Proc>,
-    pub text: Rc<str>,
+    pub text: SrcText,
     /// `set -o pipefail` was on when the job started.
     pub pipefail: bool,
     /// In a forked child: a job copied from the parent, listed by `jobs`
@@ -180,7 +179,7 @@ impl JobTable {
         &mut self,
         pgid: Option<Pid>,
         procs: Vec<Proc>,
-        text: Rc<str>,
+        text: SrcText,
         pipefail: bool,
     ) -> usize {
         let id = self.jobs.last().map_or(1, |j| j.id + 1);

@@ -4,8 +4,6 @@
 //! background jobs (`&`, `spawn`) registered in the job table.  Waiting is
 //! in `wait.rs`; nothing here reads pipeline data.
 
-use std::rc::Rc;
-
 use nix::unistd::Pid;
 
 use crate::exec::jobs::{Proc, ProcState};
@@ -219,7 +217,7 @@ impl Shell {
     pub(crate) fn start_pipeline_job(
         &mut self,
         p: &Pipeline,
-        text: Rc<str>,
+        text: SrcText,
         announce: bool,
     ) -> i32 {
         let was = std::mem::replace(&mut self.launching_background, true);
@@ -260,7 +258,7 @@ impl Shell {
     pub(crate) fn register_job(
         &mut self,
         launched: Vec<Launched>,
-        text: Rc<str>,
+        text: SrcText,
         announce: bool,
     ) -> i32 {
         let procs: Vec<Proc> = launched.iter().map(|l| proc_of(*l)).collect();

@@ -10,7 +10,7 @@ use nix::sys::signal::Signal;
 use crate::exec::jobs::JobTable;
 use crate::exec::path::PathCache;
 use crate::exec::vars::Vars;
-use crate::lang::ast::{Handler, Pipeline};
+use crate::lang::ast::{Handler, Pipeline, SrcText};
 
 /// `set -e`, `-x`, `-u`, `-o pipefail`.
 #[derive(Debug, Default, Clone, Copy)]
@@ -78,7 +78,7 @@ pub struct Shell {
     pub term: Option<crate::os::terminal::Terminal>,
     /// The text of the pipeline running in the foreground (for the job
     /// table if it is stopped).
-    pub fg_text: Rc<str>,
+    pub fg_text: SrcText,
     /// `exit` was refused once because of stopped jobs.
     pub exit_warned: bool,
     /// Handler blocks of `alarm` and `trap`.
@@ -163,7 +163,7 @@ impl Shell {
             interactive,
             monitor: false,
             term: None,
-            fg_text: Rc::from(""),
+            fg_text: SrcText::default(),
             exit_warned: false,
             history_file: None,
             traps: Traps::default(),

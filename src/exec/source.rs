@@ -13,7 +13,7 @@ use crate::os::{input, signals, sys};
 /// Check all of `text` first (nothing runs if any of it is wrong), then
 /// run it a top-level job at a time (a big script is never held whole as
 /// an AST).
-pub fn run_text(sh: &mut Shell, text: &str, file: &str) -> i32 {
+pub fn run_text(sh: &mut Shell, text: String, file: &str) -> i32 {
     let jobs = match parser::jobs(text, file) {
         Ok(j) => j,
         Err(e) => {

@@ -3,8 +3,6 @@
 //! the table), `wait` for a job, and waits that run handler blocks while
 //! they block (WNOHANG + the self-pipe).  Never starts a process.
 
-use std::rc::Rc;
-
 use nix::sys::signal::Signal;
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
@@ -12,6 +10,7 @@ use nix::unistd::Pid;
 use crate::exec::jobs::{self, Proc, ProcState};
 use crate::exec::pipeline::{proc_of, Launched};
 use crate::exec::shell::Shell;
+use crate::lang::ast::SrcText;
 use crate::os::{signals, sys, terminal};
 
 impl Shell {
@@ -130,7 +129,7 @@ impl Shell {
         &mut self,
         id: Option<usize>,
         mut procs: Vec<Proc>,
-        text: Rc<str>,
+        text: SrcText,
         modes: Option<nix::sys::termios::Termios>,
         interrupted_before: bool,
     ) -> i32 {
@@ -196,7 +195,7 @@ impl Shell {
         id: Option<usize>,
         pgid: Option<Pid>,
         mut procs: Vec<Proc>,
-        text: Rc<str>,
+        text: SrcText,
         job_modes: Option<nix::sys::termios::Termios>,
     ) -> i32 {
         // The others got the same SIGTSTP: collect what is known now.

@@ -9,6 +9,7 @@
 use std::rc::Rc;
 
 pub use super::small::Small;
+pub use super::src_text::SrcText;
 
 /// A sequence of jobs run one after the other (`;`, newline, `&`).
 #[derive(Debug, Clone, Default)]
@@ -20,7 +21,7 @@ pub struct Job {
     pub body: AndOr,
     pub background: bool,
     /// The source text, shown by `jobs` and in `[N]+ Done` lines.
-    pub text: Rc<str>,
+    pub text: SrcText,
     /// The line it starts on (`$LINENO`), 1-based.
     pub line: u32,
 }
@@ -45,7 +46,7 @@ pub struct Pipeline {
     pub spawn: bool,
     pub negate: bool,
     pub stages: Vec<Command>,
-    pub text: Rc<str>,
+    pub text: SrcText,
 }
 
 #[derive(Debug, Clone)]

@@ -67,11 +67,11 @@ fn build_job(p: Pair<Rule>) -> Job {
     let line = line_of(p.as_span().start());
     let mut body = None;
     let mut background = false;
-    let mut text: Rc<str> = Rc::from("");
+    let mut text = SrcText::default();
     for c in p.into_inner() {
         match c.as_rule() {
             Rule::and_or => {
-                text = Rc::from(c.as_str().trim());
+                text = SrcText::from(c.as_str().trim());
                 body = Some(build_and_or(c));
             }
             Rule::terminator => background = c.into_inner().any(|t| t.as_rule() == Rule::bg_op),
@@ -93,7 +93,7 @@ fn empty_and_or() -> AndOr {
             spawn: false,
             negate: false,
             stages: vec![],
-            text: Rc::from(""),
+            text: SrcText::default(),
         },
         rest: vec![],
     }
@@ -130,7 +130,7 @@ fn build_and_or(p: Pair<Rule>) -> AndOr {
 }
 
 fn build_pipeline(p: Pair<Rule>) -> Pipeline {
-    let text: Rc<str> = Rc::from(p.as_str().trim());
+    let text = SrcText::from(p.as_str().trim());
     let mut pl = Pipeline {
         explain: false,
         spawn: false,

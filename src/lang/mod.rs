@@ -15,4 +15,5 @@ pub mod parser;
 pub mod recover;
 mod redirects;
 pub mod small;
+pub mod src_text;
 mod words;

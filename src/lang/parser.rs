@@ -33,14 +33,22 @@ pub fn parse(src: &str, file: &str) -> Result<List, SyntaxError> {
     Ok(List(out))
 }
 
+/// Check all of `src` as `jobs` does, keeping nothing (`--check`).
+pub fn check(src: &str, file: &str) -> Result<(), SyntaxError> {
+    let src = super::heredoc::gather(src, file)?;
+    super::habits::check(&src, file)?;
+    walk(&src, file, false, |_| {})
+}
+
 /// Text up to this size is parsed once and its AST kept; a bigger one is
 /// parsed twice (checked, then built a job at a time as it runs), so
 /// memory stays bounded by the largest job, not the file.
 pub const KEEP_AST_UP_TO: usize = 64 << 10;
 
 /// A program's top-level jobs, handed out one at a time to be run.
-pub struct Jobs<'a> {
-    src: std::borrow::Cow<'a, str>,
+pub struct Jobs {
+    /// The text, shared by the jobs' texts (`SrcText`).
+    src: Rc<String>,
     pos: usize,
     line: u32,
     max: usize,
@@ -50,8 +58,13 @@ pub struct Jobs<'a> {
 
 /// Parse `src` for running: all of it is checked first (nothing runs if
 /// any of it is wrong), then its jobs come one at a time.
-pub fn jobs<'a>(src: &'a str, file: &str) -> Result<Jobs<'a>, SyntaxError> {
-    let src = super::heredoc::gather(src, file)?;
+pub fn jobs(src: String, file: &str) -> Result<Jobs, SyntaxError> {
+    // The text as it is (no copy), unless here-documents rewrote it.
+    let gathered = match super::heredoc::gather(&src, file)? {
+        std::borrow::Cow::Owned(s) => Some(s),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    let src = Rc::new(gathered.unwrap_or(src));
     super::habits::check(&src, file)?;
     // Step over every job: a small program keeps the ASTs built on the
     // way; a big one keeps nothing and is stepped over again as it runs.
@@ -112,14 +125,8 @@ fn walk(src: &str, file: &str, keep: bool, mut each: impl FnMut(Job)) -> Result<
 }
 
 /// The job at the start of `rest` (after blank lines and comments; it
-/// starts on line `line`) and how many bytes it and the gap after it take:
-/// read by the fast path (`fast/`) when it can, else by the grammar (on
-/// text whose nesting `walk` has checked).
-fn step(rest: &str, line: u32, max: usize) -> Option<(usize, Option<Job>)> {
-    super::fast::step(rest, line, true, max).or_else(|| grammar_step(rest, line))
-}
-
-/// `step` by the pest grammar alone.
+/// starts on line `line`) and how many bytes it and the gap after it
+/// take, read by the pest grammar.
 pub(crate) fn grammar_step(rest: &str, line: u32) -> Option<(usize, Option<Job>)> {
     let step = Grammar::parse(Rule::step, rest).ok()?.next()?;
     let len = step.as_span().end();
@@ -130,14 +137,18 @@ pub(crate) fn grammar_step(rest: &str, line: u32) -> Option<(usize, Option<Job>)
     ))
 }
 
-impl Iterator for Jobs<'_> {
+impl Iterator for Jobs {
     type Item = Job;
     fn next(&mut self) -> Option<Job> {
         if let Some(k) = &mut self.kept {
             return k.next();
         }
+        // The next job and the bytes it and the gap after it take: by the
+        // fast path when it can, else by the grammar (on text whose
+        // nesting `walk` has checked).
         let rest = self.src.get(self.pos..)?;
-        let (len, job) = step(rest, self.line, self.max)?;
+        let (len, job) = super::fast::step_within(&self.src, self.pos, self.line, self.max)
+            .or_else(|| grammar_step(rest, self.line))?;
         self.line += newlines(&rest[..len]);
         self.pos += len;
         job

@@ -76,7 +76,7 @@ fn first_error(piece: &str, file: &str) -> Option<SyntaxError> {
 pub fn all_errors(src: &str, file: &str) -> Vec<SyntaxError> {
     // The common case, a text that parses: checked as a script is, a job
     // at a time when it is big (memory bounded by the largest job).
-    if super::parser::jobs(src, file).is_ok() {
+    if super::parser::check(src, file).is_ok() {
         return Vec::new();
     }
     let Err(first) = parse(src, file) else {

@@ -123,7 +123,7 @@ fn one_stop(
     }
     show(&format!("psh> {}\n", stop.line)).map_err(|()| 1)?;
     if !text_only {
-        run_text(sh, stop.line, "tour");
+        run_text(sh, stop.line.to_string(), "tour");
         if signals::interrupted() {
             return Err(signals::interrupt_status());
         }

@@ -405,3 +405,19 @@ fn the_executable_loads_no_libgcc_s() {
         );
     }
 }
+
+/// A script past the size whose tree is kept is read a job at a time, its
+/// jobs' texts ranges of the script's text: `jobs` shows each trimmed,
+/// nested ones too.
+#[test]
+fn a_big_script_shows_its_jobs_text() {
+    let mut text = "x=1\n".repeat(30_000);
+    text.push_str("   sleep 0.3 &   # bg\nif true { sleep 0.2 & }\njobs\nwait\n");
+    let r = psh_script(&text, &[]);
+    assert_eq!(
+        r.stdout,
+        "[1]-  Running                 sleep 0.3\n[2]+  Running                 sleep 0.2\n",
+        "{}",
+        r.stderr
+    );
+}

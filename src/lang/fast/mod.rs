@@ -30,7 +30,21 @@ pub(crate) fn step(
     keep: bool,
     max: usize,
 ) -> Option<(usize, Option<Job>)> {
-    let mut s = Scan::new(rest, first_line, list, keep, max);
+    step_by(Scan::new(rest, first_line, list, keep, max))
+}
+
+/// `step` at `pos` of `all`, the job kept, its texts ranges of `all`.
+pub(crate) fn step_within(
+    all: &Rc<String>,
+    pos: usize,
+    first_line: u32,
+    max: usize,
+) -> Option<(usize, Option<Job>)> {
+    let rest = all.get(pos..)?;
+    step_by(Scan::new(rest, first_line, list, true, max).within(all, pos))
+}
+
+fn step_by(mut s: Scan<'_>) -> Option<(usize, Option<Job>)> {
     s.gap();
     if s.eoi() {
         return Some((s.pos, None));

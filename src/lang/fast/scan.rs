@@ -33,11 +33,14 @@ pub(crate) struct Scan<'a> {
     /// refuses it: `parser::check_nesting`).
     depth: usize,
     max: usize,
+    /// The whole text `s` is part of, and where `s` starts in it: job and
+    /// pipeline texts are then ranges of it, not copies.
+    shared: Option<(&'a Rc<String>, usize)>,
 }
 
 thread_local! {
     /// The text of every job and pipeline read without its AST.
-    static EMPTY: Rc<str> = Rc::from("");
+    static EMPTY: SrcText = SrcText::default();
 }
 
 /// Bytes that end a word (the grammar's `delim`, less `EOI` and the
@@ -59,6 +62,7 @@ impl<'a> Scan<'a> {
             line: first_line,
             list,
             keep,
+            shared: None,
             depth: 0,
             max,
         }
@@ -77,12 +81,30 @@ impl<'a> Scan<'a> {
         r
     }
 
+    /// `s` is `all[base..]`: texts become ranges of `all`.
+    pub fn within(mut self, all: &'a Rc<String>, base: usize) -> Self {
+        self.shared = Some((all, base));
+        self
+    }
+
     /// The source text `start..end`, trimmed (a job's or a pipeline's
     /// text).
-    pub fn text(&self, start: usize, end: usize) -> Rc<str> {
-        match self.keep {
-            true => Rc::from(self.s[start..end].trim()),
-            false => EMPTY.with(Rc::clone),
+    pub fn text(&self, start: usize, end: usize) -> SrcText {
+        if !self.keep {
+            return EMPTY.with(SrcText::clone);
+        }
+        let t = &self.s[start..end];
+        // Trimmed as `str::trim` does; most texts start and end with a
+        // byte that is plainly not a blank, and need no look at chars.
+        let plain =
+            |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !(b as char).is_whitespace());
+        let (from, t) = match plain(t.as_bytes().first()) && plain(t.as_bytes().last()) {
+            true => (start, t),
+            false => (start + t.len() - t.trim_start().len(), t.trim()),
+        };
+        match self.shared {
+            Some((all, base)) => SrcText::within(all, base + from, base + from + t.len()),
+            None => SrcText::from(t),
         }
     }
 
