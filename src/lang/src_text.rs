@@ -8,8 +8,11 @@ use std::fmt;
 use std::ops::Deref;
 use std::rc::Rc;
 
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub enum SrcText {
+    /// No text (a tree made only to find where a job ends).
+    #[default]
+    Empty,
     Own(Rc<str>),
     /// `all[start..end]`.
     In {
@@ -34,12 +37,6 @@ impl SrcText {
     }
 }
 
-impl Default for SrcText {
-    fn default() -> Self {
-        SrcText::from("")
-    }
-}
-
 impl From<&str> for SrcText {
     fn from(s: &str) -> Self {
         SrcText::Own(Rc::from(s))
@@ -56,6 +53,7 @@ impl Deref for SrcText {
     type Target = str;
     fn deref(&self) -> &str {
         match self {
+            SrcText::Empty => "",
             SrcText::Own(s) => s,
             SrcText::In { all, start, end } => {
                 all.get(*start as usize..*end as usize).unwrap_or("")

@@ -38,11 +38,6 @@ pub(crate) struct Scan<'a> {
     shared: Option<(&'a Rc<String>, usize)>,
 }
 
-thread_local! {
-    /// The text of every job and pipeline read without its AST.
-    static EMPTY: SrcText = SrcText::default();
-}
-
 /// Bytes that end a word (the grammar's `delim`, less `EOI` and the
 /// escaped newline, which the callers check).
 pub(crate) fn stops_word(c: u8) -> bool {
@@ -91,7 +86,7 @@ impl<'a> Scan<'a> {
     /// text).
     pub fn text(&self, start: usize, end: usize) -> SrcText {
         if !self.keep {
-            return EMPTY.with(SrcText::clone);
+            return SrcText::Empty;
         }
         let t = &self.s[start..end];
         // Trimmed as `str::trim` does; most texts start and end with a
