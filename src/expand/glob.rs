@@ -133,10 +133,9 @@ fn walk(base: String, comps: &[&str], bytes: bool, hits: &mut Vec<String>) {
 fn every(base: &str, hits: &mut Vec<String>) {
     for name in names(base, false) {
         let path = format!("{base}{name}");
-        let deeper = is_dir(&path) && !is_symlink(&path);
-        let sub = format!("{path}/");
+        let sub = (is_dir(&path) && !is_symlink(&path)).then(|| format!("{path}/"));
         hits.push(path);
-        if deeper {
+        if let Some(sub) = sub {
             every(&sub, hits);
         }
     }

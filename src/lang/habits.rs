@@ -6,6 +6,7 @@
 //! only words in command position count.  Never builds an AST.
 
 use super::diagnostics::{error_at, SyntaxError};
+use super::fast::skip_to;
 
 /// What to write instead of a word that starts a command elsewhere.
 fn advice(word: &[u8]) -> Option<&'static str> {
@@ -38,13 +39,6 @@ static WORD_BYTE: [bool; 256] = {
     }
     t
 };
-
-/// The first index from `i` on whose byte `stop` picks (the end if none).
-fn skip_to(b: &[u8], i: usize, stop: impl Fn(u8) -> bool) -> usize {
-    b.get(i..)
-        .and_then(|rest| rest.iter().position(|&c| stop(c)))
-        .map_or(b.len(), |k| i + k)
-}
 
 /// Where a `${…}` or `$((…))` whose inside starts at `i` ends (after its
 /// closer; the end of the text if it has none): `depth` openers are open,

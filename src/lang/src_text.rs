@@ -43,12 +43,6 @@ impl From<&str> for SrcText {
     }
 }
 
-impl From<Rc<str>> for SrcText {
-    fn from(s: Rc<str>) -> Self {
-        SrcText::Own(s)
-    }
-}
-
 impl Deref for SrcText {
     type Target = str;
     fn deref(&self) -> &str {

@@ -14,8 +14,8 @@ use std::rc::Rc;
 
 use crate::lang::ast::*;
 use parts::{assignment, redirect};
-pub(crate) use scan::count_newlines;
 use scan::Scan;
+pub(crate) use scan::{count_newlines, skip_to};
 use word::word;
 
 /// The first job in `rest` after blank lines and comments, and how many

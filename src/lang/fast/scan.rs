@@ -146,10 +146,7 @@ impl<'a> Scan<'a> {
     /// Where the first byte from the cursor on that `stop` picks is (the
     /// end of the text if none).
     pub fn until(&self, stop: impl Fn(u8) -> bool) -> usize {
-        self.b[self.pos..]
-            .iter()
-            .position(|&c| stop(c))
-            .map_or(self.b.len(), |k| self.pos + k)
+        skip_to(self.b, self.pos, stop)
     }
 
     pub fn peek(&self) -> Option<u8> {
@@ -318,4 +315,12 @@ pub(crate) fn count_newlines(b: &[u8]) -> usize {
     b.chunks(255)
         .map(|c| c.iter().fold(0u8, |n, &x| n + u8::from(x == b'\n')) as usize)
         .sum()
+}
+
+/// The first index from `i` on whose byte `stop` picks (the end of `b` if
+/// none): the cursor's `until`, and the habits scan's step.
+pub(crate) fn skip_to(b: &[u8], i: usize, stop: impl Fn(u8) -> bool) -> usize {
+    b.get(i..)
+        .and_then(|rest| rest.iter().position(|&c| stop(c)))
+        .map_or(b.len(), |k| i + k)
 }
