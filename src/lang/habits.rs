@@ -4,6 +4,12 @@
 //! psh writes instead — never literal text, never a continuation prompt
 //! that no `fi` can end.  A lexical scan only: quotes are skipped, and
 //! only words in command position count.  Never builds an AST.
+//!
+//! The parser runs it only on the jobs the fast path leaves to the
+//! grammar (`parser::walk`): the fast path declines every job with one of
+//! these words where it reads a command's name, and every backquote
+//! outside single quotes, so the jobs it keeps have none, by its exact
+//! reading of command positions rather than this scan's guess.
 
 use super::diagnostics::{error_at, SyntaxError};
 use super::fast::skip_to;
@@ -62,7 +68,10 @@ fn expansion_end(
             b'\\' => i += 1,
             b'\'' => i = skip_to(b, i + 1, |c| c == b'\''),
             b'`' => return Err(i),
-            c if c == open => depth += 1,
+            // (In `${…}` only a `${` nests, as in the grammar's `op_word`.)
+            c if c == open && (open != b'{' || b.get(i.wrapping_sub(1)) == Some(&b'$')) => {
+                depth += 1
+            }
             c if c == close => {
                 depth -= 1;
                 if depth == 0 {
@@ -77,9 +86,15 @@ fn expansion_end(
 
 /// Scan `src`; the first habit found is the error.
 pub fn check(src: &str, file: &str) -> Result<(), SyntaxError> {
-    let b = src.as_bytes();
+    check_in(src, 0..src.len(), file)
+}
+
+/// Scan the jobs in `range` of `src` (it starts where a job may); the
+/// first habit found is the error, placed in all of `src`.
+pub fn check_in(src: &str, range: std::ops::Range<usize>, file: &str) -> Result<(), SyntaxError> {
+    let b = src.as_bytes().get(..range.end).unwrap_or_default();
     let err = |pos: usize, msg: String| Err(error_at(src, file, pos, msg));
-    let mut i = 0;
+    let mut i = range.start;
     // At the start of a command: the next word is a command name.
     let mut cmd_pos = true;
     // The previous command-position word (for `case WORD in`).
@@ -115,7 +130,7 @@ pub fn check(src: &str, file: &str) -> Result<(), SyntaxError> {
                 continue;
             }
             b'`' => return err(i, "backquotes are not psh syntax: write $(…)".into()),
-            b'#' if i == 0 || ends_word(b[i - 1]) => {
+            b'#' if i == range.start || ends_word(b[i - 1]) => {
                 i = skip_to(b, i, |c| c == b'\n');
                 continue;
             }

@@ -27,7 +27,6 @@ pub fn max_nesting() -> usize {
 /// Parse a whole program (a script, a `-c` string, a typed line).
 pub fn parse(src: &str, file: &str) -> Result<List, SyntaxError> {
     let src = &super::heredoc::gather(src, file)?;
-    super::habits::check(src, file)?;
     let mut out = Vec::new();
     walk(src, file, true, |job| out.push(job))?;
     Ok(List(out))
@@ -36,7 +35,6 @@ pub fn parse(src: &str, file: &str) -> Result<List, SyntaxError> {
 /// Check all of `src` as `jobs` does, keeping nothing (`--check`).
 pub fn check(src: &str, file: &str) -> Result<(), SyntaxError> {
     let src = super::heredoc::gather(src, file)?;
-    super::habits::check(&src, file)?;
     walk(&src, file, false, |_| {})
 }
 
@@ -65,7 +63,6 @@ pub fn jobs(src: String, file: &str) -> Result<Jobs, SyntaxError> {
         std::borrow::Cow::Borrowed(_) => None,
     };
     let src = Rc::new(gathered.unwrap_or(src));
-    super::habits::check(&src, file)?;
     // Step over every job: a small program keeps the ASTs built on the
     // way; a big one keeps nothing and is stepped over again as it runs.
     let mut kept = (src.len() <= KEEP_AST_UP_TO).then(Vec::new);
@@ -87,19 +84,30 @@ pub fn jobs(src: String, file: &str) -> Result<Jobs, SyntaxError> {
 /// shell of it without `keep`); the first that does not parse stops the
 /// walk with the grammar's message for the whole text.  The fast path
 /// bounds its own nesting; before the first job left to the grammar, the
-/// whole text's nesting is checked (`check_nesting`), once.
+/// whole text's nesting is checked (`check_nesting`), once.  Habits from
+/// other shells (`habits.rs`) are looked for in the jobs left to the
+/// grammar, and from the first job that does not parse to the end: a
+/// habit there is the error, as it says more than the grammar's.
 fn walk(src: &str, file: &str, keep: bool, mut each: impl FnMut(Job)) -> Result<(), SyntaxError> {
     let (mut pos, mut line) = (0, 1);
     let max = max_nesting();
     let mut nesting_checked = false;
+    let habits_to_end = |pos| super::habits::check_in(src, pos..src.len(), file);
     while pos < src.len() {
         let rest = &src[pos..];
         let mut by_grammar = || {
             if !nesting_checked {
-                check_nesting(src, file)?;
+                if let Err(e) = check_nesting(src, file) {
+                    habits_to_end(pos)?;
+                    return Err(e);
+                }
                 nesting_checked = true;
             }
-            Ok(grammar_step(rest, line))
+            let step = grammar_step(rest, line);
+            if let Some((len, Some(_))) = step {
+                super::habits::check_in(src, pos..pos + len, file)?;
+            }
+            Ok(step)
         };
         let stepped = match super::fast::step(rest, line, keep, max) {
             Some(s) => Some(s),
@@ -114,10 +122,11 @@ fn walk(src: &str, file: &str, keep: bool, mut each: impl FnMut(Job)) -> Result<
                 pos += len;
             }
             _ => {
+                habits_to_end(pos)?;
                 return Err(match parse_grammar(src, file) {
                     Err(e) => e,
                     Ok(_) => error_at(src, file, pos, "cannot parse this".into()),
-                })
+                });
             }
         }
     }

@@ -267,6 +267,23 @@ fn habits_from_other_shells_are_syntax_errors_that_say_what_to_write() {
         "{}",
         r.stderr
     );
+    // And the words after a `$(…)`, in a list, or as a `match` pattern:
+    // the parser knows where commands start (a scan of the text alone
+    // took these for commands).  As bash, where it has the syntax.
+    for line in ["echo $(echo hi) fi then", "x=$(echo a)done; echo $x"] {
+        let r = psh(line);
+        let b = run_in(&scratch("habits-bash"), "bash", &["-c", line], b"");
+        assert_eq!(
+            (r.stdout.as_str(), r.status),
+            (b.stdout.as_str(), 0),
+            "{line}"
+        );
+    }
+    let r = psh("a=(then fi); echo $a; match done { x | done { echo matched } }");
+    assert_eq!(r.stdout, "then fi\nmatched\n", "{}", r.stderr);
+    // In a script that also has jobs the fast path leaves to the grammar.
+    let r = psh("trap USR1 < echo t >; echo $(echo hi) do; ! false");
+    assert_eq!(r.stdout, "hi do\n", "{}", r.stderr);
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! `&&`/`||`, `{ }`, `( )`, `if`, `while`, `for`, `fn`, `match`,
 //! `break`…`exit` — straight into the AST, about ten times faster than
 //! pest.  What it leaves to the grammar: handler blocks, the lab,
-//! `explain`/`spawn`/`!`, `${!x}`, and anything it cannot be sure of.  It
+//! `explain`/`spawn`/`!`, `${!x}`, other shells' habits (`habits.rs`
+//! looks for them only in the jobs declined), and anything it cannot be
+//! sure of.  It
 //! never decides what is valid or words an error: the pest grammar
 //! (`grammar/psh.pest`) stays the definition of the language, and the
 //! tests (`tests.rs`) hold this reader to the grammar's ASTs on
@@ -179,6 +181,12 @@ fn command(s: &mut Scan<'_>) -> Option<Command> {
     let kind = match kw {
         // (`explain`, `spawn` and `!` only start a pipeline.)
         b"alarm" | b"trap" | b"threads" | b"procs" | b"explain" | b"spawn" | b"!" => return None,
+        // Other shells' words (`habits.rs`): the grammar reads them as
+        // commands, so the job goes there and the habits scan words the
+        // error.  The habits scan runs on no job this reader keeps.
+        b"then" | b"fi" | b"elif" | b"do" | b"done" | b"esac" | b"function" | b"case" => {
+            return None
+        }
         b"break" => Some(ControlKind::Break),
         b"continue" => Some(ControlKind::Continue),
         b"return" => Some(ControlKind::Return),

@@ -29,9 +29,12 @@ pub(crate) fn word(s: &mut Scan<'_>) -> Option<Word> {
                 s.pos += 1 + ch.len_utf8();
             }
             Some(c) if stops_word(c) => break,
+            // A backquote is a habit (`habits.rs`): the grammar's job.
+            Some(b'`') => return None,
             Some(_) => {
                 let at = s.pos;
-                let end = s.until(|c| stops_word(c) || matches!(c, b'\'' | b'"' | b'\\' | b'$'));
+                let end =
+                    s.until(|c| stops_word(c) || matches!(c, b'\'' | b'"' | b'\\' | b'$' | b'`'));
                 s.lit(&mut parts, at, end, false);
                 s.pos = end;
             }
@@ -72,9 +75,10 @@ fn double_quoted(s: &mut Scan<'_>, parts: &mut impl PartList) -> Option<()> {
                 }
             },
             b'$' => dollar(s, &mut inner)?,
+            b'`' => return None,
             _ => {
                 let at = s.pos;
-                let end = s.until(|c| matches!(c, b'"' | b'\\' | b'$'));
+                let end = s.until(|c| matches!(c, b'"' | b'\\' | b'$' | b'`'));
                 s.lit(&mut inner, at, end, true);
                 s.pos = end;
             }
@@ -243,11 +247,11 @@ fn param_op(s: &mut Scan<'_>) -> Option<ParamOp> {
     }
     if rest.starts_with(':') {
         s.pos += 1;
-        let off = slice_text(s);
+        let off = slice_text(s)?;
         let len = match s.peek() {
             Some(b':') => {
                 s.pos += 1;
-                Some(slice_text(s))
+                Some(slice_text(s)?)
             }
             _ => None,
         };
@@ -256,11 +260,14 @@ fn param_op(s: &mut Scan<'_>) -> Option<ParamOp> {
     Some(ParamOp::Plain)
 }
 
-/// Up to `:`, `}` or a newline.
-fn slice_text(s: &mut Scan<'_>) -> String {
+/// Up to `:`, `}` or a newline (not a backquote: a habit).
+fn slice_text(s: &mut Scan<'_>) -> Option<String> {
     let start = s.pos;
-    s.pos = s.until(|c| matches!(c, b':' | b'}' | b'\n'));
-    s.s[start..s.pos].to_string()
+    s.pos = s.until(|c| matches!(c, b':' | b'}' | b'\n' | b'`'));
+    match s.peek() {
+        Some(b'`') => None,
+        _ => Some(s.s[start..s.pos].to_string()),
+    }
 }
 
 /// An operator's word, up to `}` (and `/` for a pattern): quotes, `$…`,
@@ -279,10 +286,11 @@ fn op_word(s: &mut Scan<'_>, pattern: bool) -> Option<Word> {
                 s.lit(&mut parts, s.pos + 1, s.pos + 1 + ch.len_utf8(), true);
                 s.pos += 1 + ch.len_utf8();
             }
+            Some(b'`') => return None,
             Some(_) => {
                 let at = s.pos;
                 let end = s.until(|c| {
-                    matches!(c, b'}' | b'\'' | b'"' | b'\\' | b'$') || (pattern && c == b'/')
+                    matches!(c, b'}' | b'\'' | b'"' | b'\\' | b'$' | b'`') || (pattern && c == b'/')
                 });
                 s.lit(&mut parts, at, end, false);
                 s.pos = end;
@@ -318,9 +326,10 @@ fn arith(s: &mut Scan<'_>, parts: &mut impl PartList) -> Option<()> {
                 }
                 dollar(s, parts)?;
             }
+            Some(b'`') => return None,
             Some(_) => {
                 let at = s.pos;
-                let end = s.until(|c| matches!(c, b'(' | b')' | b'$'));
+                let end = s.until(|c| matches!(c, b'(' | b')' | b'$' | b'`'));
                 s.lit(parts, at, end, true);
                 s.pos = end;
             }
