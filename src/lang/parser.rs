@@ -35,7 +35,12 @@ pub fn parse(src: &str, file: &str) -> Result<List, SyntaxError> {
 /// Check all of `src` as `jobs` does, keeping nothing (`--check`).
 pub fn check(src: &str, file: &str) -> Result<(), SyntaxError> {
     let src = super::heredoc::gather(src, file)?;
-    walk(&src, file, false, |_| {})
+    check_gathered(&src, file)
+}
+
+/// `check`, on text whose here-documents are gathered already.
+pub(crate) fn check_gathered(src: &str, file: &str) -> Result<(), SyntaxError> {
+    walk(src, file, false, |_| {})
 }
 
 /// Text up to this size is parsed once and its AST kept; a bigger one is
@@ -201,7 +206,8 @@ fn newlines(text: &str) -> u32 {
     super::fast::count_newlines(text.as_bytes()) as u32
 }
 
-/// The grammar alone, without the pre-checks (`recover` compares both).
+/// The whole text by the grammar alone (its message for a job that does
+/// not parse).
 pub(crate) fn parse_grammar(src: &str, file: &str) -> Result<List, SyntaxError> {
     check_nesting(src, file)?;
     let mut pairs = Grammar::parse(Rule::program, src).map_err(|e| pest_error(e, src, file))?;

@@ -5,8 +5,7 @@
 //! command.  Parses only; never runs anything.
 
 use super::diagnostics::SyntaxError;
-use super::habits;
-use super::parser::{parse, parse_grammar};
+use super::parser::{check_gathered, parse, parse_grammar};
 
 /// (first line number, text) of each top-level piece of `src`.
 fn pieces(src: &str) -> Vec<(usize, &str)> {
@@ -57,17 +56,14 @@ fn pieces(src: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// The first error of `piece`, whichever check finds the earliest one.
+/// The first error of `piece`: checked alone (habits where commands
+/// start, the grammar's message), or, when that finds a habit past it,
+/// where the grammar alone stops earlier.
 fn first_error(piece: &str, file: &str) -> Option<SyntaxError> {
-    let grammar = parse_grammar(piece, file).err();
-    let habit = habits::check(piece, file).err();
-    match (grammar, habit) {
-        (Some(g), Some(h)) => Some(if (h.line, h.col) < (g.line, g.col) {
-            h
-        } else {
-            g
-        }),
-        (g, h) => g.or(h),
+    let checked = check_gathered(piece, file).err()?;
+    match parse_grammar(piece, file) {
+        Err(g) if (g.line, g.col) < (checked.line, checked.col) => Some(g),
+        _ => Some(checked),
     }
 }
 
@@ -127,5 +123,9 @@ mod tests {
         let lines: Vec<usize> = e.iter().map(|e| e.line).collect();
         assert_eq!(lines, [2, 4, 5], "{e:?}");
         assert!(all_errors("echo fine\n", "f").is_empty());
+        // A habit's word where no command starts is a word here too.
+        let src = "echo ok\nfi\necho $(date) done\nx=`date`\n";
+        let lines: Vec<usize> = all_errors(src, "f").iter().map(|e| e.line).collect();
+        assert_eq!(lines, [2, 4]);
     }
 }
