@@ -123,7 +123,10 @@ fn walk(src: &str, file: &str, keep: bool, mut each: impl FnMut(Job)) -> Result<
                 if let Some(job) = job {
                     each(job);
                 }
-                line += newlines(&rest[..len]);
+                // (Lines are only for the ASTs: errors are placed by byte.)
+                if keep {
+                    line += newlines(&rest[..len]);
+                }
                 pos += len;
             }
             _ => {

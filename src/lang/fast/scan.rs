@@ -161,9 +161,10 @@ impl<'a> Scan<'a> {
         self.pos >= self.b.len()
     }
 
-    /// The line `pos` is on.
+    /// The line `pos` is on (any line when no AST is kept: none is
+    /// asked for then, and newlines are counted from here on next time).
     pub fn line_at(&mut self, pos: usize) -> u32 {
-        if pos < self.seen {
+        if !self.keep || pos < self.seen {
             return self.line; // not reached: jobs come in text order
         }
         let nl = count_newlines(&self.b[self.seen..pos]);
