@@ -43,6 +43,9 @@ pub(crate) fn word(s: &mut Scan<'_>) -> Option<Word> {
     if s.pos == start {
         return None;
     }
+    if !s.keep {
+        return Some(Word::default());
+    }
     Some(finish_word(parts))
 }
 
