@@ -164,8 +164,9 @@ impl<'a> Scan<'a> {
     /// The line `pos` is on (any line when no AST is kept: none is
     /// asked for then, and newlines are counted from here on next time).
     pub fn line_at(&mut self, pos: usize) -> u32 {
+        // (`pos < seen` is not reached: jobs come in text order.)
         if !self.keep || pos < self.seen {
-            return self.line; // not reached: jobs come in text order
+            return self.line;
         }
         let nl = count_newlines(&self.b[self.seen..pos]);
         self.line += nl as u32;
