@@ -61,7 +61,7 @@ impl Shell {
             };
             let l = match in_shell {
                 Some(l) => l,
-                None => self.launch(cmd, &base, group),
+                None => self.launch(cmd, &base, group, !foreground),
             };
             if let (Launched::Pid(pid), None) = (l, leader) {
                 // The leader took the terminal itself (a spawned child
@@ -93,7 +93,15 @@ impl Shell {
     /// function, a block) runs in a forked copy of the shell.  Words are
     /// expanded here only when that cannot change the shell (`$((i++))`,
     /// `${x:=…}` happen in the child, as in bash's subshell).
-    pub fn launch(&mut self, cmd: &Command, base: &[FdMove], group: Group) -> Launched {
+    /// A program of a job that runs `detached` (in the background) is
+    /// forked, not spawned: psh need not wait for its execve.
+    pub fn launch(
+        &mut self,
+        cmd: &Command,
+        base: &[FdMove],
+        group: Group,
+        detached: bool,
+    ) -> Launched {
         let simple = match cmd {
             Command::Simple(s) if crate::exec::pure::simple_is_pure(s) => Some(s),
             _ => None,
@@ -115,7 +123,10 @@ impl Shell {
                             return Launched::Done(1);
                         }
                     };
-                    return self.spawn_external(&ex, &plan.moves, group);
+                    return match detached {
+                        true => self.spawn_detached(&ex, &plan.moves, group),
+                        false => self.spawn_external(&ex, &plan.moves, group),
+                    };
                 }
             }
             return self.fork_run(base, group, move |sh| sh.run_expanded(s, ex));
@@ -151,13 +162,7 @@ impl Shell {
                 }
                 signals::init_forked_child(self.ignores_interrupts());
                 self.traps.clear();
-                for &(target, source) in moves {
-                    if source == crate::exec::redirect::CLOSED {
-                        sys::close(target);
-                    } else if target != source {
-                        let _ = sys::dup2(source, target);
-                    }
-                }
+                make_moves(moves);
                 sys::close_held_in_child();
                 self.in_child = true;
                 self.interactive = false;
@@ -289,5 +294,16 @@ pub(crate) fn proc_of(l: Launched) -> Proc {
             pid: Pid::from_raw(0),
             state: ProcState::Exited(st),
         },
+    }
+}
+
+/// In a forked child: the descriptor moves, in order.
+pub(crate) fn make_moves(moves: &[FdMove]) {
+    for &(target, source) in moves {
+        if source == crate::exec::redirect::CLOSED {
+            sys::close(target);
+        } else if target != source {
+            let _ = sys::dup2(source, target);
+        }
     }
 }

@@ -1,16 +1,20 @@
 //! External programs: `spawn_external` (argv and environment built, started through
-//! `os::spawn`, a `#!`-less script handed to /bin/sh) and the wording of
-//! a spawn failure with its status (127, 126).  Never forks.
+//! `os::spawn`, a `#!`-less script handed to /bin/sh), `spawn_detached`
+//! (a background job's program: forked, the child only execs or reports
+//! and exits) and the wording of a spawn failure with its status (127,
+//! 126).  Never runs shell code in a child.
 
 use std::ffi::CString;
 
 use nix::errno::Errno;
 
-use crate::exec::pipeline::Launched;
+use crate::exec::pipeline::{make_moves, Launched};
 use crate::exec::shell::Shell;
 use crate::exec::simple::Expanded;
+use crate::os::process::{self, Forked};
 use crate::os::spawn::{self as ospawn, FdMove, Group};
-use crate::os::sys;
+use crate::os::{signals, sys, text};
+use nix::unistd::Pid;
 
 /// Why a command could not be started, as the shell reports it.
 pub fn spawn_error(name: &str, e: Errno) -> (String, i32) {
@@ -120,6 +124,71 @@ impl Shell {
                     return Launched::Done(st);
                 }
             }
+        }
+    }
+
+    /// Start a background job's program without waiting for its execve:
+    /// fork, and the child execs.  (A spawn by vfork holds psh at every `&`
+    /// until the child has exec'd; with many jobs that costs more than
+    /// copying psh's page tables, and the exec runs on another core.)  A
+    /// failure to exec is the child's to report, to the command's stderr,
+    /// with `spawn_error`'s status; not found is psh's, as for any command.
+    pub(crate) fn spawn_detached(
+        &mut self,
+        ex: &Expanded,
+        moves: &[FdMove],
+        group: Group,
+    ) -> Launched {
+        let path_var = self.path_for(&ex.assigns);
+        let found = ex.argv.first().and_then(|name| {
+            let path = self.path_cache.lookup(name, &path_var)?;
+            let argv: Option<Vec<CString>> = ex.argv.iter().map(|a| text::cstring(a)).collect();
+            Some((name, path, argv?))
+        });
+        // Not found, a NUL byte, or lab threads running (no fork then):
+        // as any command.
+        let Some((name, path, argv)) = found else {
+            return self.spawn_external(ex, moves, group);
+        };
+        if process::THREADS_RUNNING.load(std::sync::atomic::Ordering::SeqCst) {
+            return self.spawn_external(ex, moves, group);
+        }
+        let ignore = self.ignores_interrupts();
+        let envp = self.vars.envp(&ex.assigns);
+        match process::fork() {
+            Ok(Forked::Child) => {
+                match group {
+                    Group::Inherit => {}
+                    Group::New { .. } => {
+                        let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
+                    }
+                    Group::Join(pg) => {
+                        let _ = nix::unistd::setpgid(Pid::from_raw(0), pg);
+                    }
+                }
+                signals::prepare_exec(ignore);
+                make_moves(moves);
+                sys::close_held_in_child();
+                let mut e = process::exec_replace(&path, &argv, &envp);
+                if e == nix::errno::Errno::ENOEXEC {
+                    // A `#!`-less script: sh runs it, as for a spawn.
+                    let mut sh_argv = vec![CString::from(c"/bin/sh"), path.clone()];
+                    sh_argv.extend(argv.iter().skip(1).cloned());
+                    e = process::exec_replace(c"/bin/sh", &sh_argv, &envp);
+                }
+                let (m, st) = spawn_error(name, e);
+                let _ = sys::write_all(2, format!("{m}\n").as_bytes());
+                process::exit_child(st)
+            }
+            Ok(Forked::Parent(child)) => {
+                crate::os::trace::event(&format!(
+                    "fork+execve {} → pid {child} (a background job: no wait for its exec)",
+                    ex.argv.join(" ")
+                ));
+                ospawn::set_group(child, group);
+                Launched::Pid(child)
+            }
+            Err(_) => self.spawn_external(ex, moves, group),
         }
     }
 }

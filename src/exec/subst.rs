@@ -41,7 +41,7 @@ impl Shell {
         // which must happen in the child, as in any subshell.
         let l = match single_command(list) {
             Some(cmd @ Command::Simple(s)) if simple_is_pure(s) => {
-                self.launch(cmd, &moves, Group::Inherit)
+                self.launch(cmd, &moves, Group::Inherit, false)
             }
             _ => self.fork_run(&moves, Group::Inherit, |sh| sh.run_list(list)),
         };

@@ -74,7 +74,9 @@ fn plan(sh: &Shell, p: &Pipeline, depth: usize) -> Vec<String> {
             }
             Kind::Spawn(text) => {
                 forks += 1;
-                out.push(format!("vfork+execve {text}{notes}"));
+                // A background job's program: psh does not wait for its exec.
+                let how = if p.spawn { "fork+execve" } else { "vfork+execve" };
+                out.push(format!("{how} {text}{notes}"));
             }
             Kind::Fork(text) => {
                 forks += 1;

@@ -359,7 +359,7 @@ fn explain_shows_blocks_substitutions_and_background_truthfully() {
     let r = psh("explain sleep 5 &\njobs; echo jobs-done");
     assert_eq!(
         r.stdout,
-        "vfork+execve sleep 5\nno wait: job added to the job table, `[N] PID` printed\njobs-done\n"
+        "fork+execve sleep 5\nno wait: job added to the job table, `[N] PID` printed\njobs-done\n"
     );
     let r = psh("explain { echo a; ls | wc }");
     assert_eq!(

@@ -146,3 +146,35 @@ fn pipeline_stops_when_the_reader_goes_away() {
     let r = psh("yes | head -1");
     assert_eq!(r.stdout, "y\n");
 }
+
+/// A background job's program is forked, not spawned (psh does not wait
+/// for its exec): a failure to exec is then the child's to report, to the
+/// command's stderr, with bash's statuses; a `#!`-less script still runs
+/// under sh; the explanation says fork+execve.
+#[test]
+fn background_programs_start_without_waiting_for_their_exec() {
+    let dir = scratch("bg-exec");
+    std::fs::write(dir.join("plain"), "echo never\n").unwrap();
+    std::fs::write(dir.join("bare"), "echo from sh \"$1\"\n").unwrap();
+    let mode = |f: &str, m: u32| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.join(f), std::fs::Permissions::from_mode(m)).unwrap();
+    };
+    mode("plain", 0o644);
+    mode("bare", 0o755);
+    let line =
+        "./plain 2> err & wait $!; echo $?; ./bare x & wait $!; echo $?; ./nope & wait $!; echo $?";
+    let ours = run_in(&dir, env!("CARGO_BIN_EXE_psh"), &["-c", line], b"");
+    let err = std::fs::read_to_string(dir.join("err")).unwrap_or_default();
+    assert_eq!(err, "psh: ./plain: Permission denied\n");
+    let theirs = run_in(&dir, "bash", &["-c", line], b"");
+    assert_eq!(ours.stdout, "126\nfrom sh x\n0\n127\n", "{}", ours.stderr);
+    assert_eq!(ours.stdout, theirs.stdout);
+    assert!(ours.stderr.contains("./nope"), "{}", ours.stderr);
+    let r = psh("trace on; sleep 0 & wait; trace off");
+    assert!(
+        r.stderr.contains("fork+execve sleep 0 → pid"),
+        "{}",
+        r.stderr
+    );
+}

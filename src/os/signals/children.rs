@@ -39,6 +39,33 @@ pub fn child_defaults() -> SigSet {
     set
 }
 
+/// In a forked child about to exec: the dispositions psh changed back at
+/// the default (SIGCHLD's too), SIGINT and SIGQUIT ignored when asked (a
+/// script's background job), then the mask (all blocked across the fork)
+/// cleared — in that order, so a signal that came meanwhile meets neither
+/// a handler of psh's nor a default the job must not have.
+pub fn prepare_exec(ignore_interrupts: bool) {
+    let dfl = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
+    let ign = SigAction::new(SigHandler::SigIgn, SaFlags::empty(), SigSet::empty());
+    let ints = [Signal::SIGINT, Signal::SIGQUIT];
+    for sig in child_defaults()
+        .iter()
+        .chain(std::iter::once(Signal::SIGCHLD))
+    {
+        if !(ignore_interrupts && ints.contains(&sig)) {
+            // SAFETY: installing SIG_DFL.
+            let _ = unsafe { sigaction(sig, &dfl) };
+        }
+    }
+    if ignore_interrupts {
+        for sig in ints {
+            // SAFETY: installing SIG_IGN.
+            let _ = unsafe { sigaction(sig, &ign) };
+        }
+    }
+    let _ = nix::sys::signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None);
+}
+
 /// In a forked child: put back every disposition the shell changed, the
 /// SIGCHLD handler included, and clear the signal mask.
 pub fn reset_in_child() {

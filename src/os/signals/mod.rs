@@ -14,7 +14,7 @@ mod children;
 mod interrupt;
 mod names;
 
-pub use children::{child_defaults, reset_in_child, with_sigpipe_ignored};
+pub use children::{child_defaults, prepare_exec, reset_in_child, with_sigpipe_ignored};
 use interrupt::interrupt_action;
 pub use interrupt::{
     clear_interrupt, die_of, interrupt_status, interrupted, interrupted_by_quit, note_interrupt,
