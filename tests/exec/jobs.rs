@@ -132,10 +132,13 @@ fn children_get_only_0_1_2() {
 
 #[test]
 fn the_shell_itself_leaks_no_descriptors() {
-    let r = psh(
-        "before=$(ls /proc/$$/fd | wc -l); i=0; while [ $i -lt 300 ] { echo x | cat | cat > /dev/null; echo y > f 2>&1; i=$((i+1)) }; after=$(ls /proc/$$/fd | wc -l); [ $before = $after ] && echo same",
-    );
-    assert_eq!(r.stdout, "same\n", "{}", r.stderr);
+    // Counted by psh's own glob, not by a child: an `ls` of /proc/$$/fd
+    // raced psh closing the ends of the pipe that feeds it.
+    let count = "n=0; for f in /proc/$$/fd/* { n=$((n+1)) }";
+    let r = psh(&format!(
+        "{count}; before=$n; i=0; while [ $i -lt 300 ] {{ echo x | cat | cat > /dev/null; echo y > f 2>&1; i=$((i+1)) }}; {count}; [ $before = $n ] && echo same $n"
+    ));
+    assert!(r.stdout.starts_with("same "), "{} {}", r.stdout, r.stderr);
 }
 
 #[test]
