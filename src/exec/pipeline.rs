@@ -146,20 +146,7 @@ impl Shell {
         // threads before returning), so the child may run shell code.
         match process::fork() {
             Ok(Forked::Child) => {
-                match group {
-                    Group::Inherit => {}
-                    Group::New { foreground } => {
-                        let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
-                        if foreground {
-                            // Both sides hand over the terminal, so the
-                            // child never reads it before it owns it.
-                            terminal::give_to(nix::unistd::getpid());
-                        }
-                    }
-                    Group::Join(pg) => {
-                        let _ = nix::unistd::setpgid(Pid::from_raw(0), pg);
-                    }
-                }
+                enter_group(group);
                 signals::init_forked_child(self.ignores_interrupts());
                 self.traps.clear();
                 make_moves(moves);
@@ -294,6 +281,25 @@ pub(crate) fn proc_of(l: Launched) -> Proc {
             pid: Pid::from_raw(0),
             state: ProcState::Exited(st),
         },
+    }
+}
+
+/// In a forked child: its process group (`set_group` does the same from
+/// the parent); a foreground leader takes the terminal.
+pub(crate) fn enter_group(group: Group) {
+    match group {
+        Group::Inherit => {}
+        Group::New { foreground } => {
+            let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
+            if foreground {
+                // Both sides hand over the terminal, so the child never
+                // reads it before it owns it.
+                terminal::give_to(nix::unistd::getpid());
+            }
+        }
+        Group::Join(pg) => {
+            let _ = nix::unistd::setpgid(Pid::from_raw(0), pg);
+        }
     }
 }
 

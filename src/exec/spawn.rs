@@ -8,13 +8,24 @@ use std::ffi::CString;
 
 use nix::errno::Errno;
 
-use crate::exec::pipeline::{make_moves, Launched};
+use crate::exec::pipeline::{enter_group, make_moves, Launched};
 use crate::exec::shell::Shell;
 use crate::exec::simple::Expanded;
 use crate::os::process::{self, Forked};
 use crate::os::spawn::{self as ospawn, FdMove, Group};
 use crate::os::{signals, sys, text};
-use nix::unistd::Pid;
+
+/// The most peak RSS at which psh forks a background job's program
+/// (idle psh: ~3 MB; at 16 MB the page tables to copy are still cheaper
+/// than waiting for the child's execve).
+const SMALL_KIB: i64 = 16 << 10;
+
+/// `/bin/sh PATH ARGS…`: how an executable text file without `#!` runs.
+fn sh_argv(path: &CString, argv: &[CString]) -> Vec<CString> {
+    let mut out = vec![CString::from(c"/bin/sh"), path.clone()];
+    out.extend(argv.iter().skip(1).cloned());
+    out
+}
 
 /// Why a command could not be started, as the shell reports it.
 pub fn spawn_error(name: &str, e: Errno) -> (String, i32) {
@@ -96,12 +107,10 @@ impl Shell {
                 Err(nix::errno::Errno::ENOEXEC) if path.as_bytes() != b"/bin/sh" => {
                     // An executable text file without `#!`: sh runs it, as
                     // sh itself would.
-                    let mut sh_argv = vec![CString::from(c"/bin/sh"), path.clone()];
-                    sh_argv.extend(argv.iter().skip(1).cloned());
                     let envp = self.vars.envp(&ex.assigns);
                     return match ospawn::spawn(
                         c"/bin/sh",
-                        &sh_argv,
+                        &sh_argv(&path, &argv),
                         &envp,
                         moves,
                         group,
@@ -130,9 +139,11 @@ impl Shell {
     /// Start a background job's program without waiting for its execve:
     /// fork, and the child execs.  (A spawn by vfork holds psh at every `&`
     /// until the child has exec'd; with many jobs that costs more than
-    /// copying psh's page tables, and the exec runs on another core.)  A
-    /// failure to exec is the child's to report, to the command's stderr,
-    /// with `spawn_error`'s status; not found is psh's, as for any command.
+    /// copying a small psh's page tables, and the exec runs on another
+    /// core.)  Never a fork of a large psh (SPEC §9): past `SMALL_KIB` of
+    /// peak RSS, the spawner as for any command.  A failure to exec is
+    /// the child's to report, to the command's stderr, with
+    /// `spawn_error`'s status; not found is psh's, as for any command.
     pub(crate) fn spawn_detached(
         &mut self,
         ex: &Expanded,
@@ -150,31 +161,23 @@ impl Shell {
         let Some((name, path, argv)) = found else {
             return self.spawn_external(ex, moves, group);
         };
-        if process::THREADS_RUNNING.load(std::sync::atomic::Ordering::SeqCst) {
+        if process::THREADS_RUNNING.load(std::sync::atomic::Ordering::SeqCst)
+            || process::peak_rss_kib() > SMALL_KIB
+        {
             return self.spawn_external(ex, moves, group);
         }
         let ignore = self.ignores_interrupts();
         let envp = self.vars.envp(&ex.assigns);
         match process::fork() {
             Ok(Forked::Child) => {
-                match group {
-                    Group::Inherit => {}
-                    Group::New { .. } => {
-                        let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
-                    }
-                    Group::Join(pg) => {
-                        let _ = nix::unistd::setpgid(Pid::from_raw(0), pg);
-                    }
-                }
+                enter_group(group);
                 signals::prepare_exec(ignore);
                 make_moves(moves);
                 sys::close_held_in_child();
                 let mut e = process::exec_replace(&path, &argv, &envp);
                 if e == nix::errno::Errno::ENOEXEC {
                     // A `#!`-less script: sh runs it, as for a spawn.
-                    let mut sh_argv = vec![CString::from(c"/bin/sh"), path.clone()];
-                    sh_argv.extend(argv.iter().skip(1).cloned());
-                    e = process::exec_replace(c"/bin/sh", &sh_argv, &envp);
+                    e = process::exec_replace(c"/bin/sh", &sh_argv(&path, &argv), &envp);
                 }
                 let (m, st) = spawn_error(name, e);
                 let _ = sys::write_all(2, format!("{m}\n").as_bytes());

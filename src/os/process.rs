@@ -49,6 +49,13 @@ pub fn fork() -> nix::Result<Forked> {
     }
 }
 
+/// The most memory this process has had resident, in KiB (getrusage's
+/// `ru_maxrss`; 0 if unknown).  Never smaller than what it has now.
+pub fn peak_rss_kib() -> i64 {
+    nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_SELF)
+        .map_or(0, |u| u.max_rss())
+}
+
 /// Set while the lab's threads run beside the shell's own (which then
 /// runs handler blocks): `fork` refuses meanwhile.
 pub static THREADS_RUNNING: std::sync::atomic::AtomicBool =

@@ -174,6 +174,10 @@ fn background_programs_start_without_waiting_for_their_exec() {
     assert_eq!(ours.stdout, "126\nfrom sh x\n0\n127\n", "{}", ours.stderr);
     assert_eq!(ours.stdout, theirs.stdout);
     assert!(ours.stderr.contains("./nope"), "{}", ours.stderr);
+    // Never a fork of a large psh (SPEC §9): past 16 MB, the spawner.
+    let r =
+        psh("x=$(head -c 30000000 /dev/zero | tr '\\0' a); trace on; sleep 0 & wait; trace off");
+    assert!(r.stderr.contains("vfork+execve /"), "{}", r.stderr);
     let r = psh("trace on; sleep 0 & wait; trace off");
     assert!(
         r.stderr.contains("fork+execve sleep 0 → pid"),

@@ -171,6 +171,14 @@ fn damaged_scripts_agree() {
     }
 }
 
+/// How many generated cases: `PSH_FAST_CASES`, else 4000.
+fn cases() -> usize {
+    std::env::var("PSH_FAST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(4000)
+}
+
 /// A small seeded generator (xorshift); with `.1`, it also writes other
 /// shells' habits (`habits.rs`), only where the habits scan reads them
 /// right: a backquote in a word, one of their words as a command's name.
@@ -384,10 +392,7 @@ impl Gen {
 
 #[test]
 fn generated_scripts_agree() {
-    let cases: usize = std::env::var("PSH_FAST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(4000);
+    let cases = cases();
     let mut g = Gen(0x9e37_79b9_7f4a_7c15, false);
     let (mut fast, mut all) = (0, 0);
     for _ in 0..cases {
@@ -410,10 +415,7 @@ fn generated_scripts_agree() {
 #[test]
 fn habits_are_found_as_by_a_scan_of_the_whole_text() {
     use crate::lang::{habits, parser};
-    let cases: usize = std::env::var("PSH_FAST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(4000);
+    let cases = cases();
     let mut g = Gen(0x51_7cc1_b727_220a, true);
     let show = |r: Result<(), parser::SyntaxError>| r.map_err(|e| (e.line, e.col, e.message));
     let (mut found, mut other) = (0, 0);

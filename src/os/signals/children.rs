@@ -69,13 +69,5 @@ pub fn prepare_exec(ignore_interrupts: bool) {
 /// In a forked child: put back every disposition the shell changed, the
 /// SIGCHLD handler included, and clear the signal mask.
 pub fn reset_in_child() {
-    let dfl = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
-    for sig in child_defaults()
-        .iter()
-        .chain(std::iter::once(Signal::SIGCHLD))
-    {
-        // SAFETY: installing SIG_DFL.
-        let _ = unsafe { sigaction(sig, &dfl) };
-    }
-    let _ = nix::sys::signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None);
+    prepare_exec(false);
 }

@@ -331,7 +331,8 @@ fn catch_interrupts() {
 /// handler blocks or flags of the parent's.  `ignore_interrupts`: a
 /// background job of a non-interactive shell ignores SIGINT and SIGQUIT.
 pub fn init_forked_child(ignore_interrupts: bool) {
-    reset_in_child();
+    // SIGINT/SIGQUIT ignored before the mask clears: no moment without.
+    prepare_exec(ignore_interrupts);
     TRAPPED.store(0, Ordering::Relaxed);
     PENDING.store(0, Ordering::Relaxed);
     INTERRUPT.store(0, Ordering::Relaxed);
@@ -341,11 +342,6 @@ pub fn init_forked_child(ignore_interrupts: bool) {
     new_self_pipe();
     catch_child_changes();
     if ignore_interrupts {
-        let ign = SigAction::new(SigHandler::SigIgn, SaFlags::empty(), SigSet::empty());
-        for sig in [Signal::SIGINT, Signal::SIGQUIT] {
-            // SAFETY: installing SIG_IGN.
-            let _ = unsafe { sigaction(sig, &ign) };
-        }
         // For its own children too: they inherit the ignore.
         let both = (1 << Signal::SIGINT as i32) | (1 << Signal::SIGQUIT as i32);
         IGNORED_AT_START.fetch_or(both, Ordering::Relaxed);
