@@ -13,6 +13,10 @@
 //! `exec/` maps each node onto its primitive through `os/`, the only home
 //! of `unsafe` and `libc`.
 
+/// malloc behind a cache of small blocks (see `os::alloc`).
+#[global_allocator]
+static ALLOC: os::alloc::Cached = os::alloc::Cached;
+
 pub mod builtins;
 pub mod cli;
 pub mod exec;

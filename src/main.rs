@@ -15,6 +15,7 @@ pub extern "C" fn psh_main(
     _argc: std::ffi::c_int,
     _argv: *const *const std::ffi::c_char,
 ) -> std::ffi::c_int {
+    psh::os::alloc::cache_here();
     psh::os::sys::ensure_std_fds();
     psh::os::signals::init();
     let args: Vec<String> = std::env::args_os()

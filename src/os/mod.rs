@@ -1,10 +1,11 @@
-//! The operating system, wrapped: descriptors and I/O (`sys`), signal
+//! The operating system, wrapped: the memory allocator (`alloc`), descriptors and I/O (`sys`), signal
 //! dispositions and the self-pipe (`signals`), the controlling terminal
 //! (`terminal`), raw process calls (`process`), starting programs with clone + execve (`spawn`),
 //! line input from a non-terminal stdin (`input`) and the trace sink
 //! (`trace`).  The only home of `unsafe` and `libc`; nothing here knows
 //! psh's language, its AST or its shell state.
 
+pub mod alloc;
 pub mod input;
 pub mod process;
 pub mod signals;
