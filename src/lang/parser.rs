@@ -10,6 +10,7 @@ use pest::Parser as _;
 
 pub use super::diagnostics::SyntaxError;
 use super::diagnostics::{error_at, pest_error};
+use super::fast::FnEnds;
 use crate::lang::ast::*;
 use crate::lang::grammar::{Grammar, Rule};
 
@@ -28,7 +29,7 @@ pub fn max_nesting() -> usize {
 pub fn parse(src: &str, file: &str) -> Result<List, SyntaxError> {
     let src = &super::heredoc::gather(src, file)?;
     let mut out = Vec::new();
-    walk(src, file, true, |job| out.push(job))?;
+    walk(src, file, true, None, |job| out.push(job))?;
     Ok(List(out))
 }
 
@@ -40,7 +41,7 @@ pub fn check(src: &str, file: &str) -> Result<(), SyntaxError> {
 
 /// `check`, on text whose here-documents are gathered already.
 pub(crate) fn check_gathered(src: &str, file: &str) -> Result<(), SyntaxError> {
-    walk(src, file, false, |_| {})
+    walk(src, file, false, None, |_| {})
 }
 
 /// Text up to this size is parsed once and its AST kept; a bigger one is
@@ -57,6 +58,8 @@ pub struct Jobs {
     max: usize,
     /// The whole AST, for a small program.
     kept: Option<std::vec::IntoIter<Job>>,
+    /// Where a big program's function bodies end, from its check.
+    ends: FnEnds,
 }
 
 /// Parse `src` for running: all of it is checked first (nothing runs if
@@ -71,7 +74,9 @@ pub fn jobs(src: String, file: &str) -> Result<Jobs, SyntaxError> {
     // Step over every job: a small program keeps the ASTs built on the
     // way; a big one keeps nothing and is stepped over again as it runs.
     let mut kept = (src.len() <= KEEP_AST_UP_TO).then(Vec::new);
-    walk(&src, file, kept.is_some(), |job| {
+    let mut ends = FnEnds::default();
+    let note = kept.is_none().then_some(&mut ends);
+    walk(&src, file, kept.is_some(), note, |job| {
         if let Some(k) = &mut kept {
             k.push(job);
         }
@@ -82,6 +87,7 @@ pub fn jobs(src: String, file: &str) -> Result<Jobs, SyntaxError> {
         line: 1,
         max: max_nesting(),
         kept: kept.map(Vec::into_iter),
+        ends,
     })
 }
 
@@ -92,8 +98,15 @@ pub fn jobs(src: String, file: &str) -> Result<Jobs, SyntaxError> {
 /// whole text's nesting is checked (`check_nesting`), once.  Habits from
 /// other shells (`habits.rs`) are looked for in the jobs left to the
 /// grammar, and from the first job that does not parse to the end: a
-/// habit there is the error, as it says more than the grammar's.
-fn walk(src: &str, file: &str, keep: bool, mut each: impl FnMut(Job)) -> Result<(), SyntaxError> {
+/// habit there is the error, as it says more than the grammar's.  With
+/// `ends`, notes where function bodies end (`FnEnds`).
+fn walk(
+    src: &str,
+    file: &str,
+    keep: bool,
+    mut ends: Option<&mut FnEnds>,
+    mut each: impl FnMut(Job),
+) -> Result<(), SyntaxError> {
     let (mut pos, mut line) = (0, 1);
     let max = max_nesting();
     let mut nesting_checked = false;
@@ -114,7 +127,10 @@ fn walk(src: &str, file: &str, keep: bool, mut each: impl FnMut(Job)) -> Result<
             }
             Ok(step)
         };
-        let stepped = match super::fast::step(rest, line, keep, max) {
+        if let Some(e) = ends.as_deref_mut() {
+            e.base = pos;
+        }
+        let stepped = match super::fast::step(rest, line, keep, max, ends.as_deref_mut()) {
             Some(s) => Some(s),
             None => by_grammar()?,
         };
@@ -164,7 +180,9 @@ impl Iterator for Jobs {
         // fast path when it can, else by the grammar (on text whose
         // nesting `walk` has checked).
         let rest = self.src.get(self.pos..)?;
-        let (len, job) = super::fast::step_within(&self.src, self.pos, self.line, self.max)
+        self.ends.base = self.pos;
+        let ends = Some(&mut self.ends);
+        let (len, job) = super::fast::step_within(&self.src, self.pos, self.line, self.max, ends)
             .or_else(|| grammar_step(rest, self.line))?;
         self.line += newlines(&rest[..len]);
         self.pos += len;

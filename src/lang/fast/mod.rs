@@ -17,7 +17,7 @@ use std::rc::Rc;
 use crate::lang::ast::*;
 use parts::{assignment, redirect};
 use scan::Scan;
-pub(crate) use scan::{count_newlines, skip_to};
+pub(crate) use scan::{count_newlines, skip_to, FnEnds};
 use word::word;
 
 /// The first job in `rest` after blank lines and comments, and how many
@@ -31,8 +31,9 @@ pub(crate) fn step(
     first_line: u32,
     keep: bool,
     max: usize,
+    ends: Option<&mut FnEnds>,
 ) -> Option<(usize, Option<Job>)> {
-    step_by(Scan::new(rest, first_line, list, keep, max))
+    step_by(Scan::new(rest, first_line, list, keep, max).with_ends(ends))
 }
 
 /// `step` at `pos` of `all`, the job kept, its texts ranges of `all`.
@@ -41,9 +42,14 @@ pub(crate) fn step_within(
     pos: usize,
     first_line: u32,
     max: usize,
+    ends: Option<&mut FnEnds>,
 ) -> Option<(usize, Option<Job>)> {
     let rest = all.get(pos..)?;
-    step_by(Scan::new(rest, first_line, list, true, max).within(all, pos))
+    step_by(
+        Scan::new(rest, first_line, list, true, max)
+            .within(all, pos)
+            .with_ends(ends),
+    )
 }
 
 fn step_by(mut s: Scan<'_>) -> Option<(usize, Option<Job>)> {
@@ -387,17 +393,12 @@ fn compound(s: &mut Scan<'_>, kw: &[u8]) -> Option<Command> {
         s.pos += n;
         s.blanks();
         let name = &s.s[start..start + n];
-        let def = if s.keep {
-            // Only where the body ends now; its list when first called.
-            let (at, line) = (s.pos, s.line_at(s.pos));
-            s.keep = false;
-            let ended = block(s);
-            s.keep = true;
-            ended?;
-            Some(FnDef::later(name, &s.s[at..s.pos], line))
-        } else {
-            block(s)?;
-            None
+        // Only where the body ends now; its list when first called.
+        let (at, line) = (s.pos, if s.keep { s.line_at(s.pos) } else { 0 });
+        s.step_over_body(|s| block(s).is_some())?;
+        let def = match s.keep {
+            true => Some(FnDef::later(name, s.s.get(at..s.pos)?, line)),
+            false => None,
         };
         redirects(s)?;
         match def {

@@ -106,11 +106,16 @@ pub(crate) fn redirect(s: &mut Scan<'_>) -> Option<Redirect> {
         return Some(Redirect { fd, op });
     }
     // The grammar's `redir_op`, in its order (the longer first).
-    let ops: &[&str] = match fd {
-        Some(_) => &[">>", "<>", ">", "<"],
-        None => &["&>>", "&>", ">>", "<>", ">", "<"],
+    // (By bytes: a search of a table of operators called memcmp for each.)
+    let op = match rest {
+        [b'&', b'>', b'>', ..] if fd.is_none() => "&>>",
+        [b'&', b'>', ..] if fd.is_none() => "&>",
+        [b'>', b'>', ..] => ">>",
+        [b'<', b'>', ..] => "<>",
+        [b'>', ..] => ">",
+        [b'<', ..] => "<",
+        _ => return None,
     };
-    let op = ops.iter().find(|op| rest.starts_with(op.as_bytes()))?;
     s.pos = at + op.len();
     s.blanks();
     if !s.word_start() {

@@ -7,21 +7,30 @@
 //! `PSH_FAST_CASES=N` runs more cases; `PSH_FAST_SHOW=1` prints the first
 //! line of each job the fast path declined (with `--nocapture`).
 
-use super::step;
+use super::{step, FnEnds};
 use crate::lang::parser::{grammar_step, MAX_NESTING};
 
 /// Compare on `src`; whether the fast path answered.
 fn same(src: &str) -> bool {
-    let Some(fast) = step(src, 7, true, MAX_NESTING) else {
+    let Some(fast) = step(src, 7, true, MAX_NESTING, None) else {
         return false;
     };
     let grammar = grammar_step(src, 7);
-    // Without the AST, the same length.
-    let dry = step(src, 7, false, MAX_NESTING).map(|(len, job)| (len, job.is_some()));
+    // Without the AST, the same length; the ends of function bodies
+    // noted on the way …
+    let mut ends = FnEnds::default();
+    let dry = step(src, 7, false, MAX_NESTING, Some(&mut ends));
     assert_eq!(
-        dry,
+        dry.map(|(len, job)| (len, job.is_some())),
         Some((fast.0, fast.1.is_some())),
         "dry step differs on {src:?}"
+    );
+    // … and used by a second reading, which must build the same job.
+    let again = step(src, 7, true, MAX_NESTING, Some(&mut ends));
+    assert_eq!(
+        format!("{again:?}"),
+        format!("{:?}", Some(&fast)),
+        "noted function ends change the job {src:?}"
     );
     assert_eq!(
         format!("{:?}", Some(&fast)),
@@ -98,7 +107,7 @@ fn the_rest_is_left_to_the_grammar() {
         "a &&",
     ] {
         assert!(
-            step(line, 1, true, MAX_NESTING).is_none(),
+            step(line, 1, true, MAX_NESTING, None).is_none(),
             "fast path took {line:?}"
         );
     }

@@ -479,3 +479,37 @@ fn match_arms_and_patterns() {
     // `match` is a keyword: no command of that name.
     assert!(parse("match", "t").is_err());
 }
+
+/// A script past `KEEP_AST_UP_TO` is checked, then read again job by job
+/// with the function ends its check noted: the jobs must be those of one
+/// reading, function bodies included (nested, in blocks, declined to the
+/// grammar, after here-documents, with braces in quotes).
+#[test]
+fn a_big_script_read_twice_gives_the_jobs_of_one_reading() {
+    let piece = "fn a { echo '}' \"{\"; fn b { x=$(fn c { :; }; echo y) } }\n\
+                 if true { fn d { for i in 1 2 { echo $i } } } else { fn e { :; } }\n\
+                 fn t { trap INT < echo caught >; echo after }\n\
+                 cat <<EOF\n}\nEOF\n\
+                 fn h { cat <<X\n{ }\nX\n}; h | fn k { :; }\n\
+                 v=1; fn m { match $v { 1 { echo one } _ { echo other } } }\n";
+    let mut src = String::new();
+    let mut n = 0;
+    while src.len() <= KEEP_AST_UP_TO {
+        src.push_str(&piece.replace("fn ", &format!("fn x{n}")));
+        n += 1;
+    }
+    let once = ok(&src);
+    let twice: Vec<Job> = match jobs(src.clone(), "t") {
+        Ok(j) => j.collect(),
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(twice.len(), once.0.len());
+    for (a, b) in twice.iter().zip(&once.0) {
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    }
+    let fns = twice
+        .iter()
+        .filter(|j| matches!(j.body.first.stages.first(), Some(Command::FnDef(_))))
+        .count();
+    assert!(fns >= 4 * n, "{fns} functions");
+}
