@@ -2,7 +2,8 @@
 # Repeat every signal-race scenario of tests/stress/ (alarm at the prompt,
 # SIGHUP at the prompt, Ctrl-C and Ctrl-\ in a builtin loop, job
 # announcements while idle, handler blocks in forked children, Ctrl-C to
-# a script whose command handles it) N times
+# a script whose command handles it; and the unlocked booth at the
+# course's size, which must be wrong every time) N times
 # each (default 200); any loss, hang or early alarm fails the run.
 # `cargo test` runs the same scenarios 20 times each.
 set -euo pipefail
