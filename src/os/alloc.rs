@@ -5,7 +5,8 @@
 //! cache and sends the rest through its general free and malloc paths
 //! (~130 instructions a pair, 17 % of running a 20 000-line script).
 //! Here a freed block of up to `MAX_SMALL` bytes waits in a list of its
-//! size class (`KEEP` at most) for the next request of that class.
+//! size class (`keep` says how many) for the next request of that
+//! class.
 //!
 //! Every block is a real malloc'd block: small requests are rounded up
 //! to their class's size (which is exactly what glibc hands out for
@@ -24,9 +25,19 @@ use std::ptr::null_mut;
 const CLASSES: usize = 16;
 /// The largest request served from the cache.
 pub const MAX_SMALL: usize = 24 + 16 * (CLASSES - 1);
-/// Freed blocks kept per class (at most ~0.5 MB in all): enough for the
-/// trees of a large command; beyond, blocks go back to malloc.
-const KEEP: u32 = 256;
+/// How many freed blocks of class `c` the lists keep: room for a
+/// command's tree, and for the short strings of a big glob's 10 000
+/// names (they went through malloc's consolidating paths, a quarter of
+/// `echo *`'s instructions, when every class kept 256).  At most 2.1 MB
+/// in all; beyond, blocks go back to malloc.
+#[inline(always)]
+fn keep(c: usize) -> u32 {
+    if c < 4 {
+        8192
+    } else {
+        256
+    }
+}
 /// malloc's own alignment on x86_64 and aarch64 glibc.
 const MALLOC_ALIGN: usize = 16;
 
@@ -93,7 +104,7 @@ impl Lists {
         let (Some(head), Some(len)) = (self.head.get(c), self.len.get(c)) else {
             return false;
         };
-        if !self.on.get() || len.get() >= KEEP {
+        if !self.on.get() || len.get() >= keep(c) {
             return false;
         }
         // SAFETY: `p` is a block of at least 24 bytes, 16-aligned, that
@@ -252,13 +263,14 @@ mod tests {
                 a.dealloc(z, l32);
                 a.dealloc(q, Layout::from_size_align(40, 8).unwrap_or(l32));
                 a.dealloc(r3, Layout::from_size_align(600, 4).unwrap_or(l20));
-                // More frees than KEEP: the rest go back to malloc.
-                let many: Vec<*mut u8> = (0..KEEP + 50).map(|_| a.alloc(l20)).collect();
+                // More frees than the lists hold: the rest go back to
+                // malloc.
+                let many: Vec<*mut u8> = (0..keep(0) + 50).map(|_| a.alloc(l20)).collect();
                 for &m in &many {
                     a.dealloc(m, l20);
                 }
                 let kept = LISTS.with(|l| l.len[class(20)].get());
-                assert_eq!(kept, KEEP);
+                assert_eq!(kept, keep(0));
             }
         })
         .join()
