@@ -116,12 +116,16 @@ impl Lists {
     }
 }
 
+// The methods stay out of line: inlined at each of the thousands of
+// allocation sites they added 270 KB of code and ~100 KB of idle RSS
+// (more of the binary faulted in at start-up) to save 2 % of
+// instructions.
 // SAFETY: every block handed out is a malloc'd block of at least
 // `real_size(layout.size())` bytes with malloc's alignment (requests
 // aligned beyond it go to `System` unchanged); a cached block is handed
 // out once, to a request of its own class.
 unsafe impl GlobalAlloc for Cached {
-    #[inline]
+    #[inline(never)]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let size = layout.size();
         if layout.align() > MALLOC_ALIGN || size > MAX_SMALL {
@@ -142,7 +146,7 @@ unsafe impl GlobalAlloc for Cached {
         }
     }
 
-    #[inline]
+    #[inline(never)]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if layout.align() > MALLOC_ALIGN || layout.size() > MAX_SMALL {
             // SAFETY: as the caller's (calloc keeps large zeroed blocks
@@ -159,7 +163,7 @@ unsafe impl GlobalAlloc for Cached {
         }
     }
 
-    #[inline]
+    #[inline(never)]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         let size = layout.size();
         if layout.align() > MALLOC_ALIGN || size > MAX_SMALL {
@@ -179,7 +183,7 @@ unsafe impl GlobalAlloc for Cached {
         }
     }
 
-    #[inline]
+    #[inline(never)]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if layout.align() > MALLOC_ALIGN {
             // SAFETY: as the caller's.
