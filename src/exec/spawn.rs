@@ -20,6 +20,14 @@ use crate::os::{signals, sys, text};
 /// than waiting for the child's execve).
 const SMALL_KIB: i64 = 16 << 10;
 
+/// Whether a background job's programs are forked now (`spawn_detached`)
+/// rather than spawned: psh is small and no lab threads run.  `explain`
+/// asks the same question, so it says what would happen.
+pub fn forks_detached() -> bool {
+    !process::THREADS_RUNNING.load(std::sync::atomic::Ordering::SeqCst)
+        && process::peak_rss_kib() <= SMALL_KIB
+}
+
 /// `/bin/sh PATH ARGS…`: how an executable text file without `#!` runs.
 fn sh_argv(path: &CString, argv: &[CString]) -> Vec<CString> {
     let mut out = vec![CString::from(c"/bin/sh"), path.clone()];
@@ -161,9 +169,7 @@ impl Shell {
         let Some((name, path, argv)) = found else {
             return self.spawn_external(ex, moves, group);
         };
-        if process::THREADS_RUNNING.load(std::sync::atomic::Ordering::SeqCst)
-            || process::peak_rss_kib() > SMALL_KIB
-        {
+        if !forks_detached() {
             return self.spawn_external(ex, moves, group);
         }
         let ignore = self.ignores_interrupts();

@@ -74,8 +74,10 @@ fn plan(sh: &Shell, p: &Pipeline, depth: usize) -> Vec<String> {
             }
             Kind::Spawn(text) => {
                 forks += 1;
-                // A background job's program: psh does not wait for its exec.
-                let how = if p.spawn { "fork+execve" } else { "vfork+execve" };
+                // A background job's program: psh does not wait for its
+                // exec, unless it is too big to fork.
+                let forked = p.spawn && crate::exec::spawn::forks_detached();
+                let how = if forked { "fork+execve" } else { "vfork+execve" };
                 out.push(format!("{how} {text}{notes}"));
             }
             Kind::Fork(text) => {

@@ -178,6 +178,13 @@ fn background_programs_start_without_waiting_for_their_exec() {
     let r =
         psh("x=$(head -c 30000000 /dev/zero | tr '\\0' a); trace on; sleep 0 & wait; trace off");
     assert!(r.stderr.contains("vfork+execve /"), "{}", r.stderr);
+    // … and `explain` says so.
+    let r = psh("x=$(head -c 30000000 /dev/zero | tr '\\0' a); explain sleep 0 &");
+    assert!(
+        r.stdout.starts_with("vfork+execve sleep 0\n"),
+        "{}",
+        r.stdout
+    );
     let r = psh("trace on; sleep 0 & wait; trace off");
     assert!(
         r.stderr.contains("fork+execve sleep 0 → pid"),
