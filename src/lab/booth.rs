@@ -167,18 +167,8 @@ pub(crate) fn threads_booth_nolock(o: &Options, tickets: u64) -> Result<Report, 
     // (its lock is taken only to print, after the unprotected write).
     let out = Arc::new(Mutex::new(Out::new(super::engine::live_output(chore))));
     let run = Run::new(&out, o.quiet, o.events, o.timeline).keep_values();
-    let started = Arc::new(AtomicU64::new(0));
-    let n = o.n as u64;
     let res = spawn_join(o.n, move |tid| {
         let mut t = run.tap('T', tid);
-        // The booths open together (or after 50 ms, should a thread not
-        // start): else the first sells many tickets before the last has
-        // started, and at the course's size the race hid in 1 run of 15.
-        started.fetch_add(1, Ordering::SeqCst);
-        let t0 = std::time::Instant::now();
-        while started.load(Ordering::SeqCst) < n && t0.elapsed().as_millis() < 50 {
-            std::thread::yield_now();
-        }
         while !stop_requested() {
             t.ev(Ev::Run);
             // read …

@@ -108,19 +108,25 @@ pub(crate) fn take_cancel() -> bool {
 }
 
 /// Spawn `n` threads running `f(index)` and join them all; their results
-/// in index order.  A thread that cannot start ends the command.
+/// in index order.  A thread that cannot start ends the command.  The
+/// workers open together (`open_together`).
 pub(crate) fn spawn_join<T: Send + 'static>(
     n: usize,
     f: impl Fn(usize) -> T + Send + Sync + 'static,
 ) -> Result<Vec<T>, String> {
     let f = Arc::new(f);
+    let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut handles = Vec::with_capacity(n);
     for i in 0..n {
         let f = f.clone();
+        let started = started.clone();
         let h = std::thread::Builder::new()
             .name(format!("psh-lab-{i}"))
             .stack_size(256 * 1024)
-            .spawn(move || f(i));
+            .spawn(move || {
+                open_together(&started, n);
+                f(i)
+            });
         match h {
             Ok(h) => {
                 trace::event(&format!("thread spawn #{i}"));
@@ -146,6 +152,21 @@ pub(crate) fn spawn_join<T: Send + 'static>(
         }
     }
     Ok(out)
+}
+
+/// A worker waits until all `n` have started (yielding; at most 50 ms,
+/// should one not start, and not past a Ctrl-C), so they begin their
+/// task together.  Started one by one, the first would do much of the
+/// work before the last exists: the unlocked booth at the course's size
+/// then hid its race in about 1 run of 15.
+fn open_together(started: &std::sync::atomic::AtomicUsize, n: usize) {
+    use std::sync::atomic::Ordering::SeqCst;
+    started.fetch_add(1, SeqCst);
+    let t0 = std::time::Instant::now();
+    while started.load(SeqCst) < n && t0.elapsed() < Duration::from_millis(50) && !stop_requested()
+    {
+        std::thread::yield_now();
+    }
 }
 
 /// waitpid every child; their exit statuses.
