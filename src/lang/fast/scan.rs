@@ -145,7 +145,10 @@ impl<'a> Scan<'a> {
             e.next += 1;
         }
         let &(from, end) = e.ends.get(e.next)?;
-        (from as usize == at && end != u32::MAX).then(|| (end as usize).checked_sub(e.base))?
+        if from as usize != at || end == u32::MAX {
+            return None;
+        }
+        (end as usize).checked_sub(e.base)
     }
 
     /// `read` one level deeper (a list, `${…}`, arithmetic parentheses),
