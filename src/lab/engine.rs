@@ -1,6 +1,6 @@
 //! The lab's machinery shared by every task: output written whole lines
 //! at a time, live when the run is paced or watched, in blocks otherwise
-//! (`Out`), starting and joining N threads, reaping N children, the stop
+//! (`Out`), starting N threads (which open together) and joining them, reaping N children, the stop
 //! flag, and small helpers (locks that survive a panic, a PRNG, plurals).
 //! The event engine every task records through is `events.rs`.  Knows no
 //! task.

@@ -1,6 +1,7 @@
 //! The fast path's cursor: where it is in the text, the grammar's small
-//! lexical rules (`delim`, blanks, `ws`, `gap`, braces, keywords, names)
-//! and the line count.  `word.rs` reads words and `mod.rs`
+//! lexical rules (`delim`, blanks, `ws`, `gap`, braces, keywords, names),
+//! the line count, and where function bodies end (`FnEnds`, noted by a
+//! big script's check for the pass that runs it).  `word.rs` reads words and `mod.rs`
 //! commands through it.  Whatever the fast path does not know, or cannot
 //! be sure of, it declines (`None`), and the pest grammar reads the job
 //! instead: the grammar stays the definition of the language, and a
