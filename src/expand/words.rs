@@ -9,6 +9,7 @@
 use super::glob::glob_into;
 use super::{arith, Env, ExpandError};
 use crate::lang::ast::{Word, WordPart};
+use crate::os::users;
 
 use super::Ex;
 
@@ -312,10 +313,8 @@ impl<'a> Expander<'a> {
                         .map(str::to_string)
                         .or_else(home_of_uid)
                 } else {
-                    nix::unistd::User::from_name(user)
-                        .ok()
-                        .flatten()
-                        .map(|u| crate::os::text::from_os(u.dir.as_os_str()))
+                    let name = crate::os::text::encode(user);
+                    users::home(users::User::Name(&name)).map(|d| crate::os::text::from_os(&d))
                 };
                 match home {
                     Some(h) => f.cur.push(&h, false),
@@ -471,10 +470,8 @@ fn push_many(f: &mut Fields, items: &[String]) {
 }
 
 fn home_of_uid() -> Option<String> {
-    nix::unistd::User::from_uid(nix::unistd::getuid())
-        .ok()
-        .flatten()
-        .map(|u| crate::os::text::from_os(u.dir.as_os_str()))
+    let me = users::User::Id(nix::unistd::getuid().as_raw());
+    users::home(me).map(|d| crate::os::text::from_os(&d))
 }
 
 /// A word as the user wrote it, roughly (for messages).

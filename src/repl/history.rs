@@ -7,15 +7,47 @@ use std::path::{Path, PathBuf};
 
 use std::os::fd::{AsRawFd, OwnedFd};
 
-use crate::os::sys;
+use crate::os::{sys, users};
 
-/// `~/psh/data/history`, or None when there is no home directory.
+/// `~/.local/share/psh/history`, or None when there is no home directory.
 pub fn history_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "psh").map(|d| d.data_dir().join("history"))
+    psh_dir(Dir::Data).map(|d| d.join("history"))
 }
 
+/// `~/.config/psh/init.psh`, or None when there is no home directory.
 pub(crate) fn init_file() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "psh").map(|d| d.config_dir().join("init.psh"))
+    psh_dir(Dir::Config).map(|d| d.join("init.psh"))
+}
+
+enum Dir {
+    Data,
+    Config,
+}
+
+/// psh's data or config directory.  `directories` finds the home in
+/// `$HOME`, else with `getpwuid`, which a statically linked psh must not
+/// call (see `os/users.rs`): with HOME unset or empty, the home comes
+/// from `os::users` and the XDG rule is applied here.
+fn psh_dir(which: Dir) -> Option<PathBuf> {
+    let (xdg, under_home) = match which {
+        Dir::Data => ("XDG_DATA_HOME", ".local/share"),
+        Dir::Config => ("XDG_CONFIG_HOME", ".config"),
+    };
+    if std::env::var_os("HOME").is_some_and(|h| !h.is_empty()) {
+        let dirs = directories::ProjectDirs::from("", "", "psh")?;
+        return Some(match which {
+            Dir::Data => dirs.data_dir().to_path_buf(),
+            Dir::Config => dirs.config_dir().to_path_buf(),
+        });
+    }
+    let base = match std::env::var_os(xdg).map(PathBuf::from) {
+        Some(p) if p.is_absolute() => p,
+        _ => {
+            let me = users::User::Id(nix::unistd::getuid().as_raw());
+            PathBuf::from(users::home(me)?).join(under_home)
+        }
+    };
+    Some(base.join("psh"))
 }
 
 /// The history file, open for the whole session.  The line editor is

@@ -9,3 +9,4 @@ mod invocation;
 mod readme;
 mod robustness;
 mod tour;
+mod users;

@@ -26,6 +26,17 @@ impl Pty {
     /// Start `psh ARGS` on a new terminal with HOME and the XDG
     /// directories inside `home`; `env` adds or overrides variables.
     pub fn spawn(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Pty {
+        Self::spawn_with(home, args, env, |_| {})
+    }
+
+    /// As `spawn`, with `setup` given the command last (to set a user id,
+    /// say).
+    pub fn spawn_with(
+        home: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        setup: impl FnOnce(&mut std::process::Command),
+    ) -> Pty {
         let pty = nix::pty::openpty(None, None).expect("openpty");
         let slave = pty.slave;
         let mut cmd = super::command(super::PSH);
@@ -43,6 +54,7 @@ impl Pty {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        setup(&mut cmd);
         cmd.stdin(Stdio::from(slave.try_clone().expect("dup")))
             .stdout(Stdio::from(slave.try_clone().expect("dup")))
             .stderr(Stdio::from(slave));

@@ -126,3 +126,26 @@ fn the_first_start_greets_once_and_a_good_file_is_kept_at_0600() {
     p.expect("1\r\n");
     assert!(!p.seen.contains("Welcome"), "{}", p.seen);
 }
+
+/// With HOME and the XDG directories empty, the REPL's files are found
+/// from the user database; for a user no database lists there are none,
+/// and the shell runs (a static glibc's getpwuid, which `directories`
+/// would call, crashes there).
+#[test]
+fn a_user_no_database_knows_still_gets_a_shell() {
+    if crate::common::euid() != Some(0) {
+        eprintln!("skipped: becoming another user needs root");
+        return;
+    }
+    let home = scratch("hist-stranger");
+    let empty = [("HOME", ""), ("XDG_DATA_HOME", ""), ("XDG_CONFIG_HOME", "")];
+    let mut p = Pty::spawn_with(&home, &[], &empty, |c| {
+        use std::os::unix::process::CommandExt;
+        c.current_dir("/").uid(54_321).gid(54_321);
+    });
+    p.expect("$ ");
+    p.line("echo stranger-$((40+2))");
+    p.expect("stranger-42");
+    p.line("exit");
+    assert_eq!(p.wait_exit(), 0, "{}", p.seen);
+}
