@@ -9,8 +9,10 @@
 # syntax, with --no-config (no shell here reads a startup file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-PSH=$PWD/target/release/psh
+# Where cargo put psh (target/<host triple>/release/psh: .cargo/config.toml).
+PSH=$(cargo build --release --quiet --message-format=json-render-diagnostics |
+  sed -n 's/.*"executable":"\([^"]*\/psh\)".*/\1/p' | tail -n 1)
+[ -x "$PSH" ] || { echo "bench.sh: no psh built" >&2; exit 1; }
 runs=10
 [ "${1:-}" = "--quick" ] && runs=3
 tmp=$(mktemp -d)

@@ -3,17 +3,34 @@
 for everything psh runs itself: a loop of builtins, `read`, a lab run
 (threads and processes), the wait for $(...).  SPEC §6 asks for 50 ms.
 
-Usage: cargo build --release && python3 scripts/interrupt-latency.py
+Usage: python3 scripts/interrupt-latency.py (it builds psh first)
 Needs python3-pexpect (Debian) or `pip install pexpect`.
 """
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 
 import pexpect
 
-PSH = os.path.join(os.path.dirname(__file__), "..", "target", "release", "psh")
+
+def built_psh():
+    """Build psh in release mode; the path cargo gives for the binary
+    (target/<host triple>/release/psh, see .cargo/config.toml)."""
+    out = subprocess.run(
+        ["cargo", "build", "--release", "--quiet", "--message-format=json-render-diagnostics"],
+        cwd=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."),
+        check=True, capture_output=True, text=True).stdout
+    for line in reversed(out.splitlines()):
+        msg = json.loads(line)
+        if msg.get("executable") and msg.get("target", {}).get("name") == "psh":
+            return msg["executable"]
+    sys.exit("interrupt-latency.py: cargo built no psh")
+
+
+PSH = built_psh()
 
 
 def measure(cmd, key="\x03", settle=0.3, runs=10):
