@@ -2,8 +2,9 @@
 # Repeat every signal-race scenario of tests/stress/ (alarm at the prompt,
 # SIGHUP at the prompt, Ctrl-C and Ctrl-\ in a builtin loop, job
 # announcements while idle, handler blocks in forked children, Ctrl-C to
-# a script whose command handles it; and the unlocked booth at the
-# course's size, which must be wrong every time) N times
+# a script whose command handles it; the unlocked booth at the
+# course's size, which must be wrong every time; `cond`'s consumers,
+# which must be waiting for the first item every time) N times
 # each (default 200); any loss, hang or early alarm fails the run.
 # `cargo test` runs the same scenarios 20 times each.
 set -euo pipefail

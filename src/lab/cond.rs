@@ -13,6 +13,8 @@ use crate::os::trace;
 struct Queue {
     items: std::collections::VecDeque<u64>,
     done: bool,
+    /// Consumers asleep on the condition now.
+    waiting: usize,
 }
 
 /// One producer and N consumers on a condition variable.  Each wake-up of
@@ -22,7 +24,9 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
         Mutex::new(Queue {
             items: std::collections::VecDeque::new(),
             done: false,
+            waiting: 0,
         }),
+        Condvar::new(),
         Condvar::new(),
     ));
     let out = Arc::new(Mutex::new(Out::new(super::engine::live_output(o.chore))));
@@ -30,6 +34,7 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
     // The producer is one more thread beside the consumers.
     let producer = start_producer(
         shared.clone(),
+        o.n,
         items,
         o.chore,
         o.notify_all,
@@ -37,8 +42,9 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
     )?;
     trace::event("thread spawn producer");
     let sh = shared.clone();
+    let consumers = o.n;
     let res = spawn_join(o.n, move |idx| {
-        let (m, cv) = &*sh;
+        let (m, cv, ready) = &*sh;
         let mut t = run.tap('T', idx);
         t.ev(Ev::LockWait);
         let mut q = lock(m);
@@ -53,10 +59,15 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
                 break;
             }
             t.ev(Ev::CondWait);
+            q.waiting += 1;
+            if q.waiting == consumers {
+                ready.notify_one();
+            }
             q = match cv.wait(q) {
                 Ok(q) => q,
                 Err(p) => p.into_inner(),
             };
+            q.waiting -= 1;
             // The last wake-up (the queue is done) is neither taken nor
             // wasted.
             t.ev(if !q.items.is_empty() {
@@ -102,12 +113,15 @@ pub(crate) fn threads_cond(o: &Options, items: u64) -> Result<Report, String> {
     })
 }
 
-type Shared = Arc<(Mutex<Queue>, Condvar)>;
+/// The queue, the condition consumers wait on for items, and the one the
+/// producer waits on for consumers (`consumers_in_place`).
+type Shared = Arc<(Mutex<Queue>, Condvar, Condvar)>;
 
 /// The producer thread: puts items 1…`items` into the queue, notifying
 /// one consumer (or all) after each, then marks the queue done.
 fn start_producer(
     shared: Shared,
+    consumers: usize,
     items: u64,
     chore: Duration,
     notify_all: bool,
@@ -116,7 +130,8 @@ fn start_producer(
     std::thread::Builder::new()
         .name("psh-lab-producer".into())
         .spawn(move || {
-            let (m, cv) = &*shared;
+            let (m, cv, ready) = &*shared;
+            consumers_in_place(m, ready, consumers);
             for k in 1..=items {
                 t.ev(Ev::Chore);
                 sleep(chore);
@@ -145,4 +160,27 @@ fn start_producer(
             t
         })
         .map_err(|e| format!("cannot start the producer: {e}"))
+}
+
+/// The producer's first item waits until every consumer is asleep on the
+/// condition (at most 50 ms, and not past a Ctrl-C), so a run shows what
+/// the task is about: a wait, then a notify that wakes it.  Started
+/// first, the producer could put every item before a consumer existed
+/// (12 runs of 200 on a loaded machine; a start gate shared with the
+/// consumers still left 1 in 200, the consumers being runnable but not
+/// running).
+fn consumers_in_place(m: &Mutex<Queue>, ready: &Condvar, consumers: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_millis(50);
+    let mut q = lock(m);
+    while q.waiting < consumers && !stop_requested() {
+        let now = std::time::Instant::now();
+        if now >= deadline {
+            return;
+        }
+        let slice = (deadline - now).min(Duration::from_millis(5));
+        q = match ready.wait_timeout(q, slice) {
+            Ok((q, _)) => q,
+            Err(p) => p.into_inner().0,
+        };
+    }
 }
