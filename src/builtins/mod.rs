@@ -51,6 +51,7 @@ const TABLE: &[(&str, Builtin)] = &[
     ("shift", |sh, a| Ok(sh.shift(a))),
     ("source", |sh, a| sh.source(a)),
     ("test", |sh, a| Ok(misc::test(sh, a))),
+    ("times", |_, a| Ok(process::times(a))),
     ("tour", |sh, a| Ok(crate::teach::tour::builtin(sh, a))),
     ("trace", |_, a| Ok(crate::teach::trace::builtin(a))),
     ("trap", |sh, a| Ok(sh.trap_builtin(a))),

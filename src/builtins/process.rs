@@ -1,9 +1,11 @@
 //! Builtins about the shell process itself: `umask` (the file-creation
-//! mask children inherit).  Only changes psh's own process attributes.
+//! mask children inherit) and `times` (the CPU time psh and its children
+//! have used).  Only reads or changes psh's own process attributes.
 
 use nix::sys::stat::Mode;
 
 use super::{err, out};
+use crate::os::sys;
 
 /// `umask [-S] [MODE]`: print the mask (octal, or symbolic with -S), or
 /// set it from an octal number or a symbolic `u=rwx,g=rx,o=`.
@@ -46,6 +48,39 @@ pub(crate) fn umask(args: &[String]) -> i32 {
     };
     nix::sys::stat::umask(Mode::from_bits_truncate(new));
     0
+}
+
+/// `times`: two lines, as bash prints them — the user and system CPU time
+/// of psh itself (every thread: the lab's run in psh's process), then of
+/// the children psh has waited for (getrusage SELF and CHILDREN).
+pub(crate) fn times(args: &[String]) -> i32 {
+    use nix::sys::resource::{getrusage, UsageWho};
+    if let Some(a) = args.first() {
+        sys::err(&format!(
+            "psh: times: {a}: takes no arguments\nusage: times\n"
+        ));
+        return 2;
+    }
+    let mut text = String::new();
+    for who in [UsageWho::RUSAGE_SELF, UsageWho::RUSAGE_CHILDREN] {
+        match getrusage(who) {
+            Ok(u) => {
+                text.push_str(&clock(u.user_time()));
+                text.push(' ');
+                text.push_str(&clock(u.system_time()));
+                text.push('\n');
+            }
+            Err(e) => return err(format!("times: {}", e.desc())),
+        }
+    }
+    out("times", &text)
+}
+
+/// `1m5.250s`: minutes, then seconds to the millisecond (bash's format).
+fn clock(t: nix::sys::time::TimeVal) -> String {
+    let secs = t.tv_sec().max(0);
+    let ms = t.tv_usec().clamp(0, 999_999) / 1000;
+    format!("{}m{}.{ms:03}s", secs / 60, secs % 60)
 }
 
 /// `u=rwx,g=rx,o=` (also `a=`, `ug=`; only `=`): the mask it means.

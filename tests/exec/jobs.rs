@@ -192,3 +192,60 @@ fn background_programs_start_without_waiting_for_their_exec() {
         r.stderr
     );
 }
+
+/// `times`' two lines (psh, then the children it waited for), as bash
+/// prints them: a builtin loop counts on the first line, a child's loop
+/// on the second once waited for, and not before.
+#[test]
+fn times_counts_the_shell_and_its_waited_children() {
+    // Seconds of user time on each line.
+    fn users(out: &str) -> Vec<f64> {
+        out.lines()
+            .map(|l| {
+                let (user, sys) = l.split_once(' ').expect("two fields");
+                for f in [user, sys] {
+                    let (m, s) = f.split_once('m').expect("NmS.MMMs");
+                    assert!(m.parse::<u64>().is_ok(), "{l}");
+                    let frac = s.strip_suffix('s').and_then(|s| s.split_once('.'));
+                    assert!(matches!(frac, Some((_, ms)) if ms.len() == 3), "{l}");
+                }
+                let (m, s) = user.split_once('m').expect("m");
+                m.parse::<f64>().expect("minutes") * 60.0
+                    + s.trim_end_matches('s').parse::<f64>().expect("seconds")
+            })
+            .collect()
+    }
+    let child_loop = "dash -c 'i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done'";
+    let r = psh(&format!(
+        "i=0; while [ $i -lt 50000 ] {{ i=$((i+1)) }}; times; {child_loop} & times; wait; times"
+    ));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let lines = users(&r.stdout);
+    assert_eq!(lines.len(), 6, "{}", r.stdout);
+    assert!(
+        lines[0] >= 0.01,
+        "the builtin loop took no time:\n{}",
+        r.stdout
+    );
+    // The child is not counted until it has been waited for.
+    assert!(lines[3] < 0.01, "{}", r.stdout);
+    assert!(
+        lines[5] >= 0.05,
+        "the waited child took no time:\n{}",
+        r.stdout
+    );
+    // bash's format, line for line.
+    let bash = run_in(&scratch("times-bash"), "bash", &["-c", "times"], b"");
+    assert_eq!(users(&bash.stdout).len(), 2, "{}", bash.stdout);
+
+    let r = psh("times now");
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr.contains("times: now: takes no arguments"),
+        "{}",
+        r.stderr
+    );
+    let r = psh("times > /dev/full");
+    assert_eq!(r.status, 1);
+    assert!(r.stderr.contains("times: write error"), "{}", r.stderr);
+}
