@@ -109,22 +109,22 @@ pub(crate) fn take_cancel() -> bool {
 
 /// Spawn `n` threads running `f(index)` and join them all; their results
 /// in index order.  A thread that cannot start ends the command.  The
-/// workers open together (`Gate`).
+/// workers open together (`open_together`).
 pub(crate) fn spawn_join<T: Send + 'static>(
     n: usize,
     f: impl Fn(usize) -> T + Send + Sync + 'static,
 ) -> Result<Vec<T>, String> {
-    let gate = Gate::new(n);
     let f = Arc::new(f);
+    let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut handles = Vec::with_capacity(n);
     for i in 0..n {
         let f = f.clone();
-        let gate = gate.clone();
+        let started = started.clone();
         let h = std::thread::Builder::new()
             .name(format!("psh-lab-{i}"))
             .stack_size(256 * 1024)
             .spawn(move || {
-                gate.open();
+                open_together(&started, n);
                 f(i)
             });
         match h {
@@ -154,49 +154,18 @@ pub(crate) fn spawn_join<T: Send + 'static>(
     Ok(out)
 }
 
-/// Where a task's workers open together: each waits until all `n` have
-/// started (asleep on a condition variable; at most 50 ms, should one
-/// not start, and not past a Ctrl-C).  Started one by one, the first
-/// would do much of the work before the last exists: the unlocked booth
-/// at the course's size then hid its race in about 1 run of 15.  Asleep,
-/// not spinning: a thread that spins with `yield_now` on a
-/// loaded machine is charged for it and runs late once the gate opens.
-struct Gate {
-    started: std::sync::Mutex<usize>,
-    all_in: std::sync::Condvar,
-    n: usize,
-}
-
-impl Gate {
-    fn new(n: usize) -> Arc<Gate> {
-        Arc::new(Gate {
-            started: std::sync::Mutex::new(0),
-            all_in: std::sync::Condvar::new(),
-            n,
-        })
-    }
-
-    /// Count this worker in and wait for the others.
-    fn open(&self) {
-        let deadline = std::time::Instant::now() + Duration::from_millis(50);
-        let mut started = lock(&self.started);
-        *started += 1;
-        if *started >= self.n {
-            self.all_in.notify_all();
-            return;
-        }
-        while *started < self.n && !stop_requested() {
-            let now = std::time::Instant::now();
-            if now >= deadline {
-                return;
-            }
-            // Short slices, so a Ctrl-C is seen.
-            let slice = (deadline - now).min(Duration::from_millis(5));
-            started = match self.all_in.wait_timeout(started, slice) {
-                Ok((g, _)) => g,
-                Err(p) => p.into_inner().0,
-            };
-        }
+/// A worker waits until all `n` have started (yielding; at most 50 ms,
+/// should one not start, and not past a Ctrl-C), so they begin their
+/// task together.  Started one by one, the first would do much of the
+/// work before the last exists: the unlocked booth at the course's size
+/// then hid its race in about 1 run of 15.
+fn open_together(started: &std::sync::atomic::AtomicUsize, n: usize) {
+    use std::sync::atomic::Ordering::SeqCst;
+    started.fetch_add(1, SeqCst);
+    let t0 = std::time::Instant::now();
+    while started.load(SeqCst) < n && t0.elapsed() < Duration::from_millis(50) && !stop_requested()
+    {
+        std::thread::yield_now();
     }
 }
 
