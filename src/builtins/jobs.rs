@@ -13,10 +13,45 @@ use crate::os::{signals, sys};
 impl Shell {
     pub(crate) fn jobs_cmd(&mut self, args: &[String]) -> i32 {
         self.jobs.reap_now();
-        let long = args.iter().any(|a| a == "-l");
-        let pids_only = args.iter().any(|a| a == "-p");
+        let (mut long, mut pids_only) = (false, false);
+        let mut specs = args;
+        while let Some((a, rest)) = specs.split_first() {
+            if a == "--" {
+                specs = rest;
+                break;
+            }
+            let Some(flags) = a.strip_prefix('-').filter(|f| !f.is_empty()) else {
+                break;
+            };
+            for f in flags.chars() {
+                match f {
+                    'l' => long = true,
+                    'p' => pids_only = true,
+                    _ => {
+                        sys::err(&format!(
+                            "psh: jobs: -{f}: unknown option\nusage: jobs [-l|-p] [%N|PID…]\n"
+                        ));
+                        return 2;
+                    }
+                }
+            }
+            specs = rest;
+        }
+        // Job specs pick the jobs to list (in table order); a bad one is
+        // reported and makes the status 1, as in bash.
+        let mut status = 0;
+        let mut picked = Vec::new();
+        for spec in specs {
+            match self.jobs.find(spec) {
+                Ok(id) => picked.push(id),
+                Err(e) => status = err(format!("jobs: {e}")),
+            }
+        }
         let mut s = String::new();
         for j in &self.jobs.jobs {
+            if !specs.is_empty() && !picked.contains(&j.id) {
+                continue;
+            }
             if pids_only {
                 if let Some(p) = j.procs.iter().find(|p| p.pid.as_raw() != 0) {
                     s.push_str(&format!("{}\n", p.pid));
@@ -44,9 +79,20 @@ impl Shell {
                 ));
             }
         }
-        // Finished jobs have now been reported: they leave the table.
-        self.jobs.take_finished();
-        out("jobs", &s)
+        // Finished jobs listed have now been reported: they leave the table.
+        if specs.is_empty() {
+            self.jobs.take_finished();
+        } else {
+            for id in picked {
+                if self.jobs.get(id).is_some_and(|j| j.done()) {
+                    self.jobs.remove(id);
+                }
+            }
+        }
+        match out("jobs", &s) {
+            0 => status,
+            failed => failed,
+        }
     }
 
     pub(crate) fn wait_cmd(&mut self, args: &[String]) -> i32 {

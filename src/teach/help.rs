@@ -18,7 +18,7 @@ const TOPICS: &[(&str, &str)] = &[
     ("test", "test EXPR   or   [ EXPR ]\n  File tests (-e -f -d -r -w -x -s -L), strings (= != -n -z), integers\n  (-eq -ne -lt -le -gt -ge), -v NAME (set?), -o OPTION (on?), ! -a -o and parentheses,\n  by POSIX's argument-count rules. Status 0 true, 1 false, 2 error."),
     ("read", "read [-r] [-p PROMPT] [-d DELIM] [-t SECS] [-a LIST] NAME…\n  Read one line from stdin (a byte at a time, so the rest stays for the next\n  command) and split it at blanks into the NAMEs; the last takes the rest.\n  -p: a prompt (on a terminal); -d: up to DELIM instead of a newline ('' = NUL);\n  -t: give up after SECS (status 142); -a: the fields become the list LIST.\n  Status 1 at the end of input."),
     ("type", "type NAME…\n  Say whether each NAME is a keyword, a function, a builtin or a program (and where)."),
-    ("jobs", "jobs [-l] [-p]\n  List jobs: [N]+ current, [N]- previous; Running, Stopped, Done, Exit N, Killed (SIG).\n  -l adds the process id, -p prints only process ids."),
+    ("jobs", "jobs [-l] [-p] [%N|PID…]\n  List jobs (all, or those named): [N]+ current, [N]- previous; Running, Stopped,\n  Done, Exit N, Killed (SIG). -l adds the process id, -p prints only process ids."),
     ("fg", "fg [%N]\n  Continue a job in the foreground: tcsetpgrp gives it the terminal, SIGCONT wakes it,\n  and the shell waits (waitpid with WUNTRACED) until it ends or stops again."),
     ("bg", "bg [%N]\n  Continue a stopped job in the background (SIGCONT to its process group)."),
     ("wait", "wait [-n] [%N|PID…]\n  -n: wait for whichever job ends first and give its status.\n  Block in waitpid until the jobs end (all of them by default); the status is the\n  last job's. Ctrl-C interrupts the wait, not the jobs."),

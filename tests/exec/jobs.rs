@@ -91,6 +91,25 @@ fn jobs_lists_states_then_forgets_finished_ones() {
     assert_eq!(r.stdout, "1\n");
 }
 
+/// `jobs` lists the jobs its specs name, and refuses what it does not
+/// know (it had listed every job whatever it was given).
+#[test]
+fn jobs_takes_job_specs_and_refuses_unknown_options() {
+    let r = psh("sleep 10 & a=$!; sleep 10 & jobs %2; jobs -p %1; echo $a; kill %1 %2");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(lines[0], "[2]+  Running                 sleep 10");
+    assert_eq!(lines[1], lines[2], "{}", r.stdout);
+    let r = psh("sleep 10 & jobs %9; echo st=$?; jobs -z; echo st=$?; kill %1");
+    assert_eq!(r.stdout, "st=1\nst=2\n", "{}", r.stderr);
+    assert!(r.stderr.contains("jobs: %9: no such job"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("jobs: -z: unknown option"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn background_and_or_lists_and_blocks() {
     let r = psh("{ sleep 0.05; echo block; } & false || echo or-list & wait");
