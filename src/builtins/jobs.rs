@@ -8,6 +8,7 @@ use nix::unistd::Pid;
 
 use super::{err, out};
 use crate::exec::shell::Shell;
+use crate::exec::traps::usage;
 use crate::os::{signals, sys};
 
 impl Shell {
@@ -28,10 +29,9 @@ impl Shell {
                     'l' => long = true,
                     'p' => pids_only = true,
                     _ => {
-                        sys::err(&format!(
-                            "psh: jobs: -{f}: unknown option\nusage: jobs [-l|-p] [%N|PID…]\n"
+                        return usage(&format!(
+                            "jobs: -{f}: unknown option\nusage: jobs [-l|-p] [%N|PID…]"
                         ));
-                        return 2;
                     }
                 }
             }

@@ -6,6 +6,7 @@
 use nix::sys::resource::{getrlimit, setrlimit, Resource, RLIM_INFINITY};
 
 use super::err;
+use crate::exec::traps::usage;
 
 /// (option letter, description, unit in bytes or 1, resource)
 const LIMITS: &[(char, &str, u64, Resource)] = &[
@@ -79,8 +80,7 @@ pub(crate) fn ulimit(args: &[String]) -> i32 {
                         'a' => all = true,
                         c if LIMITS.iter().any(|l| l.0 == c) => which.push(c),
                         c => {
-                            err(format!("ulimit: -{c}: unknown option\nusage: ulimit [-H|-S] [-a|-c|-d|-f|-l|-n|-s|-t|-u|-v] [N|unlimited]"));
-                            return 2;
+                            return usage(&format!("ulimit: -{c}: unknown option\nusage: ulimit [-H|-S] [-a|-c|-d|-f|-l|-n|-s|-t|-u|-v] [N|unlimited]"));
                         }
                     }
                 }

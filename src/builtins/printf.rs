@@ -5,7 +5,7 @@
 //! assigns them with `-v`).  Formatting only: no other shell state.
 
 use super::escapes::{self, Dialect};
-use super::{err, out_bytes};
+use super::out_bytes;
 use crate::exec::shell::Shell;
 use crate::exec::vars::valid_name;
 use crate::os::text;
@@ -52,10 +52,9 @@ impl Shell {
 }
 
 fn usage(m: &str) -> i32 {
-    err(format!(
+    crate::exec::traps::usage(&format!(
         "printf: {m}\nusage: printf [-v NAME] FORMAT [ARGUMENTS…]"
-    ));
-    2
+    ))
 }
 
 /// The whole output of `printf FORMAT ARGS…` and its status (1 when an

@@ -5,7 +5,7 @@
 use nix::sys::stat::Mode;
 
 use super::{err, out};
-use crate::os::sys;
+use crate::exec::traps::usage;
 
 /// `umask [-S] [MODE]`: print the mask (octal, or symbolic with -S), or
 /// set it from an octal number or a symbolic `u=rwx,g=rx,o=`.
@@ -56,10 +56,7 @@ pub(crate) fn umask(args: &[String]) -> i32 {
 pub(crate) fn times(args: &[String]) -> i32 {
     use nix::sys::resource::{getrusage, UsageWho};
     if let Some(a) = args.first() {
-        sys::err(&format!(
-            "psh: times: {a}: takes no arguments\nusage: times\n"
-        ));
-        return 2;
+        return usage(&format!("times: {a}: takes no arguments\nusage: times"));
     }
     let mut text = String::new();
     for who in [UsageWho::RUSAGE_SELF, UsageWho::RUSAGE_CHILDREN] {

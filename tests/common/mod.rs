@@ -170,3 +170,10 @@ pub fn euid() -> Option<u32> {
     let line = status.lines().find(|l| l.starts_with("Uid:"))?;
     line.split_whitespace().nth(2)?.parse().ok()
 }
+
+/// `psh -c LINE` must end with `status` and say `text` on stderr.
+pub fn psh_fails(line: &str, status: i32, text: &str) {
+    let r = psh(line);
+    assert_eq!(r.status, status, "{line}: {}", r.stderr);
+    assert!(r.stderr.contains(text), "{line}: {}", r.stderr);
+}

@@ -257,14 +257,6 @@ fn times_counts_the_shell_and_its_waited_children() {
     let bash = run_in(&scratch("times-bash"), "bash", &["-c", "times"], b"");
     assert_eq!(users(&bash.stdout).len(), 2, "{}", bash.stdout);
 
-    let r = psh("times now");
-    assert_eq!(r.status, 2);
-    assert!(
-        r.stderr.contains("times: now: takes no arguments"),
-        "{}",
-        r.stderr
-    );
-    let r = psh("times > /dev/full");
-    assert_eq!(r.status, 1);
-    assert!(r.stderr.contains("times: write error"), "{}", r.stderr);
+    psh_fails("times now", 2, "times: now: takes no arguments");
+    psh_fails("times > /dev/full", 1, "times: write error");
 }
