@@ -470,8 +470,7 @@ fn push_many(f: &mut Fields, items: &[String]) {
 }
 
 fn home_of_uid() -> Option<String> {
-    let me = users::User::Id(nix::unistd::getuid().as_raw());
-    users::home(me).map(|d| crate::os::text::from_os(&d))
+    users::own_home().map(|d| crate::os::text::from_os(&d))
 }
 
 /// A word as the user wrote it, roughly (for messages).

@@ -30,6 +30,11 @@ pub fn home(who: User) -> Option<OsString> {
     local.or_else(|| from_getent(who)).map(OsString::from_vec)
 }
 
+/// The home directory of the user psh runs as (its real user id).
+pub fn own_home() -> Option<OsString> {
+    home(User::Id(nix::unistd::getuid().as_raw()))
+}
+
 /// The home directory of `who` in `db`, text in passwd(5)'s format
 /// (`name:password:uid:gid:gecos:home:shell`, one user a line).  Lines
 /// that are not of that shape (NIS `+`/`-` entries, comments, blanks) are

@@ -42,10 +42,7 @@ fn psh_dir(which: Dir) -> Option<PathBuf> {
     }
     let base = match std::env::var_os(xdg).map(PathBuf::from) {
         Some(p) if p.is_absolute() => p,
-        _ => {
-            let me = users::User::Id(nix::unistd::getuid().as_raw());
-            PathBuf::from(users::home(me)?).join(under_home)
-        }
+        _ => PathBuf::from(users::own_home()?).join(under_home),
     };
     Some(base.join("psh"))
 }
