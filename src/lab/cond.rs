@@ -5,7 +5,7 @@
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::engine::{lock, sleep, spawn_join, stop_requested, Out};
+use super::engine::{lock, sleep, spawn_join, stop_requested, wait_for, Out};
 use super::events::{Ev, Run, Tap};
 use super::{Options, Report};
 use crate::os::trace;
@@ -177,10 +177,6 @@ fn consumers_in_place(m: &Mutex<Queue>, ready: &Condvar, consumers: usize) {
         if now >= deadline {
             return;
         }
-        let slice = (deadline - now).min(Duration::from_millis(5));
-        q = match ready.wait_timeout(q, slice) {
-            Ok((q, _)) => q,
-            Err(p) => p.into_inner().0,
-        };
+        q = wait_for(ready, q, (deadline - now).min(Duration::from_millis(5)));
     }
 }

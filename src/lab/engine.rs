@@ -1,7 +1,8 @@
 //! The lab's machinery shared by every task: output written whole lines
 //! at a time, live when the run is paced or watched, in blocks otherwise
-//! (`Out`), starting N threads (which open together) and joining them, reaping N children, the stop
-//! flag, and small helpers (locks that survive a panic, a PRNG, plurals).
+//! (`Out`), starting N threads (which open together) and joining them,
+//! reaping N children, the stop flag, and small helpers (locks that
+//! survive a panic, waits that see a cancel, a PRNG, plurals).
 //! The event engine every task records through is `events.rs`.  Knows no
 //! task.
 
