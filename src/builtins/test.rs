@@ -4,6 +4,7 @@
 
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 
+use crate::expand::decimal::digits_value;
 use crate::os::process::{self, access, Access};
 use crate::os::text::path;
 
@@ -185,10 +186,17 @@ fn unary(op: &str, arg: &str, q: Query) -> Result<bool, String> {
     })
 }
 
+/// An integer as `[` reads one: decimal, leading zeros and blanks
+/// around allowed (`[ 010 -eq 10 ]`, as bash).  The usual plain digits
+/// are read without the general parser.
 fn int(s: &str) -> Result<i64, String> {
-    s.trim()
-        .parse::<i64>()
-        .map_err(|_| format!("{s}: integer expected"))
+    let plain = match s.as_bytes().split_first() {
+        Some((b'-', d)) => digits_value(d).map(|n| -n),
+        _ => digits_value(s.as_bytes()),
+    };
+    plain
+        .or_else(|| s.trim().parse::<i64>().ok())
+        .ok_or_else(|| format!("{s}: integer expected"))
 }
 
 fn binary(a: &str, op: &str, b: &str) -> Result<bool, String> {

@@ -1,13 +1,15 @@
 //! Expansion: words of the AST → the fields a command receives.
 //! `brace` turns one word into several first (`{a,b}`, `{1..3}`);
 //! `words` does parameters, `$(…)`, `$((…))`, `~` and field building;
-//! `arith` evaluates `$((…))`; `glob` matches paths.  The shell's state
+//! `arith` evaluates `$((…))` (`decimal` reads and writes the usual plain
+//! numbers); `glob` matches paths.  The shell's state
 //! (variables, positional parameters, `$(…)`) is reached only through the
 //! `Env` trait, which `exec` implements: nothing here knows how a command
 //! runs.
 
 pub mod arith;
 pub mod brace;
+pub mod decimal;
 pub mod glob;
 mod param;
 pub mod pattern;

@@ -7,7 +7,7 @@
 //! `$((…))` reads and assigns them (`Scope`).
 
 use super::glob::glob_into;
-use super::{arith, Env, ExpandError};
+use super::{arith, decimal, Env, ExpandError};
 use crate::lang::ast::{Word, WordPart};
 use crate::os::users;
 
@@ -43,9 +43,8 @@ impl Field {
 
     /// A number, written straight into the field.
     fn push_num(&mut self, n: i64) {
-        use std::fmt::Write as _;
         let start = self.text.len();
-        let _ = write!(self.text, "{n}");
+        decimal::push_decimal(&mut self.text, n);
         if let Some(p) = &mut self.pattern {
             p.push_str(&self.text[start..]);
         }
@@ -104,6 +103,29 @@ impl Fields {
     }
 }
 
+/// The text of a word that expands to itself alone: one literal, quoted
+/// or with nothing a brace or glob expansion would act on (`{`, `*`, `?`,
+/// a `[` with a `]` after it: a lone `[`, as in `[ -f x ]`, is plain).
+/// The common word, read in one pass over its bytes.
+fn plain_literal(w: &Word) -> Option<&String> {
+    let [WordPart::Lit { text, quoted }] = w.0.as_slice() else {
+        return None;
+    };
+    if *quoted {
+        return Some(text);
+    }
+    let mut open = false;
+    for c in text.bytes() {
+        match c {
+            b'{' | b'*' | b'?' => return None,
+            b'[' => open = true,
+            b']' if open => return None,
+            _ => {}
+        }
+    }
+    Some(text)
+}
+
 /// Expands words against one shell environment.
 pub struct Expander<'a> {
     pub(super) env: &'a mut dyn Env,
@@ -118,7 +140,9 @@ impl<'a> Expander<'a> {
     pub fn words(&mut self, words: &[Word]) -> Ex<Vec<String>> {
         let mut out = Vec::with_capacity(words.len());
         for w in words {
-            if super::brace::has_braces(w) {
+            if let Some(text) = plain_literal(w) {
+                out.push(text.clone());
+            } else if super::brace::has_braces(w) {
                 let words = super::brace::expand(w).ok_or_else(|| {
                     ExpandError::TooMany(display_word(w), super::brace::MAX_WORDS)
                 })?;
@@ -133,12 +157,9 @@ impl<'a> Expander<'a> {
     }
 
     fn expand_into(&mut self, w: &Word, out: &mut Vec<String>) -> Ex<()> {
-        // Fast path: a plain literal word.
-        if let [WordPart::Lit { text, quoted }] = w.0.as_slice() {
-            if *quoted || !text.contains(['*', '?', '[']) {
-                out.push(text.clone());
-                return Ok(());
-            }
+        if let Some(text) = plain_literal(w) {
+            out.push(text.clone());
+            return Ok(());
         }
         let mut fields = Fields::new();
         for part in &w.0 {
@@ -361,16 +382,16 @@ impl arith::Scope for Scope<'_, '_> {
         // The usual case, a plain variable holding a number: read in place.
         if !name.ends_with(']') && !super::is_dynamic(name) {
             let env = &*self.ex.env;
-            let t = match env.var(name) {
-                Some(v) => v.trim(),
+            let v = match env.var(name) {
+                Some(v) => v,
                 None if env.nounset() => return Err(format!("{name}: unbound variable")),
                 None => return Ok(0),
             };
-            if t.is_empty() {
-                return Ok(0);
-            }
-            if let Ok(n) = t.parse::<i64>() {
+            if let Some(n) = decimal::plain_decimal(v) {
                 return Ok(n);
+            }
+            if v.trim().is_empty() {
+                return Ok(0);
             }
         }
         let text = if let Some((base, ix)) = name.strip_suffix(']').and_then(|n| n.split_once('['))
@@ -398,7 +419,8 @@ impl arith::Scope for Scope<'_, '_> {
         if t.is_empty() {
             return Ok(0);
         }
-        if let Ok(n) = t.parse::<i64>() {
+        // `010` is octal here, as in the expression itself (bash, dash).
+        if let Some(n) = decimal::plain_decimal(t) {
             return Ok(n);
         }
         self.nested(t, name)
@@ -410,7 +432,9 @@ impl arith::Scope for Scope<'_, '_> {
                 "{name}: assign a list element outside $((…)): {name}=$((…))"
             ));
         }
-        self.ex.env.set_var(name, value.to_string());
+        let mut text = String::new();
+        decimal::push_decimal(&mut text, value);
+        self.ex.env.set_var(name, text);
         Ok(())
     }
 }
