@@ -174,6 +174,35 @@ print(f"| `threads 10 booth 1000000 --quiet` | {p*1000:.1f} ms | {b*1000:.1f} ms
 print(f"| `threads 10 booth 100000 > /dev/null` (100 000 lines) | {out*1000:.1f} ms | | | not slowed by per-line writes |")
 PY
 
+# Where the spawning rows' time goes: the shell process's own CPU (perf
+# stat --no-inherit: its children not counted) beside the wall time of the
+# table above.  A shell that cost nothing would still take the wall time
+# less its own CPU; the last column is that bound over dash's wall time.
+if command -v perf > /dev/null && perf stat -x, --no-inherit -e task-clock true > /dev/null 2>&1; then
+  echo
+  echo "| the shell's own CPU (perf, --no-inherit) | psh | dash | psh/dash if psh's own CPU were 0 |"
+  echo '| --- | ---: | ---: | ---: |'
+  own() { perf stat -x, --no-inherit -e task-clock -r 5 "$@" 2>&1 > /dev/null | awk -F, '/task-clock/ { print $1 / 1000 }'; }
+  n=0
+  for ((k = 0; k < ${#cases[@]}; k += 5)); do
+    name=${cases[k]}
+    n=$((n+1))
+    case "$name" in "1000 × /bin/true"|"200 six-stage"*|"500 × sleep"*|*"/bin/echo"*) ;; *) continue ;; esac
+    p=$(own "$PSH" "$tmp/p$n.psh") d=$(own dash "$tmp/s$n.sh")
+    python3 - "$tmp/r$n" "$name" "$p" "$d" <<'PY'
+import json, sys, glob
+base, name, p, d = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+walls = [[], []]
+for f in sorted(glob.glob(base + "-*.json")):
+    res = json.load(open(f))["results"]
+    for k in range(2):
+        walls[k] += res[k]["times"]
+wp, wd = (sum(w) / len(w) for w in walls)
+print(f"| {name} | {p*1000:.1f} ms of {wp*1000:.0f} | {d*1000:.1f} ms of {wd*1000:.0f} | {(wp - p) / wd:.2f} |")
+PY
+  done
+fi
+
 if command -v valgrind > /dev/null; then
   echo
   echo '| instructions for `-c true` (callgrind) | psh | dash | bash | target |'
