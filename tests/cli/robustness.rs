@@ -201,6 +201,15 @@ fn a_five_megabyte_script_runs_in_bounded_memory() {
     assert!(kb < 40 * 1024, "peak RSS {kb} kB for a 5 MB script");
 }
 
+/// The peak RSS (kB) in the `grep VmHWM /proc/$$/status` line of `out`.
+fn vm_hwm(out: &str) -> u64 {
+    out.lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|k| k.parse().ok())
+        .unwrap_or_else(|| panic!("no VmHWM in {out:?}"))
+}
+
 /// A script of 60 KB (the benchmark's mix: assignments, arithmetic, `if`,
 /// functions, `for`) is not held whole as an AST either: it peaked ~1.9 MB
 /// above psh's idle RSS when every script up to 64 KiB kept its tree
@@ -209,13 +218,6 @@ fn a_five_megabyte_script_runs_in_bounded_memory() {
 #[test]
 fn a_sixty_kilobyte_script_is_not_kept_whole() {
     let dir = scratch("mid-script");
-    let hwm = |out: &str| -> u64 {
-        out.lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|k| k.parse().ok())
-            .unwrap_or_else(|| panic!("no VmHWM in {out:?}"))
-    };
     let base = run_in(&dir, PSH, &["-c", "grep VmHWM /proc/$$/status"], b"");
     let mut text = String::new();
     let mut i = 0;
@@ -242,7 +244,7 @@ for w in a b c {{ v=$w }}
         "{:?} (want {want:?})",
         r.stdout
     );
-    let grew = hwm(&r.stdout).saturating_sub(hwm(&base.stdout));
+    let grew = vm_hwm(&r.stdout).saturating_sub(vm_hwm(&base.stdout));
     assert!(
         grew < 1024,
         "peak RSS {grew} kB above idle for a 60 KB script"
@@ -256,13 +258,6 @@ for w in a b c {{ v=$w }}
 #[test]
 fn function_definitions_cost_about_their_text() {
     let dir = scratch("many-fns");
-    let hwm = |out: &str| -> u64 {
-        out.lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|k| k.parse().ok())
-            .unwrap_or_else(|| panic!("no VmHWM in {out:?}"))
-    };
     let base = run_in(&dir, PSH, &["-c", "grep VmHWM /proc/$$/status"], b"");
     let n = 20_000;
     let mut text = String::new();
@@ -280,7 +275,7 @@ fn function_definitions_cost_about_their_text() {
         "{}",
         r.stdout
     );
-    let grew = hwm(&r.stdout).saturating_sub(hwm(&base.stdout)) * 1024;
+    let grew = vm_hwm(&r.stdout).saturating_sub(vm_hwm(&base.stdout)) * 1024;
     let per_byte = grew as f64 / text.len() as f64;
     assert!(
         per_byte <= 4.0,
