@@ -4,7 +4,7 @@
 
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 
-use crate::expand::decimal::digits_value;
+use crate::expand::decimal::signed_digits;
 use crate::os::process::{self, access, Access};
 use crate::os::text::path;
 
@@ -190,11 +190,7 @@ fn unary(op: &str, arg: &str, q: Query) -> Result<bool, String> {
 /// around allowed (`[ 010 -eq 10 ]`, as bash).  The usual plain digits
 /// are read without the general parser.
 fn int(s: &str) -> Result<i64, String> {
-    let plain = match s.as_bytes().split_first() {
-        Some((b'-', d)) => digits_value(d).map(|n| -n),
-        _ => digits_value(s.as_bytes()),
-    };
-    plain
+    signed_digits(s)
         .or_else(|| s.trim().parse::<i64>().ok())
         .ok_or_else(|| format!("{s}: integer expected"))
 }

@@ -1,12 +1,12 @@
 //! Integers in decimal text, the common case read and written without
 //! the general machinery: `$((…))` results (`push_decimal`), variables
 //! holding a plain number in `$((…))` (`plain_decimal`), `[ … -lt … ]`'s
-//! operands (`digits_value`).  Whatever is not the common case is left to
+//! operands (`signed_digits`).  Whatever is not the common case is left to
 //! the caller's full reader (octal, signs, blanks, overflow).  Pure.
 
 /// The value of 1 to 18 ASCII digits (never overflows); None for
 /// anything else.
-pub fn digits_value(d: &[u8]) -> Option<i64> {
+fn digits_value(d: &[u8]) -> Option<i64> {
     if d.is_empty() || d.len() > 18 || !d.iter().all(u8::is_ascii_digit) {
         return None;
     }
@@ -18,14 +18,26 @@ pub fn digits_value(d: &[u8]) -> Option<i64> {
 /// usual value of a variable in `$((…))`.  None for anything else, which
 /// the caller reads as an expression.
 pub fn plain_decimal(s: &str) -> Option<i64> {
-    let (neg, d) = match s.as_bytes().split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, s.as_bytes()),
-    };
+    let d = s.strip_prefix('-').unwrap_or(s).as_bytes();
     if d.len() > 1 && d.first() == Some(&b'0') {
         return None;
     }
-    digits_value(d).map(|n| if neg { -n } else { n })
+    signed_digits(s)
+}
+
+/// An optional `-` and decimal digits (leading zeros allowed), as `[`
+/// reads an integer; 19 digits and more go through `str::parse`, which
+/// knows where 64 bits end (`-9223372036854775808` fits).
+pub fn signed_digits(s: &str) -> Option<i64> {
+    let (neg, d) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest.as_bytes()),
+        None => (false, s.as_bytes()),
+    };
+    match digits_value(d) {
+        Some(n) => Some(if neg { -n } else { n }),
+        None if !d.is_empty() && d.iter().all(u8::is_ascii_digit) => s.parse().ok(),
+        None => None,
+    }
 }
 
 /// `n` in decimal after `out` (what `write!(out, "{n}")` gives, without
@@ -78,21 +90,16 @@ mod tests {
             plain_decimal("123456789012345678"),
             Some(123456789012345678)
         );
-        // Left to the expression reader: octal, signs, blanks, big, empty.
-        for t in [
-            "010",
-            "-010",
-            "+5",
-            " 5",
-            "5 ",
-            "",
-            "-",
-            "1234567890123456789",
-            "0x1",
-            "1a",
-        ] {
+        // Left to the expression reader: octal, signs, blanks, empty, junk.
+        for t in ["010", "-010", "+5", " 5", "5 ", "", "-", "0x1", "1a"] {
             assert_eq!(plain_decimal(t), None, "{t:?}");
         }
+        // Past 18 digits: what fits in 64 bits, and nothing else.
+        assert_eq!(plain_decimal("-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(plain_decimal("9223372036854775807"), Some(i64::MAX));
+        assert_eq!(plain_decimal("9223372036854775808"), None);
+        assert_eq!(signed_digits("-007"), Some(-7));
+        assert_eq!(signed_digits("--7"), None);
         assert_eq!(digits_value(b"007"), Some(7));
         assert_eq!(digits_value(b""), None);
     }

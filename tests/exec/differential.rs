@@ -289,8 +289,8 @@ const CASES: &[(&str, Option<&str>)] = &[
     ("a=(10 20 30); i=1; echo $((a[i] + a[2])) $((a[-1]))", None),
     // A variable's value is an expression: `010` is octal there too, and
     // blanks and signs are allowed; `[` reads decimal with leading zeros.
-    ("x=010; w=-010; z=' 5 '; p=+3; h=0x10; echo $((x+1)) $((w+1)) $((z+1)) $((p+1)) $((h+1)); x=5; echo $((x*x)) $((-x))", None),
-    ("[ 010 -eq 10 ] && echo dec; [ ' 7 ' -gt -8 ] && echo blanks; [ 1x -lt 2 ] 2>/dev/null; echo $?; echo [ ]x[ '*' a[ ]", None),
+    ("x=010; w=-010; z=' 5 '; p=+3; h=0x10; echo $((x+1)) $((w+1)) $((z+1)) $((p+1)) $((h+1)); x=5; echo $((x*x)) $((-x)); m=-9223372036854775808; M=9223372036854775807; echo $((m)) $((M)) $((m+1))", None),
+    ("[ 010 -eq 10 ] && echo dec; [ ' 7 ' -gt -8 ] && echo blanks; [ 1x -lt 2 ] 2>/dev/null; echo $?; [ -9223372036854775808 -lt 0 ] && echo min; [ 99999999999999999999 -lt 1 ] 2>/dev/null; echo $?; echo [ ]x[ '*' a[ ]", None),
     ("echo $((1/0)) 2>/dev/null; echo st=$?", None),
     // special parameters
     ("true | false | (exit 3); echo \"${pipestatus[@]}\" ${#pipestatus[@]}; echo $pipestatus", Some("true | false | (exit 3); echo \"${PIPESTATUS[@]}\" ${#PIPESTATUS[@]}; echo ${PIPESTATUS[@]}")),
