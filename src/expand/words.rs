@@ -150,17 +150,25 @@ impl<'a> Expander<'a> {
                     self.expand_into(&b, &mut out)?;
                 }
             } else {
-                self.expand_into(w, &mut out)?;
+                self.expand_fields(w, &mut out)?;
             }
         }
         Ok(out)
     }
 
     fn expand_into(&mut self, w: &Word, out: &mut Vec<String>) -> Ex<()> {
-        if let Some(text) = plain_literal(w) {
-            out.push(text.clone());
-            return Ok(());
+        match plain_literal(w) {
+            Some(text) => {
+                out.push(text.clone());
+                Ok(())
+            }
+            None => self.expand_fields(w, out),
         }
+    }
+
+    /// A word that is not a plain literal: its parts expanded, split into
+    /// fields and globbed.
+    fn expand_fields(&mut self, w: &Word, out: &mut Vec<String>) -> Ex<()> {
         let mut fields = Fields::new();
         for part in &w.0 {
             self.expand_part(part, false, &mut fields)?;
