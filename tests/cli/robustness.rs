@@ -189,15 +189,7 @@ fn a_five_megabyte_script_runs_in_bounded_memory() {
     // Line numbers stay right when the script is run a job at a time.
     let first = r.stdout.lines().next().unwrap_or("");
     assert_eq!(first, format!("line {}", n + 3));
-    let kb: u64 = r
-        .stdout
-        .lines()
-        .nth(1)
-        .unwrap_or("")
-        .split_whitespace()
-        .nth(1)
-        .and_then(|k| k.parse().ok())
-        .unwrap_or_else(|| panic!("no VmHWM in {:?}", r.stdout));
+    let kb = vm_hwm(&r.stdout);
     assert!(kb < 40 * 1024, "peak RSS {kb} kB for a 5 MB script");
 }
 
